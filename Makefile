@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh Debian machine: `make run` and `make test`.
+# Both create or refresh .venv, install Debian's python3-phcpy when it is missing,
+# link it into the venv, then run. Every step is idempotent.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all setup phcpy run test bench clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "landscape needs Python >= 3.11 (found " + sys.version.split()[0] + ")")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+phcpy: $(STAMP)
+	@sh scripts/ensure_phcpy.sh $(VENV)
+
+setup: $(STAMP) phcpy
+
+run: setup
+	$(BIN)/landscape bounds --network tree --units 1 --activation poly:0.1,0.5,0.3 --data 1:13
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/critical_build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Polynomial systems, bounds and solution sets of polynomial-activation networks (no torch)."""

@@ -1,0 +1,127 @@
+"""Activation specs: the one syntax shared by the API, the CLI, configs and result files.
+
+    poly:0.1,0.5,0.3     s(z) = 0.1 + 0.5 z + 0.3 z^2   (p0 first)
+    monomial:2           s(z) = z^2
+    linear               s(z) = z
+    relu                 training only: the algebra refuses it
+    relu-chebyshev:4     polynomial approximants of ReLU on [-R, R]; they need
+    relu-legendre:4      algebra.approximants, which is built by its own issue
+    relu-minimax:4
+
+Coefficients are kept as exact fractions of the decimal strings the user wrote,
+so ``poly:0.1`` means 1/10, not the binary float nearest to it; every polynomial
+the algebra builds from them is exact until data enters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+RELU_APPROXIMANTS = ("relu-chebyshev", "relu-legendre", "relu-minimax")
+
+
+class SpecError(ValueError):
+    """A user-supplied specification (activation, network, partition...) is malformed."""
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A polynomial activation s(z) = p0 + p1 z + ... + pd z^d, with the spec it came from.
+
+    >>> a = parse_activation("poly:0.1,0.5,0.3")
+    >>> a.degree, a.coefficients[0]
+    (2, Fraction(1, 10))
+    >>> a.evaluate(Fraction(1))
+    Fraction(9, 10)
+    """
+
+    spec: str
+    coefficients: tuple[Fraction, ...]
+
+    @property
+    def degree(self) -> int:
+        return len(self.coefficients) - 1
+
+    @property
+    def is_homogeneous(self) -> bool:
+        """True for s(z) = p z^k: then s(t z) = t^k s(z), which adds rescaling symmetries."""
+        return sum(1 for c in self.coefficients if c != 0) == 1
+
+    def evaluate(self, z, const=lambda c: c):
+        """Horner's rule in whatever ring z lives in; ``const`` maps a Fraction into that ring."""
+        out = const(self.coefficients[-1])
+        for c in reversed(self.coefficients[:-1]):
+            out = out * z
+            if c != 0:
+                out = out + const(c)
+        return out
+
+    def float_coefficients(self) -> list[float]:
+        """The plain coefficient list p0..pd the training backend consumes."""
+        return [float(c) for c in self.coefficients]
+
+
+def _parse_number(text: str, spec: str) -> Fraction:
+    try:
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise SpecError(f"activation spec {spec!r}: {text.strip()!r} is not a number") from None
+
+
+def _parse_degree(text: str, spec: str) -> int:
+    try:
+        degree = int(text)
+    except ValueError:
+        raise SpecError(f"activation spec {spec!r}: degree {text!r} is not an integer") from None
+    if degree < 1:
+        raise SpecError(f"activation spec {spec!r}: degree must be >= 1")
+    return degree
+
+
+def parse_activation(spec: str, radius: float = 1.0) -> Activation:
+    """Parse an activation spec into exact polynomial coefficients.
+
+    >>> parse_activation("monomial:3").coefficients
+    (Fraction(0, 1), Fraction(0, 1), Fraction(0, 1), Fraction(1, 1))
+    >>> parse_activation("linear").degree
+    1
+    >>> parse_activation("relu")
+    Traceback (most recent call last):
+    ...
+    algebra.activation.SpecError: activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, linear or a relu-* approximant
+    """
+    if not isinstance(spec, str) or not spec.strip():
+        raise SpecError("activation spec is empty")
+    spec = spec.strip()
+    name, _, arg = spec.partition(":")
+    name = name.strip().lower()
+    if name == "linear" and not arg:
+        return Activation(spec, (Fraction(0), Fraction(1)))
+    if name == "monomial":
+        k = _parse_degree(arg, spec)
+        return Activation(spec, tuple([Fraction(0)] * k + [Fraction(1)]))
+    if name == "poly":
+        coeffs = [_parse_number(t, spec) for t in arg.split(",")] if arg.strip() else []
+        while len(coeffs) > 1 and coeffs[-1] == 0:
+            coeffs.pop()
+        if len(coeffs) < 2 or all(c == 0 for c in coeffs[1:]):
+            raise SpecError(f"activation spec {spec!r}: needs a non-constant polynomial p0,p1,...")
+        return Activation(spec, tuple(coeffs))
+    if name == "relu" and not arg:
+        raise SpecError(
+            "activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, "
+            "linear or a relu-* approximant")
+    if name in RELU_APPROXIMANTS:
+        degree = _parse_degree(arg, spec)
+        if radius <= 0:
+            raise SpecError(f"radius must be > 0, got {radius}")
+        try:
+            from algebra import approximants  # built by the approximants issue
+        except ImportError:
+            raise SpecError(
+                f"activation {spec!r} needs algebra.approximants, which this version "
+                "does not have yet") from None
+        return approximants.activation_from_spec(name, degree, radius)
+    raise SpecError(
+        f"unknown activation spec {spec!r}: use poly:p0,p1,..., monomial:k, linear, relu, "
+        "or relu-chebyshev|relu-legendre|relu-minimax:d")

@@ -1,0 +1,338 @@
+"""Network specs with named, ordered weights, evaluated in any commutative ring.
+
+One forward pass per architecture, written once against ``+`` and ``*`` only, serves
+every use: exact polynomials (python-flint), sympy expressions for display, numpy
+float64/complex128 outputs vectorized over data points, and the Jacobian with
+respect to the weights (forward-mode jets).
+
+The canonical network is the paper's four-input tree (DESIGN.md):
+
+    g_k(x) = sum_j a_kj s(u_kj x_(2k-1) + v_kj x_(2k) + b_kj)       k = 1, 2
+    f(x)   = sum_j c_j  s(s_j g_1(x) + t_j g_2(x) + e_j)
+
+Weight names carry the node label of the paper (h11, h12, h2), then the unit:
+``u11_1`` is u of node h11, unit 1; ``s2_1`` is s of the top node h2. With shared
+weights the nodes of one level share one set, labelled by the level alone (``u1_1``).
+Dense layers use ``w{layer}_{out}_{in}`` and ``b{layer}_{out}``, all 1-based.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from algebra.activation import Activation, SpecError, parse_activation
+
+DEFAULT_ACTIVATION = "poly:0.1,0.5,0.3"
+
+
+def _activation(value) -> Activation:
+    return value if isinstance(value, Activation) else parse_activation(value)
+
+
+@dataclass(frozen=True)
+class TreeNetwork:
+    """Binary tree of shallow networks: depth 2 is the canonical four-input network.
+
+    >>> net = TreeNetwork(units=1)
+    >>> net.n_weights, net.weight_names[:4]
+    (12, ('u11_1', 'v11_1', 'b11_1', 'a11_1'))
+    >>> TreeNetwork(units=2, bias=False, shared=True).n_weights
+    12
+    """
+
+    units: int = 1
+    activation: Activation | str = DEFAULT_ACTIVATION
+    bias: bool = True
+    shared: bool = False
+    depth: int = 2
+
+    def __post_init__(self):
+        object.__setattr__(self, "activation", _activation(self.activation))
+        if not isinstance(self.units, int) or self.units < 1:
+            raise SpecError(f"units must be an integer >= 1, got {self.units!r}")
+        if not isinstance(self.depth, int) or not 1 <= self.depth <= 9:
+            raise SpecError(f"tree depth must be an integer in 1..9, got {self.depth!r}")
+
+    kind = "tree"
+
+    @property
+    def n_inputs(self) -> int:
+        return 2 ** self.depth
+
+    n_outputs = 1
+
+    @property
+    def activation_layers(self) -> int:
+        """Compositions of the activation along any input-output path (the L of d^(L N))."""
+        return self.depth
+
+    def _label(self, level: int, position: int) -> str:
+        count = 2 ** (self.depth - level)
+        if self.shared or count == 1:
+            return str(level)
+        return f"{level}{position + 1:0{len(str(count))}d}"
+
+    def _letters(self, level: int) -> str:
+        letters = "uvba" if level == 1 else "stec"
+        return letters if self.bias else letters.replace(letters[2], "")
+
+    @functools.cached_property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Default multihomogeneous partition: one group per node (per level when shared)."""
+        out: dict[str, list[str]] = {}
+        for level in range(1, self.depth + 1):
+            for position in range(2 ** (self.depth - level)):
+                label = self._label(level, position)
+                if label in out:
+                    continue
+                out[label] = [f"{letter}{label}_{j}" for j in range(1, self.units + 1)
+                              for letter in self._letters(level)]
+        return {f"h{k}": tuple(v) for k, v in out.items()}
+
+    @functools.cached_property
+    def weight_names(self) -> tuple[str, ...]:
+        return tuple(name for group in self.groups.values() for name in group)
+
+    @property
+    def n_weights(self) -> int:
+        return len(self.weight_names)
+
+    def forward(self, x: Sequence, w: Mapping[str, Any], const: Callable[[Fraction], Any]) -> list:
+        values = list(x)
+        for level in range(1, self.depth + 1):
+            letters = self._letters(level)
+            nodes = []
+            for position in range(len(values) // 2):
+                label = self._label(level, position)
+                z1, z2 = values[2 * position], values[2 * position + 1]
+                out = None
+                for j in range(1, self.units + 1):
+                    p = [w[f"{letter}{label}_{j}"] for letter in letters]
+                    arg = p[0] * z1 + p[1] * z2
+                    if self.bias:
+                        arg = arg + p[2]
+                    term = p[-1] * self.activation.evaluate(arg, const)
+                    out = term if out is None else out + term
+                nodes.append(out)
+            values = nodes
+        return values
+
+    def describe(self) -> dict:
+        return {"network": "tree", "units": self.units, "activation": self.activation.spec,
+                "bias": self.bias, "shared": self.shared, "depth": self.depth,
+                "weights": self.n_weights}
+
+
+def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
+    """Parse dense widths such as "2,3,1".
+
+    >>> parse_widths("2,3,1")
+    (2, 3, 1)
+    """
+    if isinstance(text, str):
+        try:
+            widths = tuple(int(t) for t in text.split(","))
+        except ValueError:
+            raise SpecError(f"widths {text!r} do not parse: give integers such as 2,3,1") from None
+    else:
+        widths = tuple(int(t) for t in text)
+    if len(widths) < 2 or any(k < 1 for k in widths):
+        raise SpecError(f"widths {text!r}: need at least two layers, each of width >= 1")
+    return widths
+
+
+@dataclass(frozen=True)
+class DenseNetwork:
+    """Fully connected network d0 -> d1 -> ... -> dL, activation after every hidden layer.
+
+    >>> net = DenseNetwork((2, 3, 1), "linear", bias=False)
+    >>> net.n_weights, net.weight_names[:2]
+    (9, ('w1_1_1', 'w1_1_2'))
+    """
+
+    widths: tuple[int, ...] | str = (2, 3, 1)
+    activation: Activation | str = DEFAULT_ACTIVATION
+    bias: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "widths", parse_widths(self.widths))
+        object.__setattr__(self, "activation", _activation(self.activation))
+
+    kind = "dense"
+
+    @property
+    def n_inputs(self) -> int:
+        return self.widths[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def activation_layers(self) -> int:
+        return len(self.widths) - 2
+
+    @functools.cached_property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Default multihomogeneous partition: one group per layer."""
+        out = {}
+        for layer in range(1, len(self.widths)):
+            names = []
+            for i in range(1, self.widths[layer] + 1):
+                names += [f"w{layer}_{i}_{j}" for j in range(1, self.widths[layer - 1] + 1)]
+                if self.bias:
+                    names.append(f"b{layer}_{i}")
+            out[f"layer{layer}"] = tuple(names)
+        return out
+
+    @functools.cached_property
+    def weight_names(self) -> tuple[str, ...]:
+        return tuple(name for group in self.groups.values() for name in group)
+
+    @property
+    def n_weights(self) -> int:
+        return len(self.weight_names)
+
+    def forward(self, x: Sequence, w: Mapping[str, Any], const: Callable[[Fraction], Any]) -> list:
+        values = list(x)
+        last = len(self.widths) - 1
+        for layer in range(1, last + 1):
+            nxt = []
+            for i in range(1, self.widths[layer] + 1):
+                z = None
+                for j, a in enumerate(values, start=1):
+                    term = w[f"w{layer}_{i}_{j}"] * a
+                    z = term if z is None else z + term
+                if self.bias:
+                    z = z + w[f"b{layer}_{i}"]
+                nxt.append(self.activation.evaluate(z, const) if layer < last else z)
+            values = nxt
+        return values
+
+    def describe(self) -> dict:
+        return {"network": "dense", "widths": list(self.widths),
+                "activation": self.activation.spec, "bias": self.bias,
+                "weights": self.n_weights}
+
+
+Network = TreeNetwork | DenseNetwork
+
+
+# --- numeric evaluation -------------------------------------------------------------
+
+def _check_numeric(net: Network, x, w) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x)
+    w = np.asarray(w)
+    if x.ndim != 2 or x.shape[1] != net.n_inputs:
+        raise SpecError(f"data must have shape (N, {net.n_inputs}), got {x.shape}")
+    if w.shape != (net.n_weights,):
+        raise SpecError(f"weights must have shape ({net.n_weights},), got {w.shape}")
+    return x, w
+
+
+def _numeric_const(c: Fraction) -> float:
+    return c.numerator / c.denominator
+
+
+def evaluate(net: Network, x, w) -> np.ndarray:
+    """Outputs f(x_i; w), shape (N, n_outputs); float64 or complex128 as the inputs are.
+
+    >>> net = DenseNetwork((1, 1), "linear", bias=True)
+    >>> evaluate(net, [[2.0], [3.0]], [0.5, 1.0])[:, 0]
+    array([2. , 2.5])
+    """
+    x, w = _check_numeric(net, x, w)
+    names = dict(zip(net.weight_names, w))
+    outs = net.forward([x[:, k] for k in range(net.n_inputs)], names, _numeric_const)
+    return np.stack([np.broadcast_to(o, (x.shape[0],)) for o in outs], axis=1)
+
+
+class _Jet:
+    """A value with its gradient with respect to the weights (forward mode)."""
+
+    __slots__ = ("v", "d")
+
+    def __init__(self, v, d):
+        self.v, self.d = v, d
+
+    def __add__(self, other):
+        if isinstance(other, _Jet):
+            return _Jet(self.v + other.v, self.d + other.d)
+        return _Jet(self.v + other, self.d)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if isinstance(other, _Jet):
+            return _Jet(self.v * other.v,
+                        self.d * np.asarray(other.v)[..., None] + np.asarray(self.v)[..., None] * other.d)
+        return _Jet(self.v * other, self.d * np.asarray(other)[..., None])
+
+    __rmul__ = __mul__
+
+
+def jacobian(net: Network, x, w) -> tuple[np.ndarray, np.ndarray]:
+    """Outputs (N, n_outputs) and their Jacobian (N, n_outputs, W) with respect to the weights.
+
+    >>> net = DenseNetwork((1, 1), "linear", bias=True)
+    >>> jacobian(net, [[2.0]], [0.5, 1.0])[1]
+    array([[[2., 1.]]])
+    """
+    x, w = _check_numeric(net, x, w)
+    eye = np.eye(net.n_weights, dtype=np.result_type(w, x, float))
+    jets = {name: _Jet(w[k], eye[k]) for k, name in enumerate(net.weight_names)}
+    outs = net.forward([x[:, k] for k in range(net.n_inputs)], jets, _numeric_const)
+    n = x.shape[0]
+    values = np.stack([np.broadcast_to(o.v, (n,)) for o in outs], axis=1)
+    grads = np.stack([np.broadcast_to(o.d, (n, net.n_weights)) for o in outs], axis=1)
+    return values, grads
+
+
+# --- exact and symbolic forms ---------------------------------------------------------
+
+def input_names(net: Network) -> tuple[str, ...]:
+    return tuple(f"x{k}" for k in range(1, net.n_inputs + 1))
+
+
+def symbolic(net: Network, x=None) -> list:
+    """sympy outputs in the weight symbols; inputs symbolic x1.. unless a data row is given.
+
+    >>> import sympy
+    >>> net = DenseNetwork((1, 1), "linear", bias=True)
+    >>> symbolic(net)
+    [b1_1 + w1_1_1*x1]
+    """
+    import sympy
+
+    w = {name: sympy.Symbol(name) for name in net.weight_names}
+    if x is None:
+        xs = [sympy.Symbol(name) for name in input_names(net)]
+    else:
+        xs = [sympy.nsimplify(v, rational=True) if isinstance(v, Fraction) else sympy.sympify(v)
+              for v in x]
+    return [sympy.expand(o) for o in net.forward(xs, w, sympy.Rational)]
+
+
+@functools.cache
+def exact_outputs(net: Network):
+    """Outputs as exact polynomials (flint fmpq_mpoly) in x1..xn followed by the weights.
+
+    Returns (context, [output polynomials]). Cached: the networks are immutable.
+
+    >>> ctx, (f,) = exact_outputs(DenseNetwork((1, 1), "monomial:2"))
+    >>> str(f)
+    'x1*w1_1_1 + b1_1'
+    """
+    import flint
+
+    names = input_names(net) + net.weight_names
+    ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
+    gens = dict(zip(names, ctx.gens()))
+    xs = [gens[n] for n in input_names(net)]
+    outs = net.forward(xs, {n: gens[n] for n in net.weight_names},
+                       lambda c: flint.fmpq(c.numerator, c.denominator))
+    return ctx, [o if hasattr(o, "context") else ctx.from_dict({}) + o for o in outs]

@@ -1,0 +1,304 @@
+"""The `landscape` command line.
+
+Conventions (DESIGN.md): every command takes --json (one JSON object on stdout, nothing
+else there) and --out (result.json with the configuration, seed, versions and git
+commit); bad input is one line on stderr and exit status 2, never a traceback. The
+argparse namespace stays here: library code receives typed values.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from algebra.activation import SpecError
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, status 2, as for every other bad input
+        command = self.prog.removeprefix("landscape").strip()
+        raise SpecError(f"{command}: {message}" if command else message)
+
+
+# --- shared options ------------------------------------------------------------------
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("network")
+    g.add_argument("--network", choices=("tree", "dense"), default="tree",
+                   help="the canonical tree network (default) or a dense network")
+    g.add_argument("--units", type=int, default=1, help="tree: hidden units r per node (default 1)")
+    g.add_argument("--depth", type=int, default=2, help="tree: depth L, 2^L inputs (default 2)")
+    g.add_argument("--shared", action="store_true", help="tree: nodes of a level share weights")
+    g.add_argument("--widths", default="2,3,1", help="dense: widths d0,...,dL (default 2,3,1)")
+    g.add_argument("--activation", default="poly:0.1,0.5,0.3",
+                   help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3)")
+    g.add_argument("--radius", type=float, default=1.0, help="interval [-R, R] of relu-* approximants")
+    g.add_argument("--no-bias", action="store_true", help="networks without biases")
+
+
+def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+    g = p.add_argument_group("data and system")
+    g.add_argument("--data", default="4", metavar="N" + (" | A:B | N1,N2,..." if many else ""),
+                   help="number of data points" + (" or several (default 4)" if many else " (default 4)"))
+    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    g.add_argument("--system", choices=("zero-loss", "critical"), default="zero-loss",
+                   help="zero-loss equations f(x_i) = y_i, or grad L = 0 (default zero-loss)")
+    g.add_argument("--l2", default=None, metavar="random|VALUES",
+                   help="critical system: generalized L2 term with random (seeded) or given lambda")
+
+
+def add_output_options(p: argparse.ArgumentParser, out_help: str = "folder for result.json") -> None:
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--out", default=None, help=out_help)
+
+
+def network_from(args):
+    from algebra.activation import parse_activation
+    from algebra.networks import DenseNetwork, TreeNetwork
+
+    activation = parse_activation(args.activation, radius=args.radius)
+    if args.network == "tree":
+        return TreeNetwork(units=args.units, activation=activation, bias=not args.no_bias,
+                           shared=args.shared, depth=args.depth)
+    return DenseNetwork(widths=args.widths, activation=activation, bias=not args.no_bias)
+
+
+def parse_counts(text: str) -> list[int]:
+    """'4' -> [4]; '1:3' -> [1, 2, 3]; '1,50000' -> [1, 50000].
+
+    >>> parse_counts("2:4"), parse_counts("1,50000")
+    ([2, 3, 4], [1, 50000])
+    """
+    try:
+        if ":" in text:
+            lo, hi = (int(t) for t in text.split(":"))
+            values = list(range(lo, hi + 1))
+        else:
+            values = [int(t) for t in text.split(",")]
+    except ValueError:
+        raise SpecError(f"--data {text!r} does not parse: give N, A:B or N1,N2,...") from None
+    if not values or min(values) < 1:
+        raise SpecError(f"--data {text!r}: the number of data points must be >= 1")
+    return values
+
+
+def _emit(result: dict, args, text: str) -> None:
+    from bridge.provenance import to_json, write_result
+
+    if args.out:
+        write_result(args.out, result)
+    if args.json:
+        print(to_json(result, indent=None))
+    else:
+        print(text)
+        if args.out:
+            print(f"wrote {args.out}/result.json")
+
+
+# --- bounds --------------------------------------------------------------------------
+
+def _fmt_count(exact, log10: float | None) -> str:
+    if exact is not None:
+        return f"{exact:,}" if exact < 10 ** 15 else f"10^{log10:.2f}"
+    return "n/a" if log10 is None else f"10^{log10:.2f}"
+
+
+def _short(how: str) -> str:
+    words = how.split()
+    if words[0] == "square":
+        return "square"
+    return f"+{words[0]} slices" if "slices" in how else f"{words[0]} combos"
+
+
+def _bounds_table(rows: list[dict], network: dict, system: str) -> str:
+    head = (f"{system} system of the {network['network']} network "
+            f"({', '.join(f'{k}={v}' for k, v in network.items() if k != 'network')})")
+    cols = ["N", "equations", "degree", "squared by", "total degree", "multihomog.", "mixed volume",
+            "paper d^(LN)", "real (sqrt)", "symmetries"]
+    body = []
+    for r in rows:
+        body.append([str(r["data"]), str(r["equations"]), str(max(r["degrees"])), _short(r["squared_by"]),
+                     _fmt_count(r["total_degree"], r["log10_total_degree"]),
+                     _fmt_count(r["multihomogeneous"], r["log10_multihomogeneous"]),
+                     "-" if r["mixed_volume"] is None else f"{r['mixed_volume']:,}",
+                     "n/a" if r["log10_paper_bound"] is None else f"10^{r['log10_paper_bound']:.2f}",
+                     f"10^{r['log10_real_estimate']:.2f}", str(r["torus_symmetries"])])
+    widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(cols)]
+    lines = [head, "  ".join(c.rjust(w) for c, w in zip(cols, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(b, widths)) for b in body]
+    lines.append("squared by: +K slices = K generic affine slices added (bounds the degree of the "
+                 "solution set); K combos = K generic combinations of the equations")
+    lines.append("multihomogeneous partition: " + " | ".join(",".join(g) for g in rows[0]["partition"]))
+    for note in dict.fromkeys(n for r in rows for n in r["notes"]):
+        lines.append("note: " + note)
+    return "\n".join(lines)
+
+
+def cmd_bounds(args) -> None:
+    from algebra.bounds import network_bounds, parse_partition
+    from bridge.provenance import provenance
+
+    net = network_from(args)
+    counts = parse_counts(args.data)
+    partition = parse_partition(args.partition) if args.partition else None
+    rows = []
+    for n in counts:
+        report = network_bounds(net, n, args.system, partition=partition,
+                                with_mixed_volume=args.mixed_volume, l2=args.l2, seed=args.seed)
+        rows.append({"data": n, **report.as_dict()})
+    config = {"command": "bounds", **net.describe(), "system": args.system, "data": counts,
+              "l2": args.l2, "mixed_volume": args.mixed_volume, "partition": args.partition}
+    result = {**(rows[0] if len(rows) == 1 else {"rows": rows}), "system": args.system,
+              "network": net.describe(), **provenance(config, args.seed)}
+    _emit(result, args, _bounds_table(rows, net.describe(), args.system))
+
+
+# --- export --------------------------------------------------------------------------
+
+def parse_fix(items: Sequence[str]) -> dict[str, complex]:
+    """['a11_1=1', 'c2_1=0.5'] -> {'a11_1': 1.0, 'c2_1': 0.5}.
+
+    >>> parse_fix(["a11_1=1", "c2_1=0.5"])
+    {'a11_1': 1.0, 'c2_1': 0.5}
+    """
+    out = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        try:
+            v = complex(value.replace("i", "j"))
+        except ValueError:
+            raise SpecError(f"--fix {item!r}: write NAME=VALUE with a number") from None
+        if not eq or not name:
+            raise SpecError(f"--fix {item!r}: write NAME=VALUE")
+        out[name.strip()] = v.real if v.imag == 0 else v
+    return out
+
+
+def build_system(net, args):
+    """The system a command asks for: zero-loss or critical, then fixed weights, then slices."""
+    from algebra.systems import critical_system, make_data, random_slices, zero_loss_system
+
+    counts = parse_counts(args.data)
+    if len(counts) != 1:
+        raise SpecError("--data: this command takes a single number of data points")
+    data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
+    if args.system == "zero-loss":
+        if args.l2 is not None:
+            raise SpecError("--l2 applies to the critical system only")
+        system = zero_loss_system(net, data)
+    else:
+        system = critical_system(net, data, l2=args.l2, seed=args.seed)
+    if args.fix:
+        system = system.substitute(parse_fix(args.fix))
+    if args.slice is not None:
+        count = system.n_variables - system.n_equations if args.slice == "square" else _int(args.slice)
+        if count < 0:
+            raise SpecError(f"--slice: the system has {system.n_equations} equations in "
+                            f"{system.n_variables} unknowns already; slicing cannot square it")
+        system = random_slices(system, count, args.seed)
+    return system, data
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SpecError(f"--slice {text!r}: give a number of slices, or no value to square the system") from None
+
+
+def cmd_export(args) -> None:
+    from algebra.exports import export
+    from bridge.provenance import provenance, to_json, write_atomic
+
+    net = network_from(args)
+    system, data = build_system(net, args)
+    text = export(system, args.format)
+    write_atomic(args.out, text)
+    config = {"command": "export", **net.describe(), "system": args.system, "data": data.n_points,
+              "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
+              "slice": args.slice, "format": args.format}
+    summary = {"file": args.out, "format": args.format, "kind": system.kind,
+               "equations": system.n_equations, "variables": list(system.variables),
+               "degrees": system.degrees, "square": system.is_square,
+               "terms": int(system.coefficients.nnz), **provenance(config, args.seed)}
+    if args.json:
+        print(to_json(summary, indent=None))
+    else:
+        print(f"wrote {args.out}: {system.n_equations} equations in {system.n_variables} unknowns, "
+              f"degrees {_runs(system.degrees)}, {system.coefficients.nnz:,} terms ({args.format})")
+
+
+def _runs(values: list[int]) -> str:
+    """Compact list: [9, 9, 9, 1] -> '9 x3, 1'."""
+    out, i = [], 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == values[i]:
+            j += 1
+        out.append(f"{values[i]}" + (f" x{j - i}" if j - i > 1 else ""))
+        i = j
+    return ", ".join(out)
+
+
+# --- entry point ---------------------------------------------------------------------
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("bounds", help="Bezout, multihomogeneous and BKK bounds of a network's system")
+    add_network_options(b)
+    add_data_options(b, many=True)
+    b.add_argument("--mixed-volume", action="store_true", help="also the BKK mixed volume (phcpy; slow)")
+    b.add_argument("--partition", default=None, metavar="'a,b;c,...'",
+                   help="variable groups for the multihomogeneous bound (default: one per node/layer)")
+    add_output_options(b)
+    b.set_defaults(func=cmd_bounds)
+
+    e = sub.add_parser("export", help="write a network's system for phc, Bertini, Macaulay2, HC.jl or JSON")
+    add_network_options(e)
+    add_data_options(e)
+    e.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix a weight (gauge fixing); repeat for several")
+    e.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
+                   help="add K random affine slices (no K: as many as make the system square)")
+    e.add_argument("--format", choices=("phc", "bertini", "m2", "hc", "json"), default="phc")
+    e.add_argument("--json", action="store_true", help="one JSON summary on stdout")
+    e.add_argument("--out", required=True, help="file to write")
+    e.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from algebra.phc import SolverError
+
+    try:
+        args = make_parser().parse_args(argv)
+        args.func(args)
+    except SpecError as exc:
+        print(f"landscape: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SolverError as exc:
+        print(f"landscape: solver failure: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:
+        print(f"landscape: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `landscape ... --json | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("landscape: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
