@@ -66,41 +66,37 @@ def log10_int(n: int) -> float:
 
 
 def multihomogeneous_bezout(multidegrees: np.ndarray, group_sizes: Sequence[int],
-                            counts: Sequence[int] | None = None, max_states: int = 10 ** 7) -> int:
+                            counts: Sequence[int] | None = None, max_terms: int = 5_000_000) -> int:
     """m-homogeneous Bezout number: the coefficient of prod_j a_j^(n_j) in prod_i (sum_j d_ij a_j).
 
     ``multidegrees[i, j]`` is the degree of equation i in group j (of n_j variables);
-    ``counts[i]`` repeats row i. Computed exactly by dynamic programming over how many
-    equations each group has received.
+    ``counts[i]`` repeats row i. The product is expanded exactly in m variables
+    (python-flint), so repeated rows cost one power each.
 
     >>> multihomogeneous_bezout(np.array([[1, 1], [1, 1]]), [1, 1])  # two bilinear equations
     2
     >>> multihomogeneous_bezout(np.array([[2, 0], [0, 3]]), [1, 1])
     6
     """
+    import flint
+
     d = np.asarray(multidegrees, dtype=np.int64)
     sizes = [int(n) for n in group_sizes]
     counts = [1] * d.shape[0] if counts is None else [int(c) for c in counts]
-    if sum(counts) != sum(sizes):
-        raise ValueError(f"{sum(counts)} equations for {sum(sizes)} variables: not square")
-    states = math.prod(n + 1 for n in sizes)
-    if states * len(sizes) > max_states:
-        raise SpecError(f"multihomogeneous bound: {len(sizes)} groups of sizes {sizes} give "
-                        f"{states} states, too many for the exact count; use a coarser partition")
-    table = np.zeros([n + 1 for n in sizes], dtype=object)
-    table[(0,) * len(sizes)] = 1
+    n_eq = sum(counts)
+    if n_eq != sum(sizes):
+        raise ValueError(f"{n_eq} equations for {sum(sizes)} variables: not square")
+    m = len(sizes)
+    if math.comb(n_eq + m - 1, m - 1) > max_terms:
+        raise SpecError(f"multihomogeneous bound: {m} groups for {n_eq} equations is too fine a "
+                        "partition for the exact count; use fewer groups")
+    ctx = flint.fmpz_mpoly_ctx.get([f"a{j}" for j in range(m)], "lex")
+    gens = ctx.gens()
+    product = ctx.from_dict({(0,) * m: 1})
     for row, count in zip(d, counts):
-        for _ in range(count):
-            new = np.zeros_like(table)
-            for j, dj in enumerate(row):
-                if dj == 0 or sizes[j] == 0:
-                    continue
-                src = [slice(None)] * len(sizes)
-                dst = [slice(None)] * len(sizes)
-                src[j], dst[j] = slice(0, sizes[j]), slice(1, sizes[j] + 1)
-                new[tuple(dst)] += int(dj) * table[tuple(src)]
-            table = new
-    return int(table[tuple(sizes)])
+        linear = ctx.from_dict({tuple(int(k == j) for k in range(m)): int(dj) for j, dj in enumerate(row) if dj})
+        product = product * linear ** count
+    return int(product[tuple(sizes)])
 
 
 def partition_indices(variables: Sequence[str], groups: dict[str, Sequence[str]] | Sequence[Sequence[str]]
@@ -281,7 +277,7 @@ def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
     """Every bound of one system given by its equation blocks (see ``square_blocks``)."""
     n_vars = len(variables)
     n_eq = sum(b.count for b in blocks)
-    degrees = [b.degree for b in blocks for _ in range(b.count)]
+    degrees = [d for b in blocks for d in [b.degree] * b.count]
     square, how = square_blocks(blocks, n_vars)
     degs = [b.degree for b in square]
     cnts = [b.count for b in square]

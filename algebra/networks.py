@@ -27,6 +27,11 @@ import numpy as np
 from algebra.activation import Activation, SpecError, parse_activation
 
 DEFAULT_ACTIVATION = "poly:0.1,0.5,0.3"
+MAX_OUTPUT_TERMS = 2_000_000  # terms of one exact output polynomial (about 1 GB to work with)
+
+
+class SystemTooLarge(SpecError):
+    """An exact polynomial would not fit in memory on this machine."""
 
 
 def _activation(value) -> Activation:
@@ -331,8 +336,35 @@ def exact_outputs(net: Network):
 
     names = input_names(net) + net.weight_names
     ctx = flint.fmpq_mpoly_ctx.get(names, "degrevlex")
-    gens = dict(zip(names, ctx.gens()))
-    xs = [gens[n] for n in input_names(net)]
-    outs = net.forward(xs, {n: gens[n] for n in net.weight_names},
+    gens = {n: _Capped(g, net) for n, g in zip(names, ctx.gens())}
+    outs = net.forward([gens[n] for n in input_names(net)], {n: gens[n] for n in net.weight_names},
                        lambda c: flint.fmpq(c.numerator, c.denominator))
-    return ctx, [o if hasattr(o, "context") else ctx.from_dict({}) + o for o in outs]
+    return ctx, [o.poly for o in outs]
+
+
+class _Capped:
+    """A flint polynomial whose products refuse to grow past MAX_OUTPUT_TERMS terms, so
+    that an oversized network is a clear error instead of the machine running out of memory."""
+
+    __slots__ = ("poly", "net")
+
+    def __init__(self, poly, net):
+        self.poly, self.net = poly, net
+
+    def __add__(self, other):
+        return _Capped(self.poly + (other.poly if isinstance(other, _Capped) else other), self.net)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        other = other.poly if isinstance(other, _Capped) else other
+        if hasattr(other, "context") and len(self.poly) * len(other) > MAX_OUTPUT_TERMS:
+            bound = len(self.poly) * len(other)
+            if bound > 50 * MAX_OUTPUT_TERMS or len(self.poly * other) > MAX_OUTPUT_TERMS:
+                raise SystemTooLarge(
+                    f"the output polynomial of this {self.net.kind} network ({self.net.n_weights} weights, "
+                    f"activation {self.net.activation.spec}) exceeds {MAX_OUTPUT_TERMS:,} terms: "
+                    "use fewer units or a lower activation degree")
+        return _Capped(self.poly * other, self.net)
+
+    __rmul__ = __mul__

@@ -74,7 +74,17 @@ def _read_file(path: str) -> list[str]:
     return polys
 
 
-_TASKS = {"mixed_volume": _mixed_volume, "parse_back": _parse_back, "variables": _variables,
+def _blackbox(polys: list[str]) -> list[str]:
+    """PHCpack's blackbox solver; solution strings as PHCpack writes them.
+
+    verbose=True because verbose=False returns no solutions on 2.4.86 (fixed upstream
+    later); its chatter goes to the silenced fd 1."""
+    from phcpy.solver import solve
+
+    return list(solve(polys, verbose=True, tasks=0, precision="d", checkin=False))
+
+
+_TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "parse_back": _parse_back, "variables": _variables,
           "read_file": _read_file}
 
 

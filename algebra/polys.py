@@ -8,6 +8,7 @@ sympy is used only to display.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +33,7 @@ def unique_rows(monomials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if min(monomials.min(axis=0)) < 0 or max(radix) > 256:
         unique, inverse = np.unique(monomials, axis=0, return_inverse=True)
         return unique, inverse.ravel()
-    if np.prod([float(r) for r in radix]) >= 2.0 ** 62:
+    if sum(math.log2(r) for r in radix) >= 62:
         # one opaque byte string per row: compared by memcmp, i.e. lexicographically
         rows = np.ascontiguousarray(monomials.astype(np.uint8))
         keys = rows.view(np.dtype((np.void, rows.shape[1]))).ravel()

@@ -22,15 +22,11 @@ import numpy as np
 from scipy import sparse
 
 from algebra.activation import SpecError
-from algebra.networks import Network, exact_outputs, symbolic
+from algebra.networks import Network, SystemTooLarge, exact_outputs, symbolic
 from algebra.polys import PolySystem, combine, flint_terms, monomial_values
 
 _CHUNK = 4096  # data points per pass when computing moments: bounds memory at N = 50,000
 MAX_LOSS_TERMS = 1_000_000  # terms of F^2; the gradient then needs about 10x that in memory
-
-
-class SystemTooLarge(SpecError):
-    """The exact system would not fit in memory on this machine."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main, parse_counts, parse_fix
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- bad input: one line on stderr, exit 2, no traceback ------------------------------
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["bounds", "--activation", "relu"], "not a polynomial"),
+    (["bounds", "--activation", "poly:1,x"], "not a number"),
+    (["bounds", "--units", "0"], "units"),
+    (["bounds", "--data", "0"], ">= 1"),
+    (["bounds", "--data", "a:b"], "does not parse"),
+    (["bounds", "--network", "dense", "--widths", "2,,1"], "widths"),
+    (["bounds", "--partition", "u11_1,v11_1"], "misses variable"),
+    (["bounds", "--units", "two"], "invalid int value"),
+    (["bounds", "--system", "hessian"], "invalid choice"),
+    (["nonsense"], "invalid choice"),
+    (["export", "--format", "phc"], "required: --out"),
+    (["export", "--out", "x.phc", "--fix", "zz=1"], "zz"),
+    (["export", "--out", "x.phc", "--fix", "u11_1"], "NAME=VALUE"),
+    (["export", "--out", "x.phc", "--data", "13", "--slice"], "cannot square"),
+    (["export", "--out", "x.phc", "--l2", "random"], "critical system only"),
+    (["export", "--out", "x.phc", "--system", "critical", "--units", "3"], "too large"),
+])
+def test_bad_input_is_one_line_and_status_2(capsys, tmp_path, monkeypatch, argv, fragment):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+
+def test_parsers():
+    assert parse_counts("3") == [3] and parse_counts("1:3") == [1, 2, 3]
+    assert parse_fix(["a=1", "b=0.5+1i"]) == {"a": 1.0, "b": 0.5 + 1j}
+
+
+# --- bounds ----------------------------------------------------------------------------
+
+def test_bounds_json_has_the_promised_fields(capsys):
+    code, out, err = run(capsys, "bounds", "--network", "tree", "--units", "1", "--activation",
+                         "poly:0.1,0.5,0.3", "--data", "4", "--json")
+    assert code == 0
+    r = json.loads(out)
+    for key in ("weights", "equations", "degrees", "total_degree", "log10_total_degree",
+                "multihomogeneous", "mixed_volume", "log10_paper_bound", "config", "seed",
+                "versions", "git_commit"):
+        assert key in r
+    assert (r["weights"], r["equations"], r["degrees"], r["total_degree"]) == (12, 4, [9] * 4, 9 ** 4)
+    assert r["mixed_volume"] is None
+
+
+def test_oversized_network_is_refused_not_swapped(capsys):
+    code, _, err = run(capsys, "bounds", "--activation", "monomial:3", "--units", "30")
+    assert code == 2 and "exceeds 2,000,000 terms" in err
+
+
+def test_bounds_mixed_volume_keeps_stdout_pure_json(capsys):
+    code, out, _ = run(capsys, "bounds", "--network", "dense", "--widths", "2,2,1", "--activation",
+                       "linear", "--no-bias", "--system", "critical", "--l2", "random",
+                       "--data", "3", "--mixed-volume", "--json")
+    r = json.loads(out)  # PHCpack's banner would break this
+    assert code == 0 and 0 < r["mixed_volume"] <= r["multihomogeneous"] <= r["total_degree"]
+
+
+def test_bounds_table_and_result_file(capsys, tmp_path):
+    code, out, _ = run(capsys, "bounds", "--data", "1:3", "--out", str(tmp_path / "b"))
+    assert code == 0 and "total degree" in out and out.count("\n") > 5
+    r = json.loads((tmp_path / "b" / "result.json").read_text())
+    assert [row["data"] for row in r["rows"]] == [1, 2, 3]
+    assert r["config"]["activation"] == "poly:0.1,0.5,0.3" and r["seed"] == 0
+    assert r["versions"]["numpy"] and "command" in r
+
+
+# --- export ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["phc", "bertini", "m2", "hc", "json"])
+def test_export_writes_each_format(capsys, tmp_path, fmt):
+    path = tmp_path / f"sys.{fmt}"
+    code, out, _ = run(capsys, "export", "--data", "3", "--slice", "--format", fmt,
+                       "--out", str(path), "--json")
+    summary = json.loads(out)
+    assert code == 0 and path.exists() and summary["square"] and summary["equations"] == 12
+    assert summary["degrees"] == [9, 9, 9] + [1] * 9
+
+
+def test_export_gauge_fixed_critical_system(capsys, tmp_path):
+    path = tmp_path / "crit.json"
+    code, out, _ = run(capsys, "export", "--system", "critical", "--data", "2", "--fix", "a11_1=1",
+                       "--fix", "a12_1=1", "--format", "json", "--out", str(path))
+    d = json.loads(path.read_text())
+    assert code == 0 and "a11_1" not in d["variables"] and d["equations"] == 12
+    assert d["info"]["fixed"] == {"a11_1": 1.0, "a12_1": 1.0}
+
+
+def test_console_script_end_to_end(tmp_path):
+    """The installed entry point, in a fresh process: stdout is JSON only, errors are one line."""
+    exe = Path(sys.executable).parent / "landscape"
+    ok = subprocess.run([str(exe), "bounds", "--data", "2", "--json"], capture_output=True, text=True)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["equations"] == 2
+    bad = subprocess.run([str(exe), "bounds", "--activation", "relu"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
