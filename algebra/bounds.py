@@ -295,7 +295,7 @@ def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
         notes.append(f"the square system is invariant under a {sym}-dimensional torus of rescalings: "
                      "it has no isolated solutions with nonzero coordinates (mixed volume 0); "
                      "fix weights or add slices to count points")
-    if mh > td if td is not None else False:
+    if td is not None and mh > td:
         notes.append("this partition's multihomogeneous number exceeds the total degree: "
                      "a coarser partition bounds better")
     if activation_degree > 1 and activation_layers > 0:

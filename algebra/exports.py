@@ -1,7 +1,6 @@
 """Write a PolySystem for other tools: PHCpack, Bertini, Macaulay2, HomotopyContinuation.jl, JSON.
 
-Coefficients are written as floats with 17 significant digits (exact round trip of a
-double); PHCpack 2.4.86 mis-parses rational coefficients such as ``164*w^2/5``, so no
+Coefficients are written as the shortest decimals that read back as the same doubles; PHCpack 2.4.86 mis-parses rational coefficients such as ``164*w^2/5``, so no
 fractions are ever written. PHCpack files state the number of variables next to the
 number of equations when they differ, since its symbol count goes wrong otherwise.
 Macaulay2 identifiers cannot contain ``_``: its script uses indexed variables w_0.. and
@@ -21,7 +20,17 @@ FORMATS = ("phc", "bertini", "m2", "hc", "json")
 
 
 def _real(x: float) -> str:
-    return f"{x:.17g}" if x != int(x) or abs(x) >= 1e16 else f"{x:.1f}"
+    """Shortest text that reads back as the same double (Python's repr), with a decimal
+    point always, since the readers differ on forms such as 1e-05.
+
+    >>> _real(0.1), _real(2.0), _real(1e-05), _real(-1.2345678901234567e+200)
+    ('0.1', '2.0', '1.0e-05', '-1.2345678901234567e+200')
+    """
+    text = repr(float(x))
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa and mantissa not in ("inf", "-inf", "nan"):
+        mantissa += ".0"
+    return mantissa + e + exponent
 
 
 def _number(c: complex, imag_unit: str) -> str:

@@ -38,8 +38,20 @@ def _activation(value) -> Activation:
     return value if isinstance(value, Activation) else parse_activation(value)
 
 
+class _NamedWeights:
+    """Weights are the concatenation of the groups (nodes or layers), in order."""
+
+    @functools.cached_property
+    def weight_names(self) -> tuple[str, ...]:
+        return tuple(name for group in self.groups.values() for name in group)
+
+    @property
+    def n_weights(self) -> int:
+        return len(self.weight_names)
+
+
 @dataclass(frozen=True)
-class TreeNetwork:
+class TreeNetwork(_NamedWeights):
     """Binary tree of shallow networks: depth 2 is the canonical four-input network.
 
     >>> net = TreeNetwork(units=1)
@@ -98,14 +110,6 @@ class TreeNetwork:
                               for letter in self._letters(level)]
         return {f"h{k}": tuple(v) for k, v in out.items()}
 
-    @functools.cached_property
-    def weight_names(self) -> tuple[str, ...]:
-        return tuple(name for group in self.groups.values() for name in group)
-
-    @property
-    def n_weights(self) -> int:
-        return len(self.weight_names)
-
     def forward(self, x: Sequence, w: Mapping[str, Any], const: Callable[[Fraction], Any]) -> list:
         values = list(x)
         for level in range(1, self.depth + 1):
@@ -151,7 +155,7 @@ def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class DenseNetwork:
+class DenseNetwork(_NamedWeights):
     """Fully connected network d0 -> d1 -> ... -> dL, activation after every hidden layer.
 
     >>> net = DenseNetwork((2, 3, 1), "linear", bias=False)
@@ -193,14 +197,6 @@ class DenseNetwork:
                     names.append(f"b{layer}_{i}")
             out[f"layer{layer}"] = tuple(names)
         return out
-
-    @functools.cached_property
-    def weight_names(self) -> tuple[str, ...]:
-        return tuple(name for group in self.groups.values() for name in group)
-
-    @property
-    def n_weights(self) -> int:
-        return len(self.weight_names)
 
     def forward(self, x: Sequence, w: Mapping[str, Any], const: Callable[[Fraction], Any]) -> list:
         values = list(x)
