@@ -31,6 +31,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/critical_build.py
+	$(BIN)/python benchmarks/approximants.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

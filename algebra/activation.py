@@ -37,6 +37,7 @@ class Activation:
 
     spec: str
     coefficients: tuple[Fraction, ...]
+    radius: float = 1.0  # interval [-R, R] of a relu-* approximant; 1 for the others
 
     @property
     def degree(self) -> int:

@@ -34,6 +34,13 @@ class SystemTooLarge(SpecError):
     """An exact polynomial would not fit in memory on this machine."""
 
 
+def _describe(activation: Activation) -> dict:
+    out = {"activation": activation.spec}
+    if activation.radius != 1.0:
+        out["radius"] = activation.radius
+    return out
+
+
 def _activation(value) -> Activation:
     return value if isinstance(value, Activation) else parse_activation(value)
 
@@ -131,7 +138,7 @@ class TreeNetwork(_NamedWeights):
         return values
 
     def describe(self) -> dict:
-        return {"network": "tree", "units": self.units, "activation": self.activation.spec,
+        return {"network": "tree", "units": self.units, **_describe(self.activation),
                 "bias": self.bias, "shared": self.shared, "depth": self.depth,
                 "weights": self.n_weights}
 
@@ -215,9 +222,8 @@ class DenseNetwork(_NamedWeights):
         return values
 
     def describe(self) -> dict:
-        return {"network": "dense", "widths": list(self.widths),
-                "activation": self.activation.spec, "bias": self.bias,
-                "weights": self.n_weights}
+        return {"network": "dense", "widths": list(self.widths), **_describe(self.activation),
+                "bias": self.bias, "weights": self.n_weights}
 
 
 Network = TreeNetwork | DenseNetwork

@@ -113,3 +113,44 @@ def test_console_script_end_to_end(tmp_path):
     assert ok.returncode == 0 and json.loads(ok.stdout)["equations"] == 2
     bad = subprocess.run([str(exe), "bounds", "--activation", "relu"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+
+
+# --- approx ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["approx", "--degree", "0"], ">= 1"),
+    (["approx", "--degree", "3", "--radius", "0"], "radius"),
+    (["approx", "--degree", "3", "--kind", "pade"], "invalid choice"),
+    (["approx", "--degree", "100", "--dps", "20"], "needs at least 51 digits"),
+    (["approx"], "--degree"),
+])
+def test_approx_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and fragment in err
+
+
+def test_approx_json_fields(capsys):
+    code, out, _ = run(capsys, "approx", "--kind", "legendre", "--degree", "2", "--radius", "2", "--json")
+    r = json.loads(out)
+    assert code == 0
+    for key in ("kind", "degree", "radius", "coefficients", "sup_error", "l2_error", "chebyshev_coefficients",
+                "monomial_condition", "config", "versions"):
+        assert key in r
+    # Legendre projection of ReLU on [-2, 2]: 2 * (3/32 + (x/2)/2 + 15/32 (x/2)^2)
+    assert r["coefficients"] == pytest.approx([3 / 16, 1 / 2, 15 / 64])
+
+
+def test_approx_table_and_plots(capsys, tmp_path):
+    code, out, err = run(capsys, "approx", "--degrees", "2:6", "--out", str(tmp_path))
+    assert code == 0 and "slope" in out
+    r = json.loads((tmp_path / "result.json").read_text())
+    assert set(r["table"]) == {"chebyshev", "chebyshev-series", "legendre", "minimax"}
+    assert all(r["table"]["minimax"][i]["sup_error"] <= r["table"][k][i]["sup_error"]
+               for k in r["table"] for i in range(5))
+    for png in ("approximants.png", "sup_error_by_degree.png"):
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_approx_warns_on_stderr_keeps_json_clean(capsys):
+    code, out, err = run(capsys, "approx", "--degree", "40", "--json")
+    assert code == 0 and json.loads(out)["warnings"] and "ill-conditioned" in err

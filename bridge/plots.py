@@ -1,0 +1,47 @@
+"""Pictures drawn from result dictionaries (computing and plotting stay apart)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display on these machines
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def approximant_plots(result: dict, out_dir: str | Path) -> list[Path]:
+    """ReLU against its approximants, their error curves and, for a degree range, sup error by degree."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    samples = result["samples"]
+    x = samples["x"]
+    written = []
+
+    fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax.plot(x, samples["target"], color="black", lw=2.2, label=result["target"])
+    for kind, ys in samples["approximants"].items():
+        ax.plot(x, ys, lw=1.2, label=f"{kind} (d={samples['degree']})")
+        ax_err.plot(x, [t - y for t, y in zip(samples["target"], ys)], lw=1.0, label=kind)
+    ax.set(title=f"{result['target']} on [-{result['radius']:g}, {result['radius']:g}] and its approximants",
+           xlabel="x")
+    ax_err.axhline(0, color="grey", lw=0.6)
+    ax_err.set(title="error f - p", xlabel="x")
+    ax.legend(fontsize=8)
+    ax_err.legend(fontsize=8)
+    fig.tight_layout()
+    written.append(out_dir / "approximants.png")
+    fig.savefig(written[-1], dpi=120)
+    plt.close(fig)
+
+    if "table" in result:
+        fig, ax = plt.subplots(figsize=(6, 4.2))
+        for kind, rows in result["table"].items():
+            ax.loglog([r["degree"] for r in rows], [r["sup_error"] for r in rows], "o-", ms=3,
+                      label=f"{kind} (slope {result['decay_rate'][kind]:.2f})")
+        ax.set(title="sup error by degree", xlabel="degree d", ylabel="max |f - p|")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(out_dir / "sup_error_by_degree.png")
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
+    return written
