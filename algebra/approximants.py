@@ -29,6 +29,7 @@ cancellation costs about 0.3 d digits) and is raised only inside a scoped ``mpma
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -205,18 +206,18 @@ def _coefficients(kind: str, target: Target, degree: int) -> list:
     if kind == "chebyshev":
         return interpolate(target.f, degree)
     if kind == "chebyshev-series":
-        if target.name in ("relu", "abs"):
+        if target in (RELU, ABS):  # closed forms; any other Target goes the generic way
             return _series_exact(target.name, degree)
         return [_cheb_series_quad(target, k) for k in range(degree + 1)]
     if kind == "legendre":
-        if target.name in ("relu", "abs"):
+        if target in (RELU, ABS):  # closed forms; any other Target goes the generic way
             a = [mpmath.mpf(c.numerator) / c.denominator for c in _legendre_exact(target.name, degree)]
         else:
             a = [(2 * n + 1) / mpmath.mpf(2) * _quad(lambda x: target.f(x) * mpmath.legendre(n, x), target)
                  for n in range(degree + 1)]
         return _legendre_to_chebyshev(a, degree)
     if kind == "minimax":
-        if target.name in ("relu", "abs"):
+        if target in (RELU, ABS):  # closed forms; any other Target goes the generic way
             return _minimax_abs_based(target.name, degree)
         coeffs, _, _ = remez(target, degree)
         return coeffs
@@ -445,7 +446,7 @@ def approximate(kind: str, degree: int, radius: float = 1.0, target="relu", dps:
     with mpmath.workdps(dps):
         coeffs = _coefficients(kind, tgt, degree)
         r = mpmath.mpf(radius)
-        homogeneous = tgt.name in ("relu", "abs")
+        homogeneous = tgt in (RELU, ABS)
         # f(R x) = R f(x) for ReLU and |x|: scale values by R; other targets live on [-1, 1]
         factor = r if homogeneous else mpmath.mpf(1)
         cheb = tuple(factor * c for c in coeffs)
@@ -467,9 +468,7 @@ def approximate(kind: str, degree: int, radius: float = 1.0, target="relu", dps:
         msg = (f"monomial coefficients of the degree-{degree} {kind} approximant are ill-conditioned "
                f"(condition {cond:.1e}): evaluate with the Chebyshev coefficients")
         warnings.warn(msg, ApproximationWarning, stacklevel=2)
-        approx = Approximant(*[getattr(approx, f) for f in
-                               ("kind", "target", "degree", "radius", "dps", "chebyshev", "sup_error",
-                                "sup_location", "l2_error", "extrema")], warnings=(msg,))
+        approx = dataclasses.replace(approx, warnings=(msg,))
     return approx
 
 

@@ -91,7 +91,6 @@ def multihomogeneous_bezout(multidegrees: np.ndarray, group_sizes: Sequence[int]
         raise SpecError(f"multihomogeneous bound: {m} groups for {n_eq} equations is too fine a "
                         "partition for the exact count; use fewer groups")
     ctx = flint.fmpz_mpoly_ctx.get([f"a{j}" for j in range(m)], "lex")
-    gens = ctx.gens()
     product = ctx.from_dict({(0,) * m: 1})
     for row, count in zip(d, counts):
         linear = ctx.from_dict({tuple(int(k == j) for k in range(m)): int(dj) for j, dj in enumerate(row) if dj})

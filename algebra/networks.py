@@ -18,7 +18,7 @@ Dense layers use ``w{layer}_{out}_{in}`` and ``b{layer}_{out}``, all 1-based.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
 

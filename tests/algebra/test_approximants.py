@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from algebra.activation import SpecError, parse_activation
-from algebra.approximants import (ABS, KINDS, ApproximationWarning, Target, approximate, clenshaw,
-                                  decay_rate, min_degree, required_dps)
+from algebra.approximants import (KINDS, ApproximationWarning, Target, approximate, decay_rate, min_degree, required_dps)
 
 
 @pytest.fixture(autouse=True)
