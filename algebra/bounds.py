@@ -165,12 +165,12 @@ def zero_loss_blocks(net, n_data: int) -> list[Block]:
     """Supports of the N zero-loss equations for generic data: each output polynomial's
     weight monomials plus the constant (the target), N times."""
     from algebra.networks import exact_outputs
-    from algebra.systems import _split_terms
+    from algebra.systems import split_terms
 
     _, outputs = exact_outputs(net)
     blocks = []
     for poly in outputs:
-        _, wexp, _ = _split_terms(net, poly)
+        _, wexp, _ = split_terms(net, poly)
         support, _ = unique_rows(np.vstack([wexp, np.zeros((1, net.n_weights), dtype=np.int64)]))
         blocks.append(Block(support, n_data))
     return blocks

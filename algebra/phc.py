@@ -49,16 +49,6 @@ def _mixed_volume(polys: list[str]) -> int:
     return int(mixed_volume(polys, stable=False, checkin=False))
 
 
-def _parse_back(polys: list[str], nvars: int) -> list[str]:
-    """Store polynomials in PHCpack's container and read back what it parsed."""
-    from phcpy.interface import load_standard_system, store_standard_system
-
-    fail = store_standard_system(polys, nbvar=nvars)
-    if fail:
-        raise SolverError(f"PHCpack could not parse the system (code {fail})")
-    return load_standard_system()
-
-
 def _variables(polys: list[str]) -> list[str]:
     from phcpy.solver import names_of_variables
 
@@ -84,7 +74,7 @@ def _blackbox(polys: list[str]) -> list[str]:
     return list(solve(polys, verbose=True, tasks=0, precision="d", checkin=False))
 
 
-_TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "parse_back": _parse_back, "variables": _variables,
+_TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _variables,
           "read_file": _read_file}
 
 

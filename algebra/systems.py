@@ -23,7 +23,7 @@ from scipy import sparse
 
 from algebra.activation import SpecError
 from algebra.networks import Network, SystemTooLarge, exact_outputs, symbolic
-from algebra.polys import PolySystem, combine, flint_terms, monomial_values
+from algebra.polys import PolySystem, combine, flint_terms, monomial_values, unique_rows
 
 _CHUNK = 4096  # data points per pass when computing moments: bounds memory at N = 50,000
 MAX_LOSS_TERMS = 1_000_000  # terms of F^2; the gradient then needs about 10x that in memory
@@ -75,7 +75,7 @@ def _check_data(net: Network, data: Data):
         raise SpecError(f"targets must have shape ({data.n_points}, {net.n_outputs}), got {data.y.shape}")
 
 
-def _split_terms(net: Network, poly) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def split_terms(net: Network, poly) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A flint polynomial in (x, w) as x-exponents, w-exponents and float coefficients."""
     nx = net.n_inputs
     exps, coeffs = flint_terms(poly, nx + net.n_weights)
@@ -108,7 +108,7 @@ def zero_loss_system(net: Network, data: Data) -> PolySystem:
     n, n_out, nw = data.n_points, net.n_outputs, net.n_weights
     blocks_m, blocks_c = [], []
     for o, poly in enumerate(outputs):
-        alpha, wexp, coef = _split_terms(net, poly)
+        alpha, wexp, coef = split_terms(net, poly)
         vals = monomial_values(alpha, data.x) * coef  # (N, T): coefficient of each term at x_i
         blocks_m += [wexp, np.zeros((1, nw), dtype=np.int64)]
         blocks_c.append(sparse.csr_array(np.hstack([vals, -data.y[:, o:o + 1]])))
@@ -165,17 +165,17 @@ def loss_polynomial(net: Network, data: Data, l2: np.ndarray | None = None) -> P
         square = square + poly * poly
     if len(square) > MAX_LOSS_TERMS:
         raise SystemTooLarge(_too_large(net, f"its square has {len(square):,} terms"))
-    gamma, wexp, coef = _split_terms(net, square)
-    ug, inv = np.unique(gamma, axis=0, return_inverse=True)
+    gamma, wexp, coef = split_terms(net, square)
+    ug, inv = unique_rows(gamma)
     moments = _moments(data.x, ug)
     mons.append(wexp)
-    coefs.append(0.5 * coef * moments[inv.ravel()])
+    coefs.append(0.5 * coef * moments[inv])
     for o, poly in enumerate(outputs):
-        alpha, wexp, coef = _split_terms(net, poly)
-        ua, inv = np.unique(alpha, axis=0, return_inverse=True)
+        alpha, wexp, coef = split_terms(net, poly)
+        ua, inv = unique_rows(alpha)
         ymom = _moments(data.x, ua, data.y[:, o:o + 1])[0]
         mons.append(wexp)
-        coefs.append(-coef * ymom[inv.ravel()])
+        coefs.append(-coef * ymom[inv])
     mons.append(np.zeros((1, nw), dtype=np.int64))
     coefs.append(np.array([0.5 * np.sum(data.y ** 2)]))
     if l2 is not None:
