@@ -229,10 +229,19 @@ def torus_symmetries(blocks: list[Block], n_vars: int) -> int:
     >>> torus_symmetries([Block(np.array([[1, 1], [0, 0]]), 2)], 2)  # x*y - c = 0
     1
     """
+    import flint
+
     diffs = [b.support[1:] - b.support[:1] for b in blocks if len(b.support) > 1]
     if not diffs:
         return n_vars
-    return n_vars - int(np.linalg.matrix_rank(np.vstack(diffs).astype(float)))
+    diffs = np.vstack(diffs)
+    low = diffs.min(axis=0)
+    lattice, _ = unique_rows(diffs - low)  # shifted to be nonnegative for the fast path
+    lattice = (lattice + low).astype(float)
+    # rank(D) = rank(D^T D), exactly: the Gram matrix of small integers is exact in float64
+    # (entries far below 2^53) and its rank is taken over the integers, not by a tolerance
+    gram = np.rint(lattice.T @ lattice).astype(np.int64)
+    return n_vars - int(flint.fmpz_mat(gram.tolist()).rank())
 
 
 def mixed_volume(blocks: list[Block], n_vars: int, seed: int = 0, timeout: float = 600) -> int:
