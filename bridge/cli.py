@@ -87,6 +87,13 @@ def parse_counts(text: str) -> list[int]:
     return values
 
 
+def _progress(items: list, what: str):
+    """A progress bar on stderr for multi-item work (silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit="item", disable=None if len(items) > 1 else True, leave=False)
+
+
 def _emit(result: dict, args, text: str) -> None:
     from bridge.provenance import to_json, write_result
 
@@ -148,7 +155,7 @@ def cmd_bounds(args) -> None:
     counts = parse_counts(args.data)
     partition = parse_partition(args.partition) if args.partition else None
     rows = []
-    for n in counts:
+    for n in _progress(counts, "bounds"):
         report = network_bounds(net, n, args.system, partition=partition,
                                 with_mixed_volume=args.mixed_volume, l2=args.l2, seed=args.seed)
         rows.append({"data": n, **report.as_dict()})
@@ -277,13 +284,10 @@ def cmd_approx(args) -> None:
             text = _approx_text(result)
         else:
             degrees = parse_counts(args.degrees)
-            table, shown = {}, {}
-            for kind in KINDS:
-                rows = []
-                for d in degrees:
-                    a = approximate(kind, d, args.radius, args.target, args.dps)
-                    rows.append({"degree": d, "sup_error": float(a.sup_error), "l2_error": float(a.l2_error)})
-                table[kind] = rows
+            table, shown = {kind: [] for kind in KINDS}, {}
+            for kind, d in _progress([(k, d) for k in KINDS for d in degrees], "approximants"):
+                a = approximate(kind, d, args.radius, args.target, args.dps)
+                table[kind].append({"degree": d, "sup_error": float(a.sup_error), "l2_error": float(a.l2_error)})
                 shown[kind] = a
             result = {"target": args.target, "radius": args.radius, "degrees": degrees, "table": table,
                       "decay_rate": {k: (decay_rate(degrees, [r["sup_error"] for r in rows])
