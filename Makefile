@@ -32,6 +32,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/critical_build.py
 	$(BIN)/python benchmarks/approximants.py
+	$(BIN)/python benchmarks/expansion.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
