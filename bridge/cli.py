@@ -163,7 +163,12 @@ def cmd_bounds(args) -> None:
               "l2": args.l2, "mixed_volume": args.mixed_volume, "partition": args.partition}
     result = {**(rows[0] if len(rows) == 1 else {"rows": rows}), "system": args.system,
               "network": net.describe(), **provenance(config, args.seed)}
-    _emit(result, args, _bounds_table(rows, net.describe(), args.system))
+    text = _bounds_table(rows, net.describe(), args.system)
+    if args.out and len(rows) > 1:
+        from bridge.plots import bounds_plot
+
+        text += f"\nwrote {bounds_plot(result, args.out)}"
+    _emit(result, args, text)
 
 
 # --- export --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Pictures drawn from result dictionaries (computing and plotting stay apart)."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -45,3 +46,32 @@ def approximant_plots(result: dict, out_dir: str | Path) -> list[Path]:
         fig.savefig(written[-1], dpi=120)
         plt.close(fig)
     return written
+
+
+def bounds_plot(result: dict, out_dir: str | Path) -> Path:
+    """log10 of every bound against the number of data points N (several N in one result)."""
+    rows = result["rows"]
+    n = [r["data"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    ax.plot(n, [r["log10_total_degree"] for r in rows], "o-", ms=3, label="total degree (Bezout)")
+    ax.plot(n, [r["log10_multihomogeneous"] for r in rows], "s-", ms=3, label="multihomogeneous")
+    if all(r["log10_paper_bound"] is not None for r in rows):
+        ax.plot(n, [r["log10_paper_bound"] for r in rows], "--", label="paper d^(L N)")
+    ax.plot(n, [r["log10_real_estimate"] for r in rows], ":", label="real roots (sqrt estimate)")
+    mv = [(r["data"], r["mixed_volume"]) for r in rows if r["mixed_volume"]]
+    if mv:
+        ax.plot([m[0] for m in mv], [math.log10(m[1]) for m in mv], "^", label="mixed volume")
+    w = rows[0]["weights"]
+    if n[0] <= w <= n[-1]:
+        ax.axvline(w, color="grey", lw=0.8)
+        ax.text(w, ax.get_ylim()[1], " N = W", va="top", fontsize=8, color="grey")
+    net = result["network"]
+    ax.set(title=f"{result['system']} system, {net['network']} network, W = {w}",
+           xlabel="data points N", ylabel="log10 of the bound")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out = Path(out_dir) / "bounds.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out

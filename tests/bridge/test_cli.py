@@ -81,6 +81,7 @@ def test_bounds_table_and_result_file(capsys, tmp_path):
     assert code == 0 and "total degree" in out and out.count("\n") > 5
     r = json.loads((tmp_path / "b" / "result.json").read_text())
     assert [row["data"] for row in r["rows"]] == [1, 2, 3]
+    assert (tmp_path / "b" / "bounds.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert r["config"]["activation"] == "poly:0.1,0.5,0.3" and r["seed"] == 0
     assert r["versions"]["numpy"] and "command" in r
 
