@@ -344,6 +344,20 @@ def exact_outputs(net: Network):
     return ctx, [o.poly for o in outs]
 
 
+def capped_product(a, b, limit: int):
+    """a * b for flint polynomials, or None when it has more than ``limit`` terms.
+
+    The product has at most len(a) * len(b) terms; when that bound is far past the limit
+    the product is not even attempted (it could exhaust memory on its own)."""
+    bound = len(a) * len(b)
+    if bound <= limit:
+        return a * b
+    if bound > 50 * limit:
+        return None
+    product = a * b
+    return product if len(product) <= limit else None
+
+
 class _Capped:
     """A flint polynomial whose products refuse to grow past MAX_OUTPUT_TERMS terms, so
     that an oversized network is a clear error instead of the machine running out of memory."""
@@ -360,13 +374,14 @@ class _Capped:
 
     def __mul__(self, other):
         other = other.poly if isinstance(other, _Capped) else other
-        if hasattr(other, "context") and len(self.poly) * len(other) > MAX_OUTPUT_TERMS:
-            bound = len(self.poly) * len(other)
-            if bound > 50 * MAX_OUTPUT_TERMS or len(self.poly * other) > MAX_OUTPUT_TERMS:
-                raise SystemTooLarge(
-                    f"the output polynomial of this {self.net.kind} network ({self.net.n_weights} weights, "
-                    f"activation {self.net.activation.spec}) exceeds {MAX_OUTPUT_TERMS:,} terms: "
-                    "use fewer units or a lower activation degree")
-        return _Capped(self.poly * other, self.net)
+        if not hasattr(other, "context"):
+            return _Capped(self.poly * other, self.net)
+        product = capped_product(self.poly, other, MAX_OUTPUT_TERMS)
+        if product is None:
+            raise SystemTooLarge(
+                f"the output polynomial of this {self.net.kind} network ({self.net.n_weights} weights, "
+                f"activation {self.net.activation.spec}) exceeds {MAX_OUTPUT_TERMS:,} terms: "
+                "use fewer units or a lower activation degree")
+        return _Capped(product, self.net)
 
     __rmul__ = __mul__

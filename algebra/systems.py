@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from algebra.activation import SpecError
-from algebra.networks import Network, SystemTooLarge, exact_outputs, symbolic
+from algebra.networks import Network, SystemTooLarge, capped_product, exact_outputs, symbolic
 from algebra.polys import PolySystem, combine, flint_terms, monomial_values, unique_rows
 
 _CHUNK = 4096  # data points per pass when computing moments: bounds memory at N = 50,000
@@ -157,14 +157,11 @@ def loss_polynomial(net: Network, data: Data, l2: np.ndarray | None = None) -> P
     _, outputs = exact_outputs(net)
     nw = net.n_weights
     mons, coefs = [], []
-    worst = sum(len(p) * (len(p) + 1) // 2 for p in outputs)
-    if worst > 50 * MAX_LOSS_TERMS:
-        raise SystemTooLarge(_too_large(net, f"the output has {sum(map(len, outputs)):,} terms"))
-    square = outputs[0] * outputs[0]
-    for poly in outputs[1:]:
-        square = square + poly * poly
-    if len(square) > MAX_LOSS_TERMS:
-        raise SystemTooLarge(_too_large(net, f"its square has {len(square):,} terms"))
+    square = 0
+    for poly in outputs:
+        term = capped_product(poly, poly, MAX_LOSS_TERMS)
+        if term is None or len(square := square + term) > MAX_LOSS_TERMS:
+            raise SystemTooLarge(_too_large(net, f"the square of its {len(poly):,}-term output has too many terms"))
     gamma, wexp, coef = split_terms(net, square)
     ug, inv = unique_rows(gamma)
     moments = _moments(data.x, ug)

@@ -337,6 +337,9 @@ def _approx_table(r: dict) -> str:
 # --- entry point ---------------------------------------------------------------------
 
 def make_parser() -> argparse.ArgumentParser:
+    from algebra.approximants import KINDS
+    from algebra.exports import FORMATS
+
     parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
@@ -357,13 +360,13 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fix a weight (gauge fixing); repeat for several")
     e.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
                    help="add K random affine slices (no K: as many as make the system square)")
-    e.add_argument("--format", choices=("phc", "bertini", "m2", "hc", "json"), default="phc")
+    e.add_argument("--format", choices=FORMATS, default="phc")
     e.add_argument("--json", action="store_true", help="one JSON summary on stdout")
     e.add_argument("--out", required=True, help="file to write")
     e.set_defaults(func=cmd_export)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
-    a.add_argument("--kind", choices=("chebyshev", "chebyshev-series", "legendre", "minimax"),
+    a.add_argument("--kind", choices=KINDS,
                    default="minimax", help="default minimax (best uniform, Remez)")
     a.add_argument("--degree", type=int, default=None, help="degree d >= 1")
     a.add_argument("--degrees", default=None, metavar="A:B", help="table of every kind over these degrees")
