@@ -9,6 +9,7 @@ lists the names in a comment.
 from __future__ import annotations
 
 import json
+import re
 from typing import Callable
 
 import numpy as np
@@ -171,3 +172,56 @@ def export(system: PolySystem, fmt: str) -> str:
         return WRITERS[fmt](system)
     except KeyError:
         raise SpecError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}") from None
+
+
+_IDENT = re.compile(r"(?<![0-9.A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def read_phc(path: str) -> PolySystem:
+    """A PolySystem from a file in PHCpack's input format (read only: never modified).
+
+    First line: the number of equations (and of unknowns when it differs); then the
+    polynomials, each ending in ';'. ``i`` and ``I`` are the imaginary unit; unknowns are
+    ordered by first appearance, as PHCpack does. Errors name the line and the cause.
+    """
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    with open(path) as f:
+        text = f.read()
+    head, _, body = text.partition("\n")
+    try:
+        counts = [int(t) for t in head.split()]
+        if not 1 <= len(counts) <= 2 or min(counts) < 1:
+            raise ValueError
+    except ValueError:
+        raise SpecError(f"{path} line 1: expected the number of equations (and unknowns), "
+                        f"got {head.strip()[:40]!r}") from None
+    pieces = body.split(";")
+    if len(pieces) - 1 < counts[0]:
+        raise SpecError(f"{path}: {counts[0]} polynomials announced, {len(pieces) - 1} found "
+                        "(each must end in ';')")
+    names: list[str] = []
+    exprs = []
+    line = 2
+    for piece in pieces[:counts[0]]:
+        start = line + len(piece) - len(piece.lstrip("\n"))
+        line += piece.count("\n")
+        found = [n for n in _IDENT.findall(piece) if n not in ("i", "I")]
+        names += [n for n in found if n not in names]
+        local = {n: sympy.Symbol(n) for n in found}
+        local.update(i=sympy.I, I=sympy.I)
+        try:
+            exprs.append(parse_expr(piece.replace("^", "**").replace("\n", " "), local_dict=local,
+                                    evaluate=True))
+        except Exception as exc:  # sympy raises many types on bad input
+            raise SpecError(f"{path} line {start}: cannot parse {piece.strip()[:50]!r}: "
+                            f"{type(exc).__name__}") from None
+    if len(counts) == 2 and counts[1] != len(names):
+        raise SpecError(f"{path}: {counts[1]} unknowns announced, {len(names)} found")
+    from algebra.systems import from_sympy
+
+    try:
+        return from_sympy(exprs, names, "file")
+    except sympy.PolynomialError as exc:
+        raise SpecError(f"{path}: not a polynomial system ({exc})") from None

@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+
 from algebra.activation import SpecError
 
 DEBIAN_DIR = "/usr/lib/python3/dist-packages"
@@ -74,8 +76,123 @@ def _blackbox(polys: list[str]) -> list[str]:
     return list(solve(polys, verbose=True, tasks=0, precision="d", checkin=False))
 
 
+def _set_seed(seed: int) -> None:
+    """Seed PHCpack's generator from ours. Not directly: PHCpack's generator seeded with 0
+    gives equal "random" coefficients (every one -1 in a polyhedral start system), and
+    the mixed volume of cyclic-5 then came out 60 instead of 70."""
+    from phcpy.phcpy2c3 import py2c_set_seed
+
+    py2c_set_seed(int(np.random.default_rng([seed, 13]).integers(1_000_003, 2**31 - 1)))
+
+
+def _ordered(polys: list[str], names: list[str]) -> list[str]:
+    """The same system with PHCpack's symbol table forced to ``names``' order.
+
+    PHCpack numbers variables by first appearance and loads solutions by position, so a
+    start system written in another order than its target silently permutes coordinates
+    (seen: a polyhedral start system for katsura-6, every path "converged" elsewhere).
+    Writing +x-x+y-y... in front of the first polynomial fixes the order, as phcpy's own
+    is_member does."""
+    first = polys[0].lstrip()
+    order = "".join(f"+{n}-{n}" for n in names)
+    return [order + (first if first[:1] in "+-" else "+" + first)] + list(polys[1:])
+
+
+def _parse(sols: list[str], names: list[str]) -> list[dict]:
+    """PHCpack solution strings as plain numbers: coordinates in the caller's variable order
+    (PHCpack orders its symbol table by first appearance, which need not be ours), rounded
+    to doubles also when tracked in double double or quad double."""
+    from phcpy.solutions import strsol2dict
+
+    out = []
+    for text in sols:
+        d = strsol2dict(text)
+        out.append({"x": [[d[n].real, d[n].imag] for n in names], "t": [d["t"].real, d["t"].imag],
+                    "m": int(d["m"]), "err": float(d["err"]), "rco": float(d["rco"]),
+                    "res": float(d["res"])})
+    return out
+
+
+def _start_system(polys: list[str], kind: str, seed: int, names: list[str]) -> dict:
+    """A start system with its solutions: total degree (prod d_i paths), or polyhedral
+    (a random-coefficient system with the same supports, solved by polyhedral homotopies:
+    mixed volume paths, which reach the solutions with all coordinates nonzero; the
+    stable variant of 2.4.86 gave wrong path counts, 904 on katsura-6)."""
+    _set_seed(seed)
+    polys = _ordered(polys, names)
+    if kind == "total-degree":
+        from phcpy.solver import total_degree_start_system
+
+        start, sols = total_degree_start_system(polys, checkin=False)
+        return {"start": start, "solutions": sols, "mixed_volume": None}
+    from phcpy.solver import mixed_volume, random_coefficient_system
+
+    mv = mixed_volume(polys, stable=False, checkin=False)
+    start, sols = random_coefficient_system(verbose=False)
+    return {"start": start, "solutions": sols, "mixed_volume": int(mv)}
+
+
+def _track(target: list[str], start: list[str], sols: list[str], gamma: list[float],
+           precision: str, tasks: int, names: list[str], seed: int) -> list[dict]:
+    """Track the paths of (1-t) gamma start + t target from the given start solutions
+    (PHCpack strings, or coordinates in ``names``' order)."""
+    from phcpy import trackers
+
+    _set_seed(seed)
+    if sols and not isinstance(sols[0], str):  # coordinates [[re, im], ...] in names' order
+        from phcpy.solutions import make_solution
+
+        sols = [make_solution(names, [complex(*c) for c in x]) for x in sols]
+    track = {"d": trackers.standard_double_track, "dd": trackers.double_double_track,
+             "qd": trackers.quad_double_track}[precision]
+    ends = track(_ordered(target, names), _ordered(start, names), sols, gamma=complex(*gamma),
+                 tasks=tasks)
+    if len(ends) != len(sols):
+        raise RuntimeError(f"{len(sols)} paths started but {len(ends)} ended")
+    return _parse(ends, names)
+
+
+def _witness(polys: list[str], n_vars: int, top: int, names: list[str], seed: int,
+             loops: int) -> dict:
+    """Cascade of homotopies, then monodromy factoring unless ``loops`` is 0 (verbose=True:
+    the quiet variant drops the witness points on 2.4.86; its chatter goes to the
+    silenced fd 1)."""
+    from phcpy.cascades import run_cascade
+    from phcpy.factor import decompose
+
+    _set_seed(seed)
+    deco = run_cascade(n_vars, top, _ordered(polys, names), verbose=True)
+    if loops > 0:
+        deco = decompose(deco, verbose=True, nbloops=loops)
+    out = {}
+    for dim, item in deco.items():
+        entry = {"embedded": item[0], "points": item[1],
+                 "coordinates": _parse(item[1], names) if item[1] else []}
+        if dim > 0 and loops > 0:
+            entry["factors"] = [[list(f[0]), float(f[1])] for f in item[2]]
+        out[str(dim)] = entry
+    return out
+
+
+def _member(embedded: list[str], points: list[str], dim: int, point: dict, seed: int) -> bool:
+    """PHCpack's homotopy membership test of one point {name: [re, im]} in a witness set.
+
+    membertest reads the coordinates (slack variables left out) in the symbol order of
+    the embedded system, fixed here to the point's order."""
+    from phcpy.sets import membertest
+
+    _set_seed(seed)
+    system = _ordered(embedded, list(point))
+    flat = [v for n in point for v in point[n]]
+    answer = membertest(system, points, dim, flat, verbose=True)
+    if answer is None:
+        raise RuntimeError("membership test refused its input")
+    return bool(answer)
+
+
 _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _variables,
-          "read_file": _read_file}
+          "read_file": _read_file, "start_system": _start_system, "track": _track,
+          "witness": _witness, "member": _member}
 
 
 def _worker_main() -> int:

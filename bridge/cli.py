@@ -258,6 +258,106 @@ def _runs(values: list[int]) -> str:
     return ", ".join(out)
 
 
+# --- solve and witness ---------------------------------------------------------------
+
+def system_from(args):
+    """The system a solve/witness command works on: a PHCpack file, or a network's system.
+    Returns (system, description for the result, network or None)."""
+    if args.file:
+        from algebra.exports import read_phc
+
+        system = read_phc(args.file)
+        return system, {"file": os.path.abspath(args.file)}, None
+    net = network_from(args)
+    system, data = build_system(net, args)
+    return system, {**net.describe(), "system": args.system, "data": data.n_points,
+                    "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
+                    "slice": args.slice}, net
+
+
+def solve_bounds(system, net, mixed_volume) -> dict:
+    """Root-count bounds of the square system being solved, next to its count."""
+    import math
+
+    from algebra.bounds import multihomogeneous_bezout, partition_indices
+
+    out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
+    if net is not None:
+        groups = [[n for n in g if n in system.variables] for g in net.groups.values()]
+        groups = [g for g in groups if g]
+        idx = partition_indices(system.variables, groups)
+        out["multihomogeneous"] = multihomogeneous_bezout(system.multidegrees(idx), [len(g) for g in idx])
+        out["partition"] = groups
+    return out
+
+
+def _solve_text(r: dict, what: str) -> str:
+    lines = [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
+             f"({r['start']['why']})",
+             f"  finite {r['finite']}, singular {r['singular']}, at infinity {r['at_infinity']}, "
+             f"failed {r['failed']}",
+             f"  distinct solutions {r['solutions']} (real {r['real']}), "
+             f"{'certified' if r['certified'] else 'NOT certified'}: {r['verification'].get('why', '')}"]
+    b = r["bounds"]
+    lines.append("  bounds: total degree {:,}".format(b["total_degree"])
+                 + (f", multihomogeneous {b['multihomogeneous']:,}" if "multihomogeneous" in b else "")
+                 + (f", mixed volume {b['mixed_volume']:,}" if b.get("mixed_volume") is not None else ""))
+    if "exact" in r["verification"]:
+        e = r["verification"]["exact"]
+        lines.append(f"  msolve real solutions {e['msolve_real']}, phcpy {e['phc_real']}: "
+                     + ("agree" if e["agree"] else "DISAGREE"))
+    lines += [f"  note: {n}" for n in r["notes"]]
+    lines.append(f"  {r['seconds']:.2f} s, seed {r['seed']}")
+    return "\n".join(lines)
+
+
+def cmd_solve(args) -> None:
+    from algebra.solve import solve
+    from bridge.provenance import provenance
+
+    system, described, net = system_from(args)
+    verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
+    result = solve(system, start=args.start, precision=args.precision, workers=args.workers,
+                   seed=args.seed, verify=verify, max_runs=args.max_runs)
+    out = result.as_dict(with_solutions=bool(args.out))
+    out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
+    config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
+              "verify": args.verify, "max_runs": args.max_runs}
+    out.update(provenance(config, args.seed))
+    _emit(out, args, _solve_text(out, f"{system.kind} system, {system.n_equations} equations"))
+
+
+def cmd_witness(args) -> None:
+    from algebra.witness import cascade, witness
+    from bridge.provenance import provenance
+
+    system, described, _ = system_from(args)
+    if args.method == "cascade":
+        result = cascade(system, top=args.top, seed=args.seed, loops=args.loops)
+    else:
+        if args.top is not None:
+            raise SpecError("--top applies to --method cascade only")
+        result = witness(system, seed=args.seed, loops=args.loops, workers=args.workers)
+    out = result.as_dict()
+    config = {"command": "witness", **described, "method": args.method, "loops": args.loops,
+              "top": args.top}
+    out.update(provenance(config, args.seed))
+    lines = [f"{system.kind} system: {system.n_equations} equations in {system.n_variables} unknowns, "
+             f"solution set of dimension {out['dimension']} ({args.method})"]
+    for c in out["components"]:
+        factors = "not factored" if c["factors"] is None else (
+            "factors of degrees " + ", ".join(map(str, c["factors"]))
+            + ("" if c["factors_certified"] else " (not certified)"))
+        complete = {True: ", complete by the trace test", False: ", INCOMPLETE by the trace test",
+                    None: ""}[c.get("complete")]
+        lines.append(f"  dimension {c['dimension']}: degree {c['degree']}{complete}, {factors}")
+    if out["isolated"]:
+        lines.append(f"  isolated solutions: {out['isolated']}")
+    lines += [f"  note: {n}" for n in out["notes"]]
+    lines.append(f"  {out['seconds']:.2f} s, seed {args.seed}")
+    _emit(out, args, "\n".join(lines))
+
+
 # --- approx --------------------------------------------------------------------------
 
 def _approx_samples(approximants: dict, target: str, radius: float, degree: int, points: int = 401) -> dict:
@@ -339,6 +439,7 @@ def _approx_table(r: dict) -> str:
 def make_parser() -> argparse.ArgumentParser:
     from algebra.approximants import KINDS
     from algebra.exports import FORMATS
+    from algebra.solve import PRECISIONS, STARTS
 
     parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -364,6 +465,39 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="one JSON summary on stdout")
     e.add_argument("--out", required=True, help="file to write")
     e.set_defaults(func=cmd_export)
+
+    for name, helptext in (("solve", "count the solutions of a square system by homotopy continuation"),
+                           ("witness", "dimension, degree and factors of a solution set (witness sets)")):
+        c = sub.add_parser(name, help=helptext)
+        c.add_argument("file", nargs="?", default=None,
+                       help="a system in PHCpack format (otherwise the network's system)")
+        add_network_options(c)
+        add_data_options(c)
+        c.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                       help="fix a weight (gauge fixing); repeat for several")
+        c.add_argument("--workers", type=int, default=None,
+                       help="worker processes tracking paths (default: CPU count)")
+        if name == "solve":
+            c.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
+                           help="add K random affine slices (no K: as many as make the system square)")
+            c.add_argument("--start", choices=STARTS, default="auto",
+                           help="start system (default auto: chosen from the bounds)")
+            c.add_argument("--precision", choices=PRECISIONS, default="d",
+                           help="precision of the first track; failed paths go higher (default d)")
+            c.add_argument("--verify", choices=("none", "runs", "exact"), default="runs",
+                           help="runs: independent runs until the count stops growing (default); "
+                                "exact: also msolve's real count")
+            c.add_argument("--max-runs", type=int, default=4, help="most runs for --verify (default 4)")
+            c.set_defaults(func=cmd_solve)
+        else:
+            c.set_defaults(slice=None)
+            c.add_argument("--method", choices=("slice", "cascade"), default="slice",
+                           help="slice: W - N random slices, trace test, own monodromy (default); "
+                                "cascade: PHCpack's cascade, every dimension (small systems)")
+            c.add_argument("--top", type=int, default=None, help="cascade: top dimension (default W - 1)")
+            c.add_argument("--loops", type=int, default=10, help="monodromy loops; 0 skips factoring")
+            c.set_defaults(func=cmd_witness)
+        add_output_options(c)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,
