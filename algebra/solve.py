@@ -48,7 +48,6 @@ SAME_POINT = 1e-6          # relative distance under which two endpoints are one
 STARTS = ("auto", "total-degree", "polyhedral")
 PRECISIONS = ("d", "dd", "qd")
 STATUSES = ("finite", "singular", "infinity", "failed")
-AUTO_TOTAL_DEGREE_SHARE = 0.8  # auto: track from total degree when MV >= this share of it
 
 
 @dataclass
@@ -226,7 +225,7 @@ class SolveResult:
                "verification": self.verification, "seconds": round(self.seconds, 3),
                "notes": self.notes}
         if with_solutions:
-            out["solutions"] = [{"coordinates": [[z.real, z.imag] for z in p.solution],
+            out["points"] = [{"coordinates": [[z.real, z.imag] for z in p.solution],
                                  "status": p.status, "real": p.is_real,
                                  "residual": p.residual, "condition": p.condition,
                                  "multiplicity": p.multiplicity} for p in self.points]
@@ -254,11 +253,11 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
 
     start: "total-degree" (prod of the degrees paths), "polyhedral" (mixed volume paths
     from a random-coefficient start system; they reach the solutions with no zero
-    coordinate), or "auto": polyhedral, unless the mixed volume is within
-    AUTO_TOTAL_DEGREE_SHARE of the total degree (the total-degree start system is then as
-    tight and cheaper to set up), or some equation lacks a constant term and the total
-    degree is at most 4x the mixed volume (total-degree paths also reach solutions with
-    zero coordinates). ``result.start`` says which was used and why.
+    coordinate), or "auto": polyhedral when every equation has a constant term (the
+    mixed volume then bounds every isolated solution, Li and Wang 1996, and fewer paths
+    diverge: diverging paths are the slow ones in PHCpack's affine tracker); otherwise
+    total degree when it is at most 4x the mixed volume (or that is 0), since its paths
+    also reach solutions with zero coordinates. ``result.start`` says which and why.
     precision: of the first track; failed paths are retracked in the higher ones.
     workers: worker processes tracking disjoint sets of paths (default: CPU count).
     verify: False (one run), True (independent runs until the solution set stops
@@ -289,15 +288,18 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     why = "asked for"
     if start == "auto":
         mv = st["mixed_volume"]
-        if mv >= AUTO_TOTAL_DEGREE_SHARE * td or (not _constant_terms(system) and td <= 4 * mv):
+        if _constant_terms(system):
+            why = (f"every equation has a constant term, so the mixed volume {mv} (total degree "
+                   f"{td}) bounds all isolated solutions and no path need diverge")
+        elif td <= 4 * mv or mv == 0:
             st = {**phc.run("start_system", target, "total-degree", seed, names, timeout=timeout),
                   "mixed_volume": mv}
             kind = "total-degree"
-            why = (f"mixed volume {mv} is close to the total degree {td}" if mv >= AUTO_TOTAL_DEGREE_SHARE * td
-                   else f"mixed volume {mv} counts only solutions with no zero coordinate here "
-                        f"(equations without constant term); total degree {td} is at most 4x that")
+            why = (f"the mixed volume {mv} counts only solutions with no zero coordinate here "
+                   f"(equations without constant term); the total degree {td} paths reach them all")
         else:
-            why = f"mixed volume {mv} is well below the total degree {td}"
+            why = (f"the mixed volume {mv} is far below the total degree {td}; solutions with a "
+                   "zero coordinate may be missed")
     start_info = {"kind": kind, "paths": len(st["solutions"]), "why": why, "total_degree": td,
                   "mixed_volume": st.get("mixed_volume")}
     notes = []
@@ -382,6 +384,8 @@ def _track(target, st, sols, names, gamma, precision, workers, seed, timeout) ->
     from algebra import phc
 
     chunks = [c for c in np.array_split(np.arange(len(sols)), max(1, workers)) if len(c)]
+    if not chunks:
+        return []
 
     def one(chunk):
         return phc.run("track", target, st["start"], [sols[i] for i in chunk],

@@ -35,6 +35,12 @@ def run(capsys, *argv):
     (["export", "--out", "x.phc", "--data", "13", "--slice"], "cannot square"),
     (["export", "--out", "x.phc", "--l2", "random"], "critical system only"),
     (["export", "--out", "x.phc", "--system", "critical", "--units", "3"], "too large"),
+    (["solve", "--data", "2"], "--slice"),
+    (["solve", "missing.phc"], "No such file"),
+    (["solve", "--start", "linear"], "invalid choice"),
+    (["witness", "--top", "3"], "--method cascade"),
+    (["witness", "--network", "dense", "--widths", "1,1", "--activation", "linear", "--data", "3"],
+     "cascade"),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, tmp_path, monkeypatch, argv, fragment):
     monkeypatch.chdir(tmp_path)
@@ -155,3 +161,45 @@ def test_approx_table_and_plots(capsys, tmp_path):
 def test_approx_warns_on_stderr_keeps_json_clean(capsys):
     code, out, err = run(capsys, "approx", "--degree", "40", "--json")
     assert code == 0 and json.loads(out)["warnings"] and "ill-conditioned" in err
+
+
+# --- solve and witness --------------------------------------------------------------------
+
+def test_unparsable_phc_file_names_the_line(capsys, tmp_path):
+    f = tmp_path / "bad.phc"
+    f.write_text("2\nx^2 + y^2 - 4;\nx*y - $1;\n")
+    code, out, err = run(capsys, "solve", str(f))
+    assert code == 2 and "line 3" in err and len(err.strip().splitlines()) == 1
+
+
+def test_solve_file_json_and_input_untouched(capsys, tmp_path, phc_ready):
+    f = tmp_path / "sys.phc"
+    text = "2\nx^2 + y^2 - 4;\nx*y - 1;\n"
+    f.write_text(text)
+    code, out, _ = run(capsys, "solve", str(f), "--json")
+    r = json.loads(out)
+    for key in ("paths", "solutions", "finite", "real", "singular", "at_infinity", "failed",
+                "seconds", "seed", "bounds", "certified", "git_commit"):
+        assert key in r
+    assert code == 0 and (r["paths"], r["solutions"], r["real"]) == (4, 4, 4)
+    assert f.read_text() == text  # PHCpack's blackbox would have appended its solutions
+
+
+def test_solve_network_sliced_against_its_bounds(capsys, tmp_path, phc_ready):
+    code, out, _ = run(capsys, "solve", "--network", "dense", "--widths", "1,2,1", "--activation",
+                       "poly:0,1,1", "--no-bias", "--data", "2", "--slice", "--json",
+                       "--out", str(tmp_path / "s"))
+    r = json.loads(out)
+    b = r["bounds"]
+    assert code == 0 and r["certified"]
+    assert r["solutions"] <= b["mixed_volume"] <= min(b["multihomogeneous"], b["total_degree"])
+    saved = json.loads((tmp_path / "s" / "result.json").read_text())
+    assert len(saved["points"]) >= r["solutions"] and saved["solutions"] == r["solutions"]
+
+
+def test_witness_command_reports_components(capsys, phc_ready):
+    code, out, _ = run(capsys, "witness", "--network", "dense", "--widths", "1,2,1", "--activation",
+                       "monomial:2", "--no-bias", "--data", "1", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["dimension"] == 3
+    assert r["components"][0]["degree"] == 3 and r["components"][0]["factors"] == [3]

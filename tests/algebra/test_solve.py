@@ -1,0 +1,170 @@
+"""Homotopy continuation: bad input, exact small cases, standard systems with known counts,
+reproducibility, path accounting, and msolve as the independent real count."""
+import numpy as np
+import pytest
+
+from algebra.activation import SpecError, parse_activation
+from algebra.examples import cyclic, katsura
+from algebra.msolve import parse_output, real_solutions, to_msolve
+from algebra.networks import TreeNetwork
+from algebra.polys import PolySystem
+from algebra.solve import (Path, SolveResult, classify, distinct, relative_residual, solve)
+from algebra.systems import from_sympy, make_data, random_slices, zero_loss_system
+
+
+def _circle_hyperbola():
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    return from_sympy([x ** 2 + y ** 2 - 4, x * y - 1], ["x", "y"])
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+def test_non_square_system_is_refused_with_the_way_out():
+    s = PolySystem(("x", "y"), np.array([[1, 0], [0, 0]]), np.array([[1.0, -1.0]]))
+    with pytest.raises(SpecError, match="--slice.*witness"):
+        solve(s)
+
+
+@pytest.mark.parametrize("kw, fragment", [({"start": "linear"}, "start"), ({"precision": "x"}, "precision"),
+                                          ({"workers": 0}, "workers"), ({"verify": "maybe"}, "verify")])
+def test_bad_options_name_themselves(kw, fragment):
+    with pytest.raises(SpecError, match=fragment):
+        solve(_circle_hyperbola(), **kw)
+
+
+def test_msolve_refuses_complex_coefficients():
+    s = PolySystem(("x",), np.array([[1], [0]]), np.array([[1.0, 1j]]))
+    with pytest.raises(SpecError, match="complex"):
+        to_msolve(s)
+
+
+# --- exact small cases ----------------------------------------------------------------
+
+def test_classification_of_endpoints():
+    s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]]))
+    assert classify(s, np.array([2.0 + 0j]), 1.0, 0.5, 1)[0] == "finite"
+    assert classify(s, np.array([2.0 + 0j]), 1.0, 1e-12, 1)[0] == "singular"
+    assert classify(s, np.array([3.0 + 0j]), 1.0, 0.5, 1)[0] == "failed"      # not a solution
+    assert classify(s, np.array([2.0 + 0j]), 0.5, 0.5, 1)[0] == "failed"      # stopped early
+    assert classify(s, np.array([5e3 + 0j]), 0.999, 0.5, 1)[0] == "infinity"  # stopped, blowing up
+    assert classify(s, np.array([1e9 + 0j]), 1.0, 0.5, 1)[0] == "infinity"
+
+
+def test_residual_is_scale_free_and_survives_zero_coordinates():
+    s = PolySystem(("x", "y"), np.array([[1, 1], [0, 1]]), np.array([[1.0, 1.0]]))  # xy + y
+    assert relative_residual(s, np.array([5.0, 1e-33])) < 1e-30
+    t = PolySystem(s.variables, s.monomials, s.coefficients * 1e6)
+    x = np.array([0.3, 0.2])
+    assert relative_residual(s, x) == pytest.approx(relative_residual(t, x))
+
+
+def test_failed_paths_are_counted_and_the_identity_holds():
+    paths = [Path(i, np.array([1.0 + 0j]), st, 0.0, 1.0, 1, 1.0, "d")
+             for i, st in enumerate(["finite", "failed", "infinity", "singular", "failed"])]
+    r = SolveResult(("x",), paths, paths[:1], {"kind": "total-degree"}, 0, "d", [], {}, 0.0)
+    assert (r.nfinite, r.nfailed, r.nat_infinity, r.nsingular) == (1, 2, 1, 1)
+    assert r.nfinite + r.nfailed + r.nat_infinity + r.nsingular == r.npaths
+    assert not r.certified
+
+
+def test_circle_and_hyperbola_four_real_solutions(phc_ready):
+    r = solve(_circle_hyperbola(), start="total-degree", verify=False)
+    assert (r.npaths, r.nsolutions, r.nreal, r.nfailed) == (4, 4, 4, 0)
+    assert r.certified and r.verification["method"] == "root-count-attained"
+    for x in r.real_solutions():
+        assert x[0] ** 2 + x[1] ** 2 == pytest.approx(4) and x[0] * x[1] == pytest.approx(1)
+
+
+def test_filter_and_accessors_agree(phc_ready):
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    s = from_sympy([x ** 2 + 1, y ** 2 - 1], ["x", "y"])  # 4 solutions, none real
+    r = solve(s, verify=False)
+    assert r.nsolutions == 4 and r.nreal == 0 and len(r.solutions(only_real=True)) == 0
+    assert r.solutions().shape == (4, 2)
+
+
+def test_at_infinity_paths_are_reported(phc_ready):
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    s = from_sympy([x * y - 1, x - 2], ["x", "y"])  # total degree 2, one finite solution
+    r = solve(s, start="total-degree", verify=True)
+    assert (r.npaths, r.nsolutions, r.nat_infinity) == (2, 1, 1)
+    assert r.certified and r.verification["method"] == "independent-runs"
+    assert np.allclose(r.solutions()[0], [2, 0.5])
+
+
+def test_distinct_merges_close_points():
+    pts = [np.array([1.0, 2.0]), np.array([1.0 + 1e-10, 2.0]), np.array([1.0, 2.1])]
+    assert distinct(pts) == [0, 2]
+
+
+# --- standard systems with known counts ----------------------------------------------------
+
+def test_katsura_6_has_64_solutions_32_real(phc_ready):
+    r = solve(katsura(6), seed=3)
+    assert r.nsolutions == 64 and r.nreal == 32 and r.certified
+    assert r.start["kind"] == "total-degree"  # mixed volume = total degree: auto picks the cheap start
+
+
+def test_cyclic_5_has_70_solutions(phc_ready):
+    r = solve(cyclic(5), start="total-degree")
+    assert (r.npaths, r.nsolutions, r.nat_infinity) == (120, 70, 50)
+    assert r.certified
+    p = solve(cyclic(5), start="polyhedral", verify=False)
+    assert (p.npaths, p.nsolutions) == (70, 70)
+    # no constant term in four equations: polyhedral paths alone cannot certify completeness
+    assert not p.certified
+
+
+def test_polyhedral_count_of_katsura_misses_zero_coordinates_and_says_so(phc_ready):
+    r = solve(katsura(6), start="polyhedral")
+    assert r.nsolutions == 54 < 64 and not r.certified
+    assert "zero coordinate" in r.verification["why"]
+
+
+def test_same_seed_same_result_and_seed_recorded(phc_ready):
+    a = solve(katsura(4), start="polyhedral", seed=5, verify=False)
+    b = solve(katsura(4), start="polyhedral", seed=5, verify=False)
+    assert a.seed == 5 and a.runs[0]["gamma"] == b.runs[0]["gamma"]
+    assert np.array_equal(a.solutions(), b.solutions())
+
+
+def test_workers_split_paths_without_changing_them(phc_ready):
+    one = solve(katsura(5), start="total-degree", workers=1, verify=False)
+    two = solve(katsura(5), start="total-degree", workers=2, verify=False)
+    assert np.allclose(one.solutions(), two.solutions(), atol=1e-10)
+
+
+def test_toy_tree_network_count_is_the_same_from_two_seeds(phc_ready):
+    net = TreeNetwork(units=1, activation=parse_activation("monomial:2"), bias=False)
+    s = random_slices(zero_loss_system(net, make_data(net, 2, 0)), net.n_weights - 2, 0)
+    counts = [solve(s, seed=seed) for seed in (0, 1)]
+    assert [r.nsolutions for r in counts] == [72, 72]
+    assert all(r.certified for r in counts)
+    assert counts[0].nsolutions <= counts[0].start["mixed_volume"] <= counts[0].start["total_degree"]
+
+
+# --- msolve, the exact cross-check ----------------------------------------------------------
+
+def test_msolve_output_parser():
+    assert parse_output("[0, [1,\n[]\n]]:")["count"] == 0
+    assert parse_output("[1, 3, -1, []]:")["dimension"] == 1
+    with pytest.raises(Exception, match="unexpected"):
+        parse_output("import os")
+
+
+def test_exact_real_count_agrees_with_msolve(phc_ready):
+    r = solve(katsura(4), verify="exact")
+    e = r.verification["exact"]
+    assert e["agree"] and e["msolve_real"] == r.nreal == 12
+
+
+def test_msolve_on_a_curve_says_positive_dimension():
+    from algebra.examples import twisted_cubic
+
+    assert real_solutions(twisted_cubic())["dimension"] == 1
