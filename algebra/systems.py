@@ -297,8 +297,13 @@ def random_slices(system: PolySystem, count: int, seed: int = 0) -> PolySystem:
     w = system.n_variables
     rng = np.random.default_rng([seed, 3])
     coef = (rng.standard_normal((count, w + 1)) + 1j * rng.standard_normal((count, w + 1))) / np.sqrt(2)
-    mon = np.vstack([np.eye(w, dtype=np.int64), np.zeros((1, w), dtype=np.int64)])
-    slices = PolySystem(system.variables, mon, coef, system.kind)
-    out = system.append(slices)
+    out = append_slices(system, coef)
     info = dict(system.info, slices={"count": count, "seed": seed})
     return PolySystem(out.variables, out.monomials, out.coefficients, system.kind, info)
+
+
+def append_slices(system: PolySystem, slices: np.ndarray) -> PolySystem:
+    """The system with the affine slices L w + l0 = 0 appended (rows of ``slices``: L | l0)."""
+    w = system.n_variables
+    mon = np.vstack([np.eye(w, dtype=np.int64), np.zeros((1, w), dtype=np.int64)])
+    return system.append(PolySystem(system.variables, mon, np.atleast_2d(slices), system.kind))

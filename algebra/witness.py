@@ -28,6 +28,7 @@ import numpy as np
 from algebra.activation import SpecError
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem
+from algebra.systems import append_slices
 
 TRACE_TOL = 1e-8
 
@@ -143,13 +144,6 @@ def cascade(system: PolySystem, top: int | None = None, seed: int = 0, loops: in
                          time.perf_counter() - began, top, names, method="cascade")
 
 
-def slice_system(system: PolySystem, slices: np.ndarray) -> PolySystem:
-    """The system with the affine slices L x + l0 = 0 appended (rows of ``slices``: L | l0)."""
-    w = system.n_variables
-    mon = np.vstack([np.eye(w, dtype=np.int64), np.zeros((1, w), dtype=np.int64)])
-    return system.append(PolySystem(system.variables, mon, np.atleast_2d(slices), system.kind))
-
-
 def _random_slices(rng, count: int, w: int) -> np.ndarray:
     return (rng.standard_normal((count, w + 1)) + 1j * rng.standard_normal((count, w + 1))) / np.sqrt(2)
 
@@ -182,7 +176,7 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     dim = w - n
     rng = np.random.default_rng([seed, 17])
     slices = _random_slices(rng, dim, w)
-    sliced = slice_system(system, slices) if dim else system
+    sliced = append_slices(system, slices) if dim else system
     solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout)
     points = solved.solutions()
     notes = list(solved.notes)
@@ -209,7 +203,7 @@ def _move(result: WitnessResult, frm: np.ndarray, to: np.ndarray, points: np.nda
     from algebra.solve import track
 
     gamma = np.exp(2j * np.pi * rng.uniform())
-    paths = track(slice_system(result.system, frm), slice_system(result.system, to), points, gamma,
+    paths = track(append_slices(result.system, frm), append_slices(result.system, to), points, gamma,
                   seed=int(rng.integers(2**31)), workers=workers or 1, timeout=timeout)
     if any(p.status != "finite" for p in paths):
         return None

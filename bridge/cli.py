@@ -52,6 +52,16 @@ def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
                    help="critical system: generalized L2 term with random (seeded) or given lambda")
 
 
+def add_fix_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix a weight (gauge fixing); repeat for several")
+
+
+def add_slice_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
+                   help="add K random affine slices (no K: as many as make the system square)")
+
+
 def add_output_options(p: argparse.ArgumentParser, out_help: str = "folder for result.json") -> None:
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument("--out", default=None, help=out_help)
@@ -457,10 +467,8 @@ def make_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write a network's system for phc, Bertini, Macaulay2, HC.jl or JSON")
     add_network_options(e)
     add_data_options(e)
-    e.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
-                   help="fix a weight (gauge fixing); repeat for several")
-    e.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
-                   help="add K random affine slices (no K: as many as make the system square)")
+    add_fix_option(e)
+    add_slice_option(e)
     e.add_argument("--format", choices=FORMATS, default="phc")
     e.add_argument("--json", action="store_true", help="one JSON summary on stdout")
     e.add_argument("--out", required=True, help="file to write")
@@ -473,13 +481,11 @@ def make_parser() -> argparse.ArgumentParser:
                        help="a system in PHCpack format (otherwise the network's system)")
         add_network_options(c)
         add_data_options(c)
-        c.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
-                       help="fix a weight (gauge fixing); repeat for several")
+        add_fix_option(c)
         c.add_argument("--workers", type=int, default=None,
                        help="worker processes tracking paths (default: CPU count)")
         if name == "solve":
-            c.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
-                           help="add K random affine slices (no K: as many as make the system square)")
+            add_slice_option(c)
             c.add_argument("--start", choices=STARTS, default="auto",
                            help="start system (default auto: chosen from the bounds)")
             c.add_argument("--precision", choices=PRECISIONS, default="d",
