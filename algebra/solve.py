@@ -44,6 +44,7 @@ SINGULAR_RCO = 1e-8        # inverse condition number below this: singular endpo
 RESIDUAL_TOL = 1e-8        # relative residual a regular endpoint must reach
 SINGULAR_RESIDUAL_TOL = 1e-6  # singular endpoints converge slowly: a looser bar
 REAL_TOL = 1e-8            # |imaginary part| / (1 + |x|) below this: real
+ILL_CONDITIONED = 1e4      # projective endpoint at t = 1 this ill-conditioned: heading for a singular limit
 SAME_POINT = 1e-6          # relative distance under which two endpoints are one solution
 STARTS = ("auto", "total-degree", "polyhedral")
 PRECISIONS = ("d", "dd", "qd")
@@ -248,7 +249,7 @@ def _choice(choice: str, key: str, allowed) -> None:
 
 def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers: int | None = None,
           seed: int = 0, verify: bool | str = True, max_runs: int = 4,
-          timeout: float = 3600, progress=None) -> SolveResult:
+          timeout: float = 3600, progress=None, projective: bool | None = None) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
     start: "total-degree" (prod of the degrees paths), "polyhedral" (mixed volume paths
@@ -262,6 +263,9 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     workers: worker processes tracking disjoint sets of paths (default: CPU count).
     verify: False (one run), True (independent runs until the solution set stops
     growing), or "exact" (True, and msolve's count of real solutions compared).
+    projective: track total-degree paths in a random affine chart of projective space
+    (``projective_chart``), where paths going to infinity end at finite points instead of
+    stopping early as failures; default (None): whenever the start is total degree.
 
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
     ...                np.array([[1.0, 1.0, 0, -4.0], [0, 0, 1.0, -1.0]]))
@@ -300,10 +304,21 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
         else:
             why = (f"the mixed volume {mv} is far below the total degree {td}; solutions with a "
                    "zero coordinate may be missed")
+    if projective is None:
+        projective = kind == "total-degree"
+    if projective and kind != "total-degree":
+        raise SpecError("projective tracking needs the total-degree start (start='total-degree')")
     start_info = {"kind": kind, "paths": len(st["solutions"]), "why": why, "total_degree": td,
-                  "mixed_volume": st.get("mixed_volume")}
+                  "mixed_volume": st.get("mixed_volume"), "projective": projective}
+    if projective:
+        chart = projective_chart(system, seed)
+        names = phc_names(chart.variables)
+        target = [p + ";" for p in polynomial_strings(chart, names, imag_unit="i")]
+        st = {**phc.run("start_system", target, "total-degree", seed, names, timeout=timeout),
+              "mixed_volume": st.get("mixed_volume")}
+    charted = _Charted(system, projective)
     notes = []
-    paths, first = _run(system, target, st, names, gamma_for(seed, 0), precision, workers, seed,
+    paths, first = _run(charted, target, st, names, gamma_for(seed, 0), precision, workers, seed,
                         timeout, notes)
     runs = [first]
     points = _merge([], paths, keep_infinite=True)
@@ -313,16 +328,20 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
         for k in range(1, max_runs):
             if progress:
                 progress(k, max_runs)
-            more, info = _run(system, target, st, names, gamma_for(seed, k), precision, workers,
+            more, info = _run(charted, target, st, names, gamma_for(seed, k), precision, workers,
                               seed + k, timeout, notes)
             before = len(points)
             points = _merge(points, more)
             info["new"] = len(points) - before
             runs.append(info)
-            if info["new"] == 0 and info["failed"] == 0:
+            lost = _lost(more, projective)
+            info["lost"] = lost
+            if info["new"] == 0 and lost == 0:
+                failed = ("had no failed path" if info["failed"] == 0 else
+                          f"its {info['failed']} failed paths all reached t = 1 ill-conditioned "
+                          "(limits are singular, so no regular solution is behind them)")
                 verification = {"method": "independent-runs", "certified": True,
-                                "why": f"run {k + 1} with a new gamma found no new solution "
-                                       "and had no failed path"}
+                                "why": f"run {k + 1} with a new gamma found no new solution and {failed}"}
                 break
         else:
             verification["why"] = (f"the solution set still grew or paths failed after {max_runs} "
@@ -426,6 +445,17 @@ def _run(system, target, st, names, gamma, precision, workers, seed, timeout, no
                    "seconds": round(time.perf_counter() - began, 3)}
 
 
+def _lost(paths: list[Path], projective: bool) -> int:
+    """Failed paths that might have led to a regular solution.
+
+    In the projective chart every path reaches t = 1; one that ends there with condition
+    number above ILL_CONDITIONED but did not converge is heading for a singular limit (a
+    path to a regular solution converges quadratically and well-conditioned), so it can
+    hide no regular solution. In the affine chart every failed path counts."""
+    return sum(p.status == "failed" and not (projective and abs(p.t - 1) < 1e-8
+                                            and p.condition > ILL_CONDITIONED) for p in paths)
+
+
 def _to_redo(paths: list[Path]) -> list[int]:
     failed = [p.index for p in paths if p.status == "failed"]
     regular = [p for p in paths if p.status == "finite"]
@@ -437,10 +467,72 @@ def _to_redo(paths: list[Path]) -> list[int]:
     return sorted(set(failed) | set(jumped))
 
 
-def _path(system: PolySystem, index: int, end: dict, precision: str) -> Path:
-    x = np.array([complex(*c) for c in end["x"]], dtype=complex)
+def projective_chart(system: PolySystem, seed: int = 0) -> PolySystem:
+    """The system homogenized by a new first unknown h0, plus one random complex affine
+    equation c0 h0 + c . x = 1 (seeded): a random affine chart of projective space.
+
+    Affine solutions are x / h0; solutions at infinity have h0 = 0 and are finite points
+    of the chart, so paths to them converge instead of diverging.
+
+    >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]]))
+    >>> c = projective_chart(s)
+    >>> c.variables, c.monomials.tolist()
+    (('h0', 'x'), [[0, 0], [0, 1], [0, 2], [1, 0], [2, 0]])
+    """
+    from algebra.polys import combine
+
+    w = system.n_variables
+    name = "h0"
+    while name in system.variables:
+        name = "_" + name
+    deg = np.asarray(system.degrees)
+    rows, mons, vals = [], [], []
+    coef = system.coefficients.tocoo()
+    for i, t, c in zip(coef.row, coef.col, coef.data):
+        m = system.monomials[t]
+        rows.append(i)
+        mons.append(np.concatenate([[deg[i] - m.sum()], m]))
+        vals.append(c)
+    rng = np.random.default_rng([seed, 5])
+    chart = (rng.standard_normal(w + 1) + 1j * rng.standard_normal(w + 1)) / np.sqrt(2)
+    eye = np.eye(w + 1, dtype=np.int64)
+    for k in range(w + 1):
+        rows.append(system.n_equations)
+        mons.append(eye[k])
+        vals.append(chart[k])
+    rows.append(system.n_equations)
+    mons.append(np.zeros(w + 1, dtype=np.int64))
+    vals.append(-1.0)
+    from scipy import sparse
+
+    full = sparse.csr_array((np.array(vals, dtype=complex), (rows, np.arange(len(vals)))),
+                            shape=(system.n_equations + 1, len(vals)))
+    mon, full = combine(np.array(mons, dtype=np.int64), full)
+    return PolySystem((name,) + tuple(system.variables), mon, full, system.kind, dict(system.info))
+
+
+@dataclass
+class _Charted:
+    """The target system and whether endpoints come back in the projective chart."""
+
+    system: PolySystem
+    projective: bool
+
+    def affine(self, x: np.ndarray) -> np.ndarray:
+        if not self.projective:
+            return x
+        with np.errstate(all="ignore"):
+            return x[1:] / x[0] if x[0] != 0 else np.full(len(x) - 1, np.inf + 0j)
+
+
+def _path(system: PolySystem | _Charted, index: int, end: dict, precision: str) -> Path:
+    charted = system if isinstance(system, _Charted) else _Charted(system, False)
+    x = charted.affine(np.array([complex(*c) for c in end["x"]], dtype=complex))
     t = complex(*end["t"])
-    status, res = classify(system, x, t, end["rco"], end["m"])
+    status, res = classify(charted.system, x, t, end["rco"], end["m"])
+    if (charted.projective and status != "infinity" and np.max(np.abs(x)) > STOPPED_NORM
+            and (end["rco"] <= 0 or 1 / end["rco"] > ILL_CONDITIONED)):
+        status = "infinity"  # h0 -> 0 slowly: a singular point at infinity, not a large solution
     return Path(index, x, status, res, 1 / end["rco"] if end["rco"] > 0 else math.inf, end["m"],
                 t, precision)
 

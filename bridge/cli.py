@@ -368,6 +368,95 @@ def cmd_witness(args) -> None:
     _emit(out, args, "\n".join(lines))
 
 
+# --- dimension and critical ------------------------------------------------------------
+
+def cmd_dimension(args) -> None:
+    from algebra.dimension import dimension_report
+    from bridge.provenance import provenance
+
+    net = network_from(args)
+    counts = parse_counts(args.data)
+    if args.starts < 1:
+        raise SpecError(f"--starts must be >= 1, got {args.starts}")
+    report = dimension_report(net, counts, seed=args.seed, starts=args.starts,
+                              with_witness=args.witness, workers=args.workers,
+                              progress=lambda items: _progress(items, "dimension"))
+    first = report["table"][0]
+    flat = {k: first[k] for k in ("data", "predicted", "expected", "measured", "regime", "smooth",
+                                  "singular_value_gap", "consistent")} if len(counts) == 1 else {}
+    config = {"command": "dimension", **net.describe(), "data": counts, "starts": args.starts,
+              "witness": args.witness}
+    result = {**report, **flat, "consistent": report["consistent"], **provenance(config, args.seed)}
+    text = _dimension_text(result)
+    if args.out and len(counts) > 1:
+        from bridge.plots import dimension_plot
+
+        text += f"\nwrote {dimension_plot(result, args.out)}"
+    _emit(result, args, text)
+
+
+def _dimension_text(r: dict) -> str:
+    sym = r["symmetries"]
+    lines = [f"{r['network']['network']} network, W = {r['weights']} weights, functional dimension "
+             f"F = {r['functional_dimension']} (polynomial space {r['polynomial_space_dimension']}), "
+             f"gap {r['functional_gap']['gap']:.1e}",
+             f"fibre W - F = {r['fibre_dimension']}: {sym['rescalings']} rescalings + {sym['group']} "
+             f"other symmetry directions, {r['unexplained']} unexplained"]
+    lines.append(f"{'N':>5} {'regime':>11} {'W-N':>5} {'expected':>9} {'measured':>9} {'field':>8}"
+                 + (" witness" if r["table"] and "witness" in r["table"][0] else "") + "  ok")
+    for row in r["table"]:
+        fmt = lambda v: "-" if v is None else str(v)  # noqa: E731
+        line = (f"{row['data']:>5} {row['regime']:>11} {row['predicted']:>5} {fmt(row['expected']):>9} "
+                f"{fmt(row['measured']):>9} {fmt(row['field']):>8}")
+        if "witness" in row:
+            line += f" {fmt(row['witness']['dimension']):>7}"
+        lines.append(line + ("  yes" if row["consistent"] else "  NO"))
+    lines.append("consistent with the prediction" if r["consistent"] else
+                 "NOT consistent everywhere: see the rows marked NO")
+    return "\n".join(lines)
+
+
+def cmd_critical(args) -> None:
+    from algebra.critical import critical_points
+    from algebra.systems import make_data
+    from bridge.provenance import provenance
+
+    net = network_from(args)
+    counts = parse_counts(args.data)
+    if len(counts) != 1:
+        raise SpecError("critical takes one number of data points (--data N)")
+    data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
+    from algebra.critical import MAX_PATHS
+
+    max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
+    if max_paths < 1:
+        raise SpecError(f"--max-paths must be >= 1, got {max_paths}")
+    result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
+                             workers=args.workers, verify=args.verify == "runs")
+    out = result.as_dict()
+    config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2,
+              "max_paths": max_paths, "verify": args.verify,
+              "field": "complex" if args.complex_data else "real"}
+    out.update(provenance(config, args.seed))
+    lines = [f"critical points of the loss: {net.kind} network, W = {net.n_weights}, N = {counts[0]}"
+             + (f", L2 {args.l2}" if args.l2 else ""),
+             f"  complex nonsingular {out['complex_nonsingular']}, real {out['real']}: "
+             f"{out['minima']} minima, {out['saddles']} saddles, {out['maxima']} maxima, "
+             f"{out['degenerate']} degenerate",
+             f"  paths {out['solve']['paths']} (total degree {out['bounds']['total_degree']}, "
+             f"multihomogeneous {out['bounds']['multihomogeneous']}), singular {out['solve']['singular']}, "
+             f"at infinity {out['solve']['at_infinity']}, failed {out['solve']['failed']}, "
+             f"certified {out['solve']['certified']}"]
+    for p in out["points"][:10]:
+        lines.append(f"  {p['kind']:>12}  loss {p['loss']:.6g}  nullity {p['nullity']}")
+    if out["zero_loss"]:
+        z = out["zero_loss"]
+        lines.append(f"  zero-loss set: dimension {z['dimension']} (W - N = {z['predicted']}), Hessian "
+                     f"nullity {z['hessian_nullity']}: {'degenerate' if z['degenerate'] else 'not degenerate'}")
+    lines += [f"  note: {n}" for n in out["notes"]]
+    _emit(out, args, "\n".join(lines))
+
+
 # --- approx --------------------------------------------------------------------------
 
 def _approx_samples(approximants: dict, target: str, radius: float, degree: int, points: int = 401) -> dict:
@@ -504,6 +593,34 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--loops", type=int, default=10, help="monodromy loops; 0 skips factoring")
             c.set_defaults(func=cmd_witness)
         add_output_options(c)
+
+    d = sub.add_parser("dimension", help="dimension of zero-loss sets against W - N, functional dimension")
+    add_network_options(d)
+    g = d.add_argument_group("data")
+    g.add_argument("--data", default="4", metavar="N | A:B | N1,N2,...", help="data points (default 4)")
+    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
+    d.add_argument("--starts", type=int, default=8, help="Levenberg-Marquardt starts per N (default 8)")
+    d.add_argument("--witness", action="store_true",
+                   help="also the witness-set dimension (homotopy continuation; small networks)")
+    d.add_argument("--workers", type=int, default=None, help="worker processes for --witness")
+    add_output_options(d, "folder for result.json and, for several N, dimension.png")
+    d.set_defaults(func=cmd_dimension)
+
+    c = sub.add_parser("critical", help="isolated critical points of the loss, classified by Hessian inertia")
+    add_network_options(c)
+    g = c.add_argument_group("data")
+    g.add_argument("--data", default="2", metavar="N", help="data points (default 2)")
+    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    c.add_argument("--l2", default=None, metavar="random|VALUES",
+                   help="generalized L2 term 1/2 sum l_k w_k^2: random (seeded) or given lambda")
+    c.add_argument("--max-paths", type=int, default=None,
+                   help="refuse solves with more total-degree paths (default 5000)")
+    c.add_argument("--verify", choices=("none", "runs"), default="runs",
+                   help="runs: independent runs until the count stops growing (default)")
+    c.add_argument("--workers", type=int, default=None, help="worker processes tracking paths")
+    add_output_options(c)
+    c.set_defaults(func=cmd_critical)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,

@@ -75,3 +75,36 @@ def bounds_plot(result: dict, out_dir: str | Path) -> Path:
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
+
+
+def dimension_plot(result: dict, out_dir: str | Path) -> Path:
+    """Predicted (W - N) and measured dimension of the zero-loss set against N, F marked."""
+    rows = result["table"]
+    n = [r["data"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    ax.plot(n, [r["predicted"] for r in rows], "--", color="grey", label="W - N (paper)")
+    ax.plot(n, [r["expected"] if r["expected"] is not None else math.nan for r in rows], "-",
+            lw=2.5, alpha=0.4, label="expected (W - N while N <= F, else empty)")
+    measured = [(r["data"], r["measured"]) for r in rows if r["measured"] is not None]
+    if measured:
+        ax.plot(*zip(*measured), "o", ms=5, label="measured at a zero-loss point")
+    witnessed = [(r["data"], r["witness"]["dimension"]) for r in rows
+                 if r.get("witness") and r["witness"]["dimension"] is not None]
+    if witnessed:
+        ax.plot(*zip(*witnessed), "x", ms=8, label="witness set")
+    empty = [r["data"] for r in rows if r["measured"] is None]
+    if empty:
+        ax.plot(empty, [0] * len(empty), "v", color="red", ms=5, label="no zero-loss point found")
+    f = result["functional_dimension"]
+    ax.axvline(f, color="black", lw=0.8)
+    ax.text(f, ax.get_ylim()[1], " N = F", va="top", fontsize=8)
+    net = result["network"]
+    ax.set(title=f"zero-loss set, {net['network']} network ({net['activation']}), W = {result['weights']}, F = {f}",
+           xlabel="data points N", ylabel="dimension")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out = Path(out_dir) / "dimension.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out

@@ -1,0 +1,204 @@
+"""Critical points of the empirical loss, classified.
+
+``critical_points`` solves the square system grad_w L = 0 by homotopy continuation
+(``algebra.solve``), keeps the isolated nonsingular solutions, and for each real one
+evaluates the loss and the inertia of the Hessian: a minimum, a saddle of index k (k
+negative eigenvalues), a maximum, or degenerate (some zero eigenvalue). Zero eigenvalues
+are decided by the singular-value gap of ``dimension.numerical_rank``, which is reported.
+
+Without regularization and with N < W the zero-loss set is a positive-dimensional part
+of the critical set: it shows up as singular endpoints, never as isolated points. Its
+dimension and the Hessian nullity at one of its points (``zero_loss_component``) are
+compared with W - N: the paper's "degenerate minima". With a generalized L2 term with
+generic lambda (Mehta, Chen, Tang & Hauenstein) every critical point is isolated and
+the counts are finite.
+
+Possible issues: the number of paths grows like 3^W for deep linear networks and
+faster for polynomial activations; ``MAX_PATHS`` refuses systems that would take hours
+(raise it with ``max_paths``). Counts are lower bounds unless ``certified``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from algebra.activation import SpecError
+from algebra.bounds import multihomogeneous_bezout, partition_indices, total_degree
+from algebra.dimension import (Rank, functional_dimension, local_dimension,
+                               rank_of_singular_values, zero_loss_points)
+from algebra.networks import Network
+from algebra.polys import PolySystem
+from algebra.systems import Data, critical_system, l2_weights, loss_polynomial
+
+MAX_PATHS = 5000  # paths of the critical-point solve (a few minutes on 2 cores)
+
+
+@dataclass
+class CriticalPoint:
+    weights: np.ndarray         # real coordinates
+    loss: float
+    eigenvalues: np.ndarray     # of the Hessian, ascending
+    nullity: int
+    index: int                  # negative eigenvalues among the nonzero ones
+    rank: Rank = field(repr=False)
+
+    @property
+    def kind(self) -> str:
+        return classify_inertia(len(self.eigenvalues), self.index, self.nullity)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "loss": self.loss, "index": self.index, "nullity": self.nullity,
+                "eigenvalues": self.eigenvalues.tolist(), "weights": self.weights.tolist(),
+                "singular_value_gap": self.rank.as_dict()}
+
+
+def classify_inertia(size: int, negative: int, zero: int) -> str:
+    """Name of a critical point from its Hessian's inertia.
+
+    >>> classify_inertia(3, 0, 0), classify_inertia(3, 1, 0), classify_inertia(3, 3, 0), classify_inertia(3, 0, 1)
+    ('minimum', 'saddle-1', 'maximum', 'degenerate')
+    """
+    if zero:
+        return "degenerate"
+    if negative == 0:
+        return "minimum"
+    if negative == size:
+        return "maximum"
+    return f"saddle-{negative}"
+
+
+def inertia(hessian: np.ndarray) -> tuple[np.ndarray, int, int, Rank]:
+    """Eigenvalues (ascending), nullity and index of a symmetric matrix; the rank (and so
+    the nullity) is decided by the singular-value gap, the index counts negative
+    eigenvalues among the nonzero ones.
+
+    >>> ev, nullity, index, _ = inertia(np.diag([2.0, -1.0, 0.0]))
+    >>> ev.tolist(), nullity, index
+    ([-1.0, 0.0, 2.0], 1, 1)
+    """
+    h = np.asarray(hessian, dtype=float)
+    h = (h + h.T) / 2
+    ev = np.linalg.eigvalsh(h)
+    # no equilibration here: the |eigenvalues| are the singular values
+    rank = rank_of_singular_values(np.abs(ev), len(ev))
+    keep = np.argsort(-np.abs(ev))[:rank.rank]
+    return ev, len(ev) - rank.rank, int(np.sum(ev[keep] < 0)), rank
+
+
+@dataclass
+class CriticalResult:
+    weights: int
+    complex_nonsingular: int
+    real: int
+    points: list[CriticalPoint]
+    solve: dict                 # the solve's summary: paths, singular, at infinity, failed, certified
+    zero_loss: dict | None
+    bounds: dict
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(p.kind == kind or (kind == "saddle" and p.kind.startswith("saddle-")) for p in self.points)
+
+    @property
+    def minima(self) -> int:
+        return self.count("minimum")
+
+    @property
+    def saddles(self) -> int:
+        return self.count("saddle")
+
+    @property
+    def maxima(self) -> int:
+        return self.count("maximum")
+
+    @property
+    def degenerate(self) -> int:
+        return self.count("degenerate")
+
+    def as_dict(self) -> dict:
+        return {"weights": self.weights, "complex_nonsingular": self.complex_nonsingular,
+                "real": self.real, "minima": self.minima, "saddles": self.saddles,
+                "maxima": self.maxima, "degenerate": self.degenerate,
+                "points": [p.as_dict() for p in sorted(self.points, key=lambda p: p.loss)],
+                "solve": self.solve, "zero_loss": self.zero_loss, "bounds": self.bounds,
+                "notes": self.notes}
+
+
+def path_bounds(net: Network, system: PolySystem) -> dict:
+    """Total degree and multihomogeneous Bezout number (one group per node or layer)."""
+    groups = partition_indices(system.variables, net.groups)
+    multi = multihomogeneous_bezout(system.multidegrees(groups), [len(g) for g in groups])
+    return {"total_degree": total_degree(system.degrees), "multihomogeneous": multi}
+
+
+def classify_point(loss: PolySystem, hessian_of: PolySystem, w: np.ndarray) -> CriticalPoint:
+    """Loss value and Hessian inertia at a real point (``hessian_of`` is grad L)."""
+    w = np.real(np.asarray(w, dtype=complex))
+    ev, nullity, index, rank = inertia(hessian_of.jacobian(w))
+    return CriticalPoint(w, float(loss.evaluate(w)[0]), ev, nullity, index, rank)
+
+
+def zero_loss_component(net: Network, data: Data, gradient: PolySystem, seed: int = 0,
+                        starts: int = 8) -> dict | None:
+    """Dimension of the zero-loss set and Hessian nullity at a real point of it.
+
+    At a zero-loss point the Hessian of L is J^T J, so its nullity equals W - rank J; the
+    two are computed independently here (Hessian from the loss polynomial, J from the
+    network) and both compared with W - N. None when no real zero-loss point is found.
+    """
+    points = [p for p in zero_loss_points(net, data, starts=starts, seed=seed, field="real")]
+    if not points:
+        return None
+    best = min(points, key=lambda p: p.residual)
+    local = local_dimension(net, data, best.weights)
+    ev, nullity, index, rank = inertia(gradient.jacobian(best.weights))
+    predicted = net.n_weights - data.n_points * net.n_outputs
+    return {"dimension": local.dimension, "predicted": predicted, "hessian_nullity": nullity,
+            "hessian_index": index, "degenerate": nullity > 0, "residual": best.residual,
+            "consistent": local.dimension == predicted == nullity,
+            "singular_value_gap": rank.as_dict()}
+
+
+def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths: int = MAX_PATHS,
+                    workers: int | None = None, verify: bool = True) -> CriticalResult:
+    """Isolated critical points of L(w) = 1/2 sum (f(x_i; w) - y_i)^2 (+ 1/2 sum l2_k w_k^2).
+
+    >>> from algebra.networks import DenseNetwork
+    >>> r = critical_points(DenseNetwork((1, 1), "linear", bias=False),
+    ...                     Data(np.array([[1.0]]), np.array([[2.0]])))
+    >>> r.complex_nonsingular, r.minima, round(r.points[0].loss, 12)
+    (1, 1, 0.0)
+    """
+    from algebra.solve import solve
+
+    if net.n_weights < 1:
+        raise SpecError("the network has no weights")
+    if data.n_points < 1:
+        raise SpecError("need at least one data point")
+    lam = l2_weights(net, l2, seed)
+    grad = critical_system(net, data, lam)
+    loss = loss_polynomial(net, data, lam)
+    bounds = path_bounds(net, grad)
+    paths = bounds["total_degree"]
+    if paths > max_paths:
+        raise SpecError(f"the critical-point system has {paths:,} total-degree paths to track "
+                        f"({net.n_weights} equations of degrees up to {max(grad.degrees)}), above the "
+                        f"limit of {max_paths:,}; use fewer units or data points or a lower activation "
+                        "degree, or raise the limit (--max-paths)")
+    # total degree in the projective chart: every isolated solution, zero coordinates
+    # included (the origin is always critical without biases), and no diverging paths
+    result = solve(grad, start="total-degree", seed=seed, verify=verify, workers=workers)
+    sols = result.solutions()
+    real = result.solutions(only_real=True)
+    points = [classify_point(loss, grad, w) for w in real]
+    notes = list(result.notes)
+    zero = None
+    if lam is None:
+        functional = functional_dimension(net, seed=seed).dimension
+        if data.n_points * net.n_outputs <= functional:
+            zero = zero_loss_component(net, data, grad, seed=seed)
+            if zero is None:
+                notes.append("no real zero-loss point found by Levenberg-Marquardt")
+    return CriticalResult(net.n_weights, len(sols), len(real), points, result.summary(), zero,
+                          bounds, notes)
