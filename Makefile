@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python benchmarks/approximants.py
 	$(BIN)/python benchmarks/expansion.py
 	$(BIN)/python benchmarks/solve_vs_phc.py
+	$(BIN)/python benchmarks/functional_dimension.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -188,7 +188,7 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
                         "degree, or raise the limit (--max-paths)")
     # total degree in the projective chart: every isolated solution, zero coordinates
     # included (the origin is always critical without biases), and no diverging paths
-    result = solve(grad, start="total-degree", seed=seed, verify=verify, workers=workers)
+    result = solve(grad, start="total-degree", projective=True, seed=seed, verify=verify, workers=workers)
     sols = result.solutions()
     real = result.solutions(only_real=True)
     points = [classify_point(loss, grad, w) for w in real]

@@ -168,3 +168,29 @@ def test_msolve_on_a_curve_says_positive_dimension():
     from algebra.examples import twisted_cubic
 
     assert real_solutions(twisted_cubic())["dimension"] == 1
+
+
+def test_projective_chart_turns_diverging_paths_into_endpoints(phc_ready):
+    # deep linear critical system: affine tracking loses paths that diverge slowly; in the
+    # projective chart every path reaches t = 1 and the regular solutions are the same
+    from algebra.networks import DenseNetwork
+    from algebra.systems import critical_system, make_data
+
+    net = DenseNetwork((1, 2, 1), "linear", bias=False)
+    g = critical_system(net, make_data(net, 2, seed=1), "random", seed=1)
+    affine = solve(g, start="total-degree", verify=False, seed=1)
+    chart = solve(g, start="total-degree", projective=True, verify=False, seed=1)
+    assert chart.npaths == affine.npaths == 81
+    assert all(abs(p.t - 1) < 1e-8 for p in chart.paths)
+    assert chart.nfailed < affine.nfailed
+    assert chart.nsolutions == affine.nsolutions == 9
+    a, b = affine.solutions(), chart.solutions()
+    gaps = np.abs(a[:, None, :] - b[None, :, :]).max(axis=2).min(axis=1)
+    assert gaps.max() < 1e-8
+
+
+def test_projective_needs_total_degree():
+    from algebra.examples import katsura
+
+    with pytest.raises(SpecError, match="total-degree"):
+        solve(katsura(3), start="polyhedral", projective=True)

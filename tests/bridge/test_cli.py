@@ -35,6 +35,14 @@ def run(capsys, *argv):
     (["export", "--out", "x.phc", "--data", "13", "--slice"], "cannot square"),
     (["export", "--out", "x.phc", "--l2", "random"], "critical system only"),
     (["export", "--out", "x.phc", "--system", "critical", "--units", "3"], "too large"),
+    (["dimension", "--data", "0"], ">= 1"),
+    (["dimension", "--activation", "relu"], "not a polynomial"),
+    (["dimension", "--network", "dense", "--widths", "2,0,1"], "widths"),
+    (["dimension", "--starts", "0"], "--starts"),
+    (["critical", "--data", "2"], "above the limit"),
+    (["critical", "--data", "1,2"], "one number"),
+    (["critical", "--network", "dense", "--widths", "1,1,1", "--activation", "linear", "--l2", "x"], "--l2"),
+    (["critical", "--max-paths", "0"], "--max-paths"),
     (["solve", "--data", "2"], "--slice"),
     (["solve", "missing.phc"], "No such file"),
     (["solve", "--start", "linear"], "invalid choice"),
@@ -203,3 +211,38 @@ def test_witness_command_reports_components(capsys, phc_ready):
     r = json.loads(out)
     assert code == 0 and r["dimension"] == 3
     assert r["components"][0]["degree"] == 3 and r["components"][0]["factors"] == [3]
+
+
+def test_dimension_json_and_plot(capsys, tmp_path):
+    code, out, err = run(capsys, "dimension", "--network", "dense", "--widths", "1,2,1", "--activation",
+                         "monomial:2", "--no-bias", "--data", "1:3", "--starts", "2", "--json",
+                         "--out", str(tmp_path))
+    assert code == 0, err
+    r = json.loads(out)
+    assert (r["weights"], r["functional_dimension"]) == (4, 1)
+    assert [row["measured"] for row in r["table"]] == [3, None, None]
+    assert [row["predicted"] for row in r["table"]] == [3, 2, 1]
+    assert r["consistent"] and r["symmetries"]["total"] == 3
+    assert (tmp_path / "dimension.png").stat().st_size > 0
+    saved = json.loads((tmp_path / "result.json").read_text())
+    assert saved["config"]["command"] == "dimension"
+
+
+def test_dimension_single_n_has_flat_fields(capsys):
+    code, out, err = run(capsys, "dimension", "--data", "3", "--starts", "2", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    for key in ("weights", "data", "functional_dimension", "predicted", "measured", "consistent",
+                "symmetries", "singular_value_gap"):
+        assert key in r
+    assert r["predicted"] == r["measured"] == 9
+
+
+def test_critical_deep_linear_json(capsys, phc_ready):
+    code, out, err = run(capsys, "critical", "--network", "dense", "--widths", "1,1,1", "--activation",
+                         "linear", "--no-bias", "--data", "1", "--l2", "0.5,0.8", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["complex_nonsingular"] == 5
+    assert r["minima"] + r["saddles"] + r["maxima"] + r["degenerate"] == r["real"]
+    assert r["config"]["l2"] == "0.5,0.8"
