@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from algebra.activation import SpecError
-from algebra.networks import DenseNetwork, Network, TreeNetwork, evaluate, jacobian
+from algebra.networks import DenseNetwork, Network, evaluate, jacobian
 from algebra.systems import Data, make_data
 
 CONFIDENT_GAP = 1e4       # a rank decided by a smaller singular-value gap is flagged

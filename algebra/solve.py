@@ -33,10 +33,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from algebra.activation import SpecError
 from algebra.exports import phc_names, polynomial_strings
-from algebra.polys import PolySystem, monomial_values
+from algebra.polys import PolySystem, combine, monomial_values
 
 INFINITY_NORM = 1e8        # endpoint coordinates above this: the path diverged
 STOPPED_NORM = 1e3         # a path stopped before t = 1 this far out (or this ill-conditioned) diverged
@@ -488,12 +489,10 @@ def projective_chart(system: PolySystem, seed: int = 0) -> PolySystem:
     >>> c.variables, c.monomials.tolist()
     (('h0', 'x'), [[0, 0], [0, 1], [0, 2], [1, 0], [2, 0]])
     """
-    from algebra.polys import combine
-
     w = system.n_variables
     name = "h0"
     while name in system.variables:
-        name = "_" + name
+        name += "_"
     deg = np.asarray(system.degrees)
     rows, mons, vals = [], [], []
     coef = system.coefficients.tocoo()
@@ -512,8 +511,6 @@ def projective_chart(system: PolySystem, seed: int = 0) -> PolySystem:
     rows.append(system.n_equations)
     mons.append(np.zeros(w + 1, dtype=np.int64))
     vals.append(-1.0)
-    from scipy import sparse
-
     full = sparse.csr_array((np.array(vals, dtype=complex), (rows, np.arange(len(vals)))),
                             shape=(system.n_equations + 1, len(vals)))
     mon, full = combine(np.array(mons, dtype=np.int64), full)
