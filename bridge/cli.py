@@ -457,6 +457,117 @@ def cmd_critical(args) -> None:
     _emit(out, args, "\n".join(lines))
 
 
+# --- train ---------------------------------------------------------------------------
+
+def training_activation(spec: str, radius: float = 1.0):
+    """A DESIGN.md activation spec as the training backend takes it: "relu" or p0..pd.
+
+    >>> training_activation("relu"), training_activation("poly:0.1,0.5,0.3")
+    ('relu', [0.1, 0.5, 0.3])
+    """
+    from algebra.activation import parse_activation
+
+    if spec.strip().lower() == "relu":
+        return "relu"
+    return parse_activation(spec, radius=radius).float_coefficients()
+
+
+def pick_device(name: str | None) -> str:
+    import torch
+
+    if name is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise SpecError(f"--device {name!r} is not a torch device (cpu, cuda, cuda:1, ...)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SpecError(f"--device {name}: this machine has no CUDA device")
+    return name
+
+
+def add_training_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("training")
+    g.add_argument("--activation", default="relu",
+                   help="relu, or a polynomial spec: poly:..., monomial:k, relu-minimax:4, ... (default relu)")
+    g.add_argument("--radius", type=float, default=1.0, help="interval [-R, R] of relu-* approximants")
+    g.add_argument("--optimizer", choices=("sgd", "gd"), default="sgd",
+                   help="sgd (minibatches) or gd (full batch, exact gradient) (default sgd)")
+    g.add_argument("--epochs", type=int, default=10, help="epochs; for gd, steps (default 10)")
+    g.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01, the paper's)")
+    g.add_argument("--batch", type=int, default=100, help="sgd batch size (default 100, the paper's)")
+    g.add_argument("--momentum", type=float, default=0.0, help="sgd momentum (default 0)")
+    g.add_argument("--clip", type=float, default=None, help="clip the gradient norm at this value")
+    g.add_argument("--chunk", type=int, default=1000, help="images per chunk in full-set passes")
+    g.add_argument("--width-mult", type=float, default=1.0, help="scale every hidden width (default 1)")
+    g.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
+    g.add_argument("--seed", type=int, default=0, help="seed of initialization and batch order (default 0)")
+    d = p.add_argument_group("data")
+    d.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits",
+                   help="digits (embedded, default), synthetic, or cifar10 from --root")
+    d.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
+    d.add_argument("--random-labels", action="store_true", help="permute the training labels (seeded)")
+    d.add_argument("--n-train", type=int, default=None, help="use the first N training points")
+
+
+def cmd_train(args) -> None:
+    import hashlib
+    import json
+
+    import torch
+
+    from bridge.provenance import provenance
+    from training.data import load_dataset
+    from training.models import AllConvNet
+    from training.optim import TrainConfig
+    from training.trajectories import train
+
+    activation = training_activation(args.activation, args.radius)
+    device = pick_device(args.device)
+    try:
+        cfg = TrainConfig(optimizer=args.optimizer, epochs=args.epochs, lr=args.lr, batch=args.batch,
+                          momentum=args.momentum, clip=args.clip, chunk=args.chunk, seed=args.seed)
+        data = load_dataset(args.data, args.root, device, args.random_labels, args.seed, n_train=args.n_train)
+        torch.manual_seed(args.seed)
+        model = AllConvNet(activation, width_mult=args.width_mult).to(device)
+    except ValueError as exc:  # DataError and bad values are ValueErrors: one line, exit 2
+        raise SpecError(str(exc)) from None
+    config = {"model": model.config, "data": {**data.describe(), "root": args.root, "seed": args.seed},
+              "activation_spec": args.activation, "seed": args.seed}
+    keyed = {"train": {k: v for k, v in cfg.as_dict().items() if k != "epochs"}, **config}
+    key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:10]
+    run_dir = args.out or os.path.join("runs", f"train-{key}")
+    from training.trajectories import RunError
+
+    try:
+        result = train(model, data, cfg, run_dir, config=config,
+                       provenance={**provenance(config, args.seed), "device": device})
+    except RunError as exc:
+        raise SpecError(str(exc)) from None
+    out = {"parameters": model.n_parameters, "epochs": result.epochs, "status": result.status,
+           "message": result.message, "train_error": result.last.get("train_error"),
+           "test_error": result.last.get("test_error"), "train_loss": result.last["train_loss"],
+           "test_loss": result.last["test_loss"], "seconds": round(result.seconds, 3), "run_dir": run_dir,
+           "device": device, **provenance({"train": cfg.as_dict(), **config}, args.seed)}
+    if result.message:
+        print(f"landscape: {result.message}", file=sys.stderr)
+    text = (f"{model.n_parameters:,} parameters, {args.activation}, {args.optimizer}, {result.epochs} epochs "
+            f"on {data.describe()['name']} ({device}): train error {out['train_error']:.4f}, "
+            f"test error {out['test_error']:.4f}, train loss {out['train_loss']:.4g}, "
+            f"{out['seconds']:.1f} s\nrun folder {run_dir}")
+    args.out = None  # the run folder is the output; result.json goes there below
+    from bridge.provenance import write_result
+
+    write_result(run_dir, out)
+    _emit(out, args, text)
+    if result.status == "non-finite":
+        raise _Failed()
+
+
+class _Failed(Exception):
+    """The command ran and reported a failure (its message is already on stderr)."""
+
+
 # --- approx --------------------------------------------------------------------------
 
 def _approx_samples(approximants: dict, target: str, radius: float, degree: int, points: int = 401) -> dict:
@@ -622,6 +733,13 @@ def make_parser() -> argparse.ArgumentParser:
     add_output_options(c)
     c.set_defaults(func=cmd_critical)
 
+    t = sub.add_parser("train", help="train the paper's all-conv network (ReLU or polynomial)")
+    add_training_options(t)
+    t.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    t.add_argument("--out", default=None,
+                   help="run folder (default runs/train-<config hash>); the same command resumes it")
+    t.set_defaults(func=cmd_train)
+
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,
                    default="minimax", help="default minimax (best uniform, Remez)")
@@ -652,6 +770,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `landscape ... --json | head`: the reader left, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except _Failed:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("landscape: interrupted", file=sys.stderr)

@@ -43,6 +43,14 @@ def run(capsys, *argv):
     (["critical", "--data", "1,2"], "one number"),
     (["critical", "--network", "dense", "--widths", "1,1,1", "--activation", "linear", "--l2", "x"], "--l2"),
     (["critical", "--max-paths", "0"], "--max-paths"),
+    (["train", "--data", "cifar10", "--root", "/nonexistent"], "CIFAR-10 not found"),
+    (["train", "--data", "cifar10"], "--root"),
+    (["train", "--activation", "tanh"], "unknown activation"),
+    (["train", "--lr", "0"], "lr must be > 0"),
+    (["train", "--optimizer", "adam"], "invalid choice"),
+    (["train", "--width-mult", "-1"], "width multiplier"),
+    (["train", "--device", "cuda:0"], "no CUDA device"),
+    (["train", "--device", "gpu!"], "not a torch device"),
     (["solve", "--data", "2"], "--slice"),
     (["solve", "missing.phc"], "No such file"),
     (["solve", "--start", "linear"], "invalid choice"),
@@ -246,3 +254,30 @@ def test_critical_deep_linear_json(capsys, phc_ready):
     assert r["complex_nonsingular"] == 5
     assert r["minima"] + r["saddles"] + r["maxima"] + r["degenerate"] == r["real"]
     assert r["config"]["l2"] == "0.5,0.8"
+
+
+def test_train_json_resume_and_result_file(capsys, tmp_path):
+    argv = ["train", "--epochs", "1", "--n-train", "120", "--batch", "40", "--out", str(tmp_path / "run"), "--json"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    r = json.loads(out)
+    for key in ("parameters", "train_error", "test_error", "train_loss", "seconds", "epochs", "run_dir"):
+        assert key in r
+    assert r["parameters"] == 188_698 and r["epochs"] == 1 and r["device"] == "cpu"
+    saved = json.loads((tmp_path / "run" / "result.json").read_text())
+    assert saved["git_commit"] is not None and saved["config"]["train"]["lr"] == 0.01
+    code, out, err = run(capsys, *argv[:2], "2", *argv[3:])  # two epochs: the run continues
+    assert code == 0 and json.loads(out)["epochs"] == 2
+
+
+def test_train_polynomial_spec_is_resolved_by_the_bridge(capsys, tmp_path):
+    code, out, err = run(capsys, "train", "--activation", "relu-minimax:4", "--epochs", "1", "--n-train", "60",
+                         "--width-mult", "0.25", "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    from algebra.activation import parse_activation
+
+    expected = parse_activation("relu-minimax:4").float_coefficients()
+    assert r["config"]["model"]["activation"] == expected and len(expected) == 5
+    assert expected[1] == pytest.approx(0.5)  # minimax of relu = (|x| + x) / 2: slope 1/2
+    assert r["parameters"] < 188_698 / 10

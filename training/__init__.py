@@ -1,0 +1,1 @@
+"""PyTorch training backend: the paper's all-conv network, data, optimizers, trajectories."""

@@ -1,0 +1,195 @@
+"""The paper's all-convolutional network, and torch twins of the algebra's networks.
+
+AllConvNet: five 3x3 convolutions with stride 2 and padding 1 (32 -> 16 -> 8 -> 4 -> 2 -> 1),
+batch norm without affine parameters after each of the four hidden convolutions, then the
+activation; no pooling; the last convolution maps to the 10 classes. The paper gives the
+parameter count (188,810) but not the widths; the default widths (64, 64, 80, 128) with
+biases give 188,698, 0.06% below it. ``width_mult`` scales every hidden width.
+
+Batch norm (``BatchStatNorm``) uses the batch's statistics in training mode and, in
+evaluation mode, the exact statistics of the whole training set stored by
+``optim.recompute_bn_stats``: never running averages. Perturbed and interpolated models
+therefore get statistics that belong to their own weights (the policy of the issue; wrong
+statistics are the classic source of wrong landscape plots).
+
+TreeNet and DenseNet hold one flat weight vector with the algebra's names and order
+(``names``), so ``bridge`` converts weights both ways by position.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from training.activations import describe, make_activation
+
+PAPER_WIDTHS = (64, 64, 80, 128)
+PAPER_PARAMETERS = 188_810
+BN_EPS = 1e-5
+
+
+class BatchStatNorm(nn.Module):
+    """Batch norm without affine parameters (see the module docstring for the statistics)."""
+
+    def __init__(self, channels: int, eps: float = BN_EPS):
+        super().__init__()
+        self.eps = eps
+        self.register_buffer("mean", torch.zeros(channels))
+        self.register_buffer("var", torch.ones(channels))
+
+    def forward(self, z: torch.Tensor, stats: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        if stats is not None:
+            mean, var = stats
+        elif self.training:
+            mean, var = z.mean(dim=(0, 2, 3)), z.var(dim=(0, 2, 3), unbiased=False)
+        else:
+            mean, var = self.mean, self.var
+        return (z - mean[None, :, None, None]) * torch.rsqrt(var + self.eps)[None, :, None, None]
+
+
+class AllConvNet(nn.Module):
+    """The paper's CIFAR-10 network.
+
+    >>> AllConvNet().n_parameters
+    188698
+    >>> AllConvNet(widths=(8, 8, 8, 8))(torch.zeros(2, 3, 32, 32)).shape
+    torch.Size([2, 10])
+    """
+
+    def __init__(self, activation: str | Sequence[float] = "relu", widths: Sequence[int] = PAPER_WIDTHS,
+                 width_mult: float = 1.0, num_classes: int = 10, in_channels: int = 3):
+        super().__init__()
+        if width_mult <= 0:
+            raise ValueError(f"width multiplier must be > 0, got {width_mult}")
+        self.widths = tuple(max(1, round(w * width_mult)) for w in widths)
+        if len(self.widths) != 4:
+            raise ValueError(f"the all-conv network has 4 hidden layers, got widths {widths}")
+        chans = (in_channels,) + self.widths
+        self.hidden = nn.ModuleList(nn.Conv2d(chans[k], chans[k + 1], 3, stride=2, padding=1)
+                                    for k in range(4))
+        self.norms = nn.ModuleList(BatchStatNorm(c) for c in self.widths)
+        self.head = nn.Conv2d(self.widths[-1], num_classes, 3, stride=2, padding=1)
+        self.act = make_activation(activation)
+        self.config = {"model": "allconv", "activation": describe(activation), "widths": list(self.widths),
+                       "width_mult": width_mult, "num_classes": num_classes, "in_channels": in_channels}
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def pre_norm(self, x: torch.Tensor, layer: int, stats: Sequence) -> torch.Tensor:
+        """Input of norm ``layer`` (0-based), the earlier layers normalized with ``stats``."""
+        for k in range(layer):
+            x = self.act(self.norms[k](self.hidden[k](x), stats[k]))
+        return self.hidden[layer](x)
+
+    def forward(self, x: torch.Tensor, stats: Sequence | None = None) -> torch.Tensor:
+        for k, (conv, norm) in enumerate(zip(self.hidden, self.norms)):
+            x = self.act(norm(conv(x), None if stats is None else stats[k]))
+        return self.head(x).flatten(1)
+
+
+# --- twins of the algebra's networks --------------------------------------------------------
+
+def tree_names(units: int, bias: bool = True, shared: bool = False, depth: int = 2) -> list[str]:
+    """The algebra's weight names for a tree network, in its order.
+
+    >>> tree_names(1)[:4], len(tree_names(2, bias=False, shared=True))
+    (['u11_1', 'v11_1', 'b11_1', 'a11_1'], 12)
+    """
+    names, seen = [], set()
+    for level in range(1, depth + 1):
+        count = 2 ** (depth - level)
+        letters = ("uvba" if level == 1 else "stec") if bias else ("uva" if level == 1 else "stc")
+        for position in range(count):
+            label = str(level) if shared or count == 1 else f"{level}{position + 1:0{len(str(count))}d}"
+            if label not in seen:
+                seen.add(label)
+                names += [f"{letter}{label}_{j}" for j in range(1, units + 1) for letter in letters]
+    return names
+
+
+def dense_names(widths: Sequence[int], bias: bool = True) -> list[str]:
+    """The algebra's weight names for a dense network, in its order.
+
+    >>> dense_names((2, 1))
+    ['w1_1_1', 'w1_1_2', 'b1_1']
+    """
+    names = []
+    for layer in range(1, len(widths)):
+        for i in range(1, widths[layer] + 1):
+            names += [f"w{layer}_{i}_{j}" for j in range(1, widths[layer - 1] + 1)]
+            names += [f"b{layer}_{i}"] if bias else []
+    return names
+
+
+class _FlatWeights(nn.Module):
+    def __init__(self, names: list[str], activation, dtype, generator: torch.Generator | None):
+        super().__init__()
+        self.names = tuple(names)
+        self.weights = nn.Parameter(torch.randn(len(names), dtype=dtype, generator=generator))
+        self.act = make_activation(activation)
+        self.index = {n: k for k, n in enumerate(names)}
+
+    def _gather(self, names) -> torch.Tensor:
+        idx = torch.tensor([[self.index[n] for n in row] for row in names], device=self.weights.device)
+        return self.weights[idx]
+
+
+class TreeNet(_FlatWeights):
+    """Torch twin of ``algebra.networks.TreeNetwork``: f(x) for x of shape (B, 2^depth) -> (B, 1).
+
+    >>> net = TreeNet(units=1, activation=[0.0, 1.0], dtype=torch.float64)
+    >>> net.names[:2], net(torch.zeros(3, 4)).shape
+    (('u11_1', 'v11_1'), torch.Size([3, 1]))
+    """
+
+    def __init__(self, units: int = 1, activation: str | Sequence[float] = (0.1, 0.5, 0.3), bias: bool = True,
+                 shared: bool = False, depth: int = 2, dtype=torch.float32, generator=None):
+        super().__init__(tree_names(units, bias, shared, depth), activation, dtype, generator)
+        self.units, self.bias, self.shared, self.depth = units, bias, shared, depth
+        self.config = {"model": "tree", "units": units, "activation": describe(activation), "bias": bias,
+                       "shared": shared, "depth": depth}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        values = x
+        for level in range(1, self.depth + 1):
+            count = 2 ** (self.depth - level)
+            letters = ("uvba" if level == 1 else "stec") if self.bias else ("uva" if level == 1 else "stc")
+            outs = []
+            for position in range(count):
+                label = str(level) if self.shared or count == 1 else f"{level}{position + 1:0{len(str(count))}d}"
+                p = self._gather([[f"{c}{label}_{j}" for c in letters] for j in range(1, self.units + 1)])
+                z = p[:, 0] * values[:, 2 * position, None] + p[:, 1] * values[:, 2 * position + 1, None]
+                if self.bias:
+                    z = z + p[:, 2]
+                outs.append((self.act(z) * p[:, -1]).sum(dim=1))
+            values = torch.stack(outs, dim=1)
+        return values
+
+
+class DenseNet(_FlatWeights):
+    """Torch twin of ``algebra.networks.DenseNetwork`` (activation after every hidden layer).
+
+    >>> DenseNet((2, 3, 1), "relu").names[-1]
+    'b2_1'
+    """
+
+    def __init__(self, widths: Sequence[int] = (2, 3, 1), activation: str | Sequence[float] = (0.1, 0.5, 0.3),
+                 bias: bool = True, dtype=torch.float32, generator=None):
+        super().__init__(dense_names(widths, bias), activation, dtype, generator)
+        self.widths, self.bias = tuple(widths), bias
+        self.config = {"model": "dense", "widths": list(widths), "activation": describe(activation), "bias": bias}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        last = len(self.widths) - 1
+        for layer in range(1, last + 1):
+            d_in, d = self.widths[layer - 1], self.widths[layer]
+            w = self._gather([[f"w{layer}_{i}_{j}" for j in range(1, d_in + 1)] for i in range(1, d + 1)])
+            x = x @ w.T
+            if self.bias:
+                x = x + self._gather([[f"b{layer}_{i}" for i in range(1, d + 1)]])[0]
+            if layer < last:
+                x = self.act(x)
+        return x
