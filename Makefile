@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python benchmarks/expansion.py
 	$(BIN)/python benchmarks/solve_vs_phc.py
 	$(BIN)/python benchmarks/functional_dimension.py
+	$(BIN)/python benchmarks/train_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -76,3 +76,14 @@ def test_dense_twin_is_affine_composition():
     h = [w[f"w1_{i}_1"] * x[0, 0] + w[f"w1_{i}_2"] * x[0, 1] + w[f"b1_{i}"] for i in (1, 2)]
     expected = w["w2_1_1"] * h[0] + w["w2_1_2"] * h[1] + w["b2_1"]
     assert torch.allclose(net(x)[0, 0], expected)
+
+
+def test_training_never_imports_sympy_phcpy_or_algebra():
+    import subprocess
+    import sys
+
+    code = ("import sys, training.models, training.data, training.optim, training.trajectories, "
+            "training.activations; bad = [m for m in ('sympy', 'phcpy', 'algebra', 'flint') if m in sys.modules]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
