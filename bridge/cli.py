@@ -568,6 +568,57 @@ class _Failed(Exception):
     """The command ran and reported a failure (its message is already on stderr)."""
 
 
+# --- experiments ---------------------------------------------------------------------
+
+def cmd_experiment(args) -> None:
+    from bridge.provenance import provenance, write_result
+    from training.experiments import make_config, run_experiment
+    from training.plots import plot_run
+
+    device = pick_device(args.device)
+    activation = training_activation(args.activation, args.radius) if args.activation else None
+    try:
+        cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed,
+                          activation=activation)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(str(exc)) from None
+    out = args.out or os.path.join("runs", f"{args.name}-{args.scale}")
+    if os.path.exists(os.path.join(out, "experiment.json")) and not args.resume:
+        raise SpecError(f"{out} already holds experiment data: add --resume to continue it, or use a new --out")
+    try:
+        summary = run_experiment(args.name, cfg, out, device=device)
+    except ValueError as exc:  # data errors, another configuration in the folder
+        raise SpecError(str(exc)) from None
+    plots = [str(p) for p in plot_run(out)]
+    from dataclasses import asdict
+
+    result = {**summary, "plots": plots, "run_dir": out,
+              **provenance({"experiment": args.name, "scale": args.scale, **asdict(cfg), "device": device},
+                           cfg.seed)}
+    write_result(out, result)
+    lines = [f"{args.name} ({args.scale}) in {out}"]
+    for key in ("final_train_error", "interpolation_barrier_near", "interpolation_barrier_far",
+                "perturbation_lowered_loss", "retrained_below_reference"):
+        if key in summary:
+            value = summary[key]
+            lines.append(f"  {key}: {value[-1] if isinstance(value, list) else value}")
+    lines += [f"  plot {p}" for p in plots]
+    args.out = None  # result.json is already in the run folder
+    _emit(result, args, "\n".join(lines))
+
+
+def cmd_plot(args) -> None:
+    from training.plots import plot_run
+
+    if not os.path.isdir(args.run_dir):
+        raise SpecError(f"{args.run_dir} is not a folder")
+    try:
+        written = plot_run(args.run_dir)
+    except FileNotFoundError as exc:
+        raise SpecError(str(exc)) from None
+    print("\n".join(str(p) for p in written))
+
+
 # --- approx --------------------------------------------------------------------------
 
 def _approx_samples(approximants: dict, target: str, radius: float, degree: int, points: int = 401) -> dict:
@@ -739,6 +790,28 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default=None,
                    help="run folder (default runs/train-<config hash>); the same command resumes it")
     t.set_defaults(func=cmd_train)
+
+    x = sub.add_parser("experiment", help="the paper's landscape experiments (stages, branches, MDS, ...)")
+    from training.experiments import KINDS as EXPERIMENTS, SCALES
+
+    x.add_argument("name", choices=list(EXPERIMENTS), help="which experiment")
+    x.add_argument("--scale", choices=SCALES, default="tiny",
+                   help="micro (seconds), tiny (minutes, 2 CPU cores, default), paper (GPU, CIFAR-10)")
+    x.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default=None,
+                   help="override the scale's data set")
+    x.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
+    x.add_argument("--activation", default=None, help="relu (default) or a polynomial spec")
+    x.add_argument("--radius", type=float, default=1.0, help="interval of relu-* approximants")
+    x.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
+    x.add_argument("--seed", type=int, default=None, help="seed (default 0)")
+    x.add_argument("--resume", action="store_true", help="continue the experiment in --out")
+    x.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    x.add_argument("--out", default=None, help="experiment folder (default runs/NAME-SCALE)")
+    x.set_defaults(func=cmd_experiment)
+
+    pl = sub.add_parser("plot", help="redraw an experiment's pictures from its data files")
+    pl.add_argument("run_dir", help="an experiment folder")
+    pl.set_defaults(func=cmd_plot)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,

@@ -281,3 +281,30 @@ def test_train_polynomial_spec_is_resolved_by_the_bridge(capsys, tmp_path):
     assert r["config"]["model"]["activation"] == expected and len(expected) == 5
     assert expected[1] == pytest.approx(0.5)  # minimax of relu = (|x| + x) / 2: slope 1/2
     assert r["parameters"] < 188_698 / 10
+
+
+def test_experiment_command_and_plot(capsys, tmp_path):
+    out = tmp_path / "exp"
+    code, text, err = run(capsys, "experiment", "overparam", "--scale", "micro", "--out", str(out), "--json")
+    assert code == 0, err
+    r = json.loads(text)
+    assert r["plots"] and all(Path(p).exists() for p in r["plots"])
+    assert json.loads((out / "result.json").read_text())["config"]["experiment"] == "overparam"
+    code, _, err = run(capsys, "experiment", "overparam", "--scale", "micro", "--out", str(out))
+    assert code == 2 and "--resume" in err
+    code, _, err = run(capsys, "experiment", "overparam", "--scale", "micro", "--out", str(out), "--resume")
+    assert code == 0, err
+    (out / "overparam.png").unlink()
+    code, text, err = run(capsys, "plot", str(out))
+    assert code == 0 and (out / "overparam.png").exists()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["experiment", "nonsense"], "invalid choice"),
+    (["experiment", "sgd-stages", "--scale", "huge"], "invalid choice"),
+    (["experiment", "sgd-stages", "--data", "cifar10", "--root", "/nonexistent", "--scale", "micro"], "CIFAR-10"),
+    (["plot", "/nonexistent"], "not a folder"),
+])
+def test_experiment_bad_input(capsys, tmp_path, argv, fragment):
+    code, out, err = run(capsys, *argv, *(["--out", str(tmp_path / "x")] if argv[0] == "experiment" else []))
+    assert code == 2 and fragment in err and out == ""
