@@ -14,6 +14,7 @@ and take vmapped gradients, each model with its own batch order, and match K sep
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Sequence
@@ -228,10 +229,7 @@ class MultiSGD:
             raise ValueError("one seed per model")
         self.params, self.buffers = stack_module_state(self.models)
         self.generators = [torch.Generator().manual_seed(int(s)) for s in self.seeds]
-        base = self.models[0]
-        import copy
-
-        self._base = copy.deepcopy(base).to("meta")
+        self._base = copy.deepcopy(self.models[0]).to("meta")
         self._base.train()
 
     def _loss(self, params, buffers, x, y):
