@@ -619,6 +619,99 @@ def cmd_plot(args) -> None:
     print("\n".join(str(p) for p in written))
 
 
+# --- basin model -----------------------------------------------------------------------
+
+def _ratio(near, far):
+    return None if near is None or not far else near / far
+
+
+def network_summary(run_dir: str) -> dict:
+    """A network experiment's summary.json, checked for what the comparison needs."""
+    import json
+
+    path = os.path.join(run_dir, "summary.json")
+    try:
+        with open(path) as f:
+            net = json.load(f)
+    except FileNotFoundError:
+        raise SpecError(f"--compare {run_dir}: no summary.json there (run `landscape experiment` first)") from None
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"--compare {path} is damaged: {exc}") from None
+    if "interpolation_barrier_near" not in net:
+        raise SpecError(f"--compare {run_dir}: experiment {net.get('experiment')!r} has no interpolation barriers "
+                        "(use sgd-stages, random-labels or gd-branches)")
+    return net
+
+
+def compare_with_network(runs: list[dict], net: dict, run_dir: str) -> dict:
+    """The model's summary numbers next to a network experiment's."""
+    rows = [{"source": "network", "experiment": net.get("experiment"),
+             "barrier_near": net["interpolation_barrier_near"], "barrier_far": net["interpolation_barrier_far"],
+             "near_over_far": _ratio(net["interpolation_barrier_near"], net["interpolation_barrier_far"]),
+             "perturbation_lowered_loss": net.get("perturbation_lowered_loss")}]
+    for r in runs:
+        rows.append({"source": r["variant"], "barrier_near": r["interpolation_barrier_within_basin"],
+                     "barrier_far": r["interpolation_barrier_far"],
+                     "near_over_far": _ratio(r["interpolation_barrier_within_basin"], r["interpolation_barrier_far"]),
+                     "perturbation_lowered_loss": r["perturbation_lowered_loss"]})
+    target = rows[0]["near_over_far"]
+    closest = None
+    if target is not None:
+        closest = min(rows[1:], key=lambda r: abs((r["near_over_far"] or 0) - target))["source"]
+    return {"network_run": run_dir, "rows": rows, "resembles": closest,
+            "rule": "the variant whose within-basin barrier / far barrier is closest to the network's "
+                    "near / far barrier (a ratio, so error and loss units cancel)"}
+
+
+def cmd_basin_model(args) -> None:
+    from training.basin_model import BasinConfig, ProtocolConfig, run_protocols
+    from training.plots import plot_basin_model
+    from bridge.provenance import provenance
+
+    net = network_summary(args.compare) if args.compare else None
+    variants = [args.variant] + ([v for v in ("basins", "basin-fractal") if v != args.variant] if args.compare else [])
+    try:
+        configs = [BasinConfig(variant=v, dim=args.dim, basins=args.basins, bottom_dim=args.bottom_dim,
+                               rugged=args.rugged, seed=args.seed) for v in variants]
+        proto = ProtocolConfig(pairs=args.pairs)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    bar = _progress(list(range(len(configs) * proto.pairs)), "basin model")
+    runs = []
+    for cfg in configs:
+        runs.append(run_protocols(cfg, proto, progress=lambda *_: bar.update(1)))
+    bar.close()
+    main = runs[0]
+    result = {**{k: v for k, v in main.items() if k not in ("config", "protocol")}, "runs": runs}
+    result["descent_probability"] = {str(r["sigma"]): r["measured"] for r in main["descent_probability"]}
+    if args.compare:
+        result["comparison"] = compare_with_network(runs, net, args.compare)
+    out_dir = args.out or os.path.join("runs", f"basin-model-{args.variant}-d{args.dim}")
+    result["plots"] = [str(p) for p in plot_basin_model(result, out_dir)]
+    result.update(provenance({"command": "basin-model", "variants": variants, "dim": args.dim,
+                              "basins": args.basins, "bottom_dim": args.bottom_dim, "rugged": args.rugged,
+                              "pairs": args.pairs, "compare": args.compare}, args.seed))
+    args.out = out_dir
+    lines = [f"{args.variant}: D = {args.dim}, {main['basins']} basins with flat bottoms of dimension "
+             f"{args.bottom_dim} (effective D for descent {main['effective_dimension']})"]
+    for r in main["descent_probability"]:
+        lines.append(f"  sigma {r['sigma']:<6g} P(descent) {r['measured']:.4f} +- {r['stderr']:.4f}   "
+                     f"exact bowl {r['predicted']:.4f}   Phi(-D sigma/2rho) {r['predicted_high_dim']:.4f}")
+    lines.append(f"  barrier near {main['interpolation_barrier_near']:.3g}, far {main['interpolation_barrier_far']:.3g}, "
+                 f"within one basin {main['interpolation_barrier_within_basin']:.3g}; walls on "
+                 f"{main['walls_found']} of {main['pairs']} far pairs")
+    lines.append(f"  perturbation lowered the loss: {main['perturbation_lowered_loss']}; branch distance by "
+                 f"branch epoch {dict(zip(main['branch_at'], [round(d, 3) for d in main['branch_distance']]))}")
+    if args.compare:
+        c = result["comparison"]
+        for row in c["rows"]:
+            ratio = "n/a" if row["near_over_far"] is None else f"{row['near_over_far']:.3f}"
+            lines.append(f"  {row['source']:>13}: near {row['barrier_near']:.3g}, far {row['barrier_far']:.3g}, "
+                         f"near/far {ratio}")
+        lines.append(f"  the network resembles: {c['resembles']}")
+    _emit(result, args, "\n".join(lines + [f"  plot {p}" for p in result["plots"]]))
+
+
 # --- approx --------------------------------------------------------------------------
 
 def _approx_samples(approximants: dict, target: str, radius: float, degree: int, points: int = 401) -> dict:
@@ -812,6 +905,19 @@ def make_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="redraw an experiment's pictures from its data files")
     pl.add_argument("run_dir", help="an experiment folder")
     pl.set_defaults(func=cmd_plot)
+
+    bm = sub.add_parser("basin-model", help="the paper's basin model as a simulated landscape")
+    bm.add_argument("--variant", choices=("basins", "basin-fractal"), default="basins")
+    bm.add_argument("--dim", type=int, default=50, help="dimension D (weights) (default 50)")
+    bm.add_argument("--basins", type=int, default=6, help="basins K (per level for basin-fractal) (default 6)")
+    bm.add_argument("--bottom-dim", type=int, default=10, help="dimension of the flat bottoms (default 10)")
+    bm.add_argument("--rugged", type=float, default=0.0, help="small-scale ruggedness eps in [0, 1) (default 0)")
+    bm.add_argument("--pairs", type=int, default=6, help="trajectory pairs per protocol (default 6)")
+    bm.add_argument("--seed", type=int, default=0)
+    bm.add_argument("--compare", default=None, metavar="RUN_DIR",
+                    help="side by side with a network experiment's results (runs both variants)")
+    add_output_options(bm, "folder for result.json and the plots (default runs/basin-model-...)")
+    bm.set_defaults(func=cmd_basin_model)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,

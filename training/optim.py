@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 OPTIMIZERS = ("sgd", "gd")
-LOSSES = ("cross-entropy", "mse")
+LOSSES = ("cross-entropy", "mse", "value")
 
 
 @dataclass
@@ -36,7 +36,8 @@ class TrainConfig:
     momentum: float = 0.0             # the paper's plain SGD
     clip: float | None = None         # max global gradient norm; None: no clipping
     chunk: int = 1000                 # images per chunk in full-set passes (memory bound)
-    loss: str = "cross-entropy"       # "mse" is 1/2 ||f - y||^2 averaged over points (twins)
+    loss: str = "cross-entropy"       # "mse": 1/2 ||f - y||^2 averaged over points (twins);
+    #                                   "value": the model's output is the point's loss (landscapes)
     seed: int = 0                     # batch order (and, in callers, initialization)
     checkpoint_every: int = 1         # epochs between checkpoints
 
@@ -68,9 +69,11 @@ class NonFiniteLoss(FloatingPointError):
 
 
 def point_losses(output: torch.Tensor, target: torch.Tensor, kind: str) -> torch.Tensor:
-    """Per-point losses: cross-entropy, or 1/2 ||f(x) - y||^2."""
+    """Per-point losses: cross-entropy, 1/2 ||f(x) - y||^2, or the output itself ("value")."""
     if kind == "cross-entropy":
         return F.cross_entropy(output, target, reduction="none")
+    if kind == "value":
+        return output.reshape(len(output), -1)[:, 0]
     return 0.5 * ((output - target.reshape(output.shape)) ** 2).sum(dim=1)
 
 

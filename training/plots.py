@@ -116,3 +116,47 @@ def plot_run(run_dir: str | Path) -> list[Path]:
     if (run_dir / "overparam.json").exists():
         written += plot_overparam(run_dir)
     return written
+
+
+def plot_basin_model(result: dict, out_dir: str | Path) -> list[Path]:
+    """Descent probability measured against the closed form; branch distances; and, when a
+    network experiment is compared, the side-by-side figure."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(15, 3.8))
+    rows = result["runs"][0]["descent_by_dimension"]
+    for d in sorted({r["dim"] for r in rows}):
+        sel = [r for r in rows if r["dim"] == d]
+        ax3.errorbar([r["predicted"] for r in sel], [r["measured"] for r in sel],
+                     yerr=[2 * r["stderr"] for r in sel], fmt="o", ms=4, capsize=2, label=f"D = {d}")
+    ax3.plot([0, 0.5], [0, 0.5], "k:", lw=0.8)
+    ax3.set(xlabel="exact bowl P(descent)", ylabel="measured", title="measured against predicted, by D and sigma")
+    ax3.legend(fontsize=7)
+    for r in result["runs"]:
+        rows = r["descent_probability"]
+        s = [x["sigma"] for x in rows]
+        ax.errorbar(s, [x["measured"] for x in rows], yerr=[2 * x["stderr"] for x in rows], fmt="o",
+                    ms=4, capsize=2, label=f"{r['variant']} measured (D_eff = {r['effective_dimension']})")
+        ax.plot(s, [x["predicted"] for x in rows], "-", lw=1, label=f"{r['variant']} exact bowl")
+        ax.plot(s, [x["predicted_high_dim"] for x in rows], ":", lw=1, label="Phi(-D sigma / 2 rho)")
+        ax2.plot(r["branch_at"], r["branch_distance"], "o-", label=r["variant"])
+    ax.set(xscale="log", xlabel="perturbation sigma", ylabel="P(loss decreases)",
+           title=f"hypervolume argument at rho = {result['runs'][0]['descent_probability'][0]['rho']:g}")
+    ax.legend(fontsize=6)
+    ax2.set(xlabel="branch epoch", ylabel="distance of branch final to main final",
+            title="earlier perturbations end farther away")
+    ax2.legend(fontsize=7)
+    written.append(_save(fig, out_dir / "basin_model.png"))
+    if result.get("comparison"):
+        rows = result["comparison"]["rows"]
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+        names = [r["source"] for r in rows]
+        x = np.arange(len(names))
+        near = [r["near_over_far"] for r in rows]
+        ax.bar(x, [0 if v is None else v for v in near], color=["C0" if r["source"] == "network" else "C1"
+                                                                 for r in rows])
+        ax.set_xticks(x, names, fontsize=8)
+        ax.set(ylabel="barrier near / barrier far", title="which landscape does the network resemble?")
+        written.append(_save(fig, out_dir / "side_by_side.png"))
+    return written

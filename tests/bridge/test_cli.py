@@ -308,3 +308,31 @@ def test_experiment_command_and_plot(capsys, tmp_path):
 def test_experiment_bad_input(capsys, tmp_path, argv, fragment):
     code, out, err = run(capsys, *argv, *(["--out", str(tmp_path / "x")] if argv[0] == "experiment" else []))
     assert code == 2 and fragment in err and out == ""
+
+
+def test_basin_model_command_with_compare(capsys, tmp_path):
+    from training.experiments import make_config, run_experiment
+
+    exp = tmp_path / "exp"
+    run_experiment("sgd-stages", make_config("sgd-stages", "micro"), exp, progress=False)
+    code, out, err = run(capsys, "basin-model", "--dim", "12", "--basins", "3", "--bottom-dim", "3", "--pairs", "1",
+                         "--compare", str(exp), "--out", str(tmp_path / "bm"), "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    for key in ("descent_probability", "interpolation_barrier_near", "interpolation_barrier_far", "walls_found",
+                "plots"):
+        assert key in r
+    assert [row["source"] for row in r["comparison"]["rows"]] == ["network", "basins", "basin-fractal"]
+    assert r["comparison"]["resembles"] in ("basins", "basin-fractal")
+    assert all(Path(p).exists() for p in r["plots"])
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["basin-model", "--variant", "valleys"], "invalid choice"),
+    (["basin-model", "--dim", "1"], "dimension must be >= 2"),
+    (["basin-model", "--dim", "5", "--bottom-dim", "5"], "bottom dimension"),
+    (["basin-model", "--compare", "/nonexistent"], "no summary.json"),
+])
+def test_basin_model_bad_input(capsys, tmp_path, argv, fragment):
+    code, out, err = run(capsys, *argv, "--pairs", "1", "--out", str(tmp_path))
+    assert code == 2 and fragment in err and out == ""
