@@ -28,7 +28,7 @@ phcpy: $(STAMP)
 setup: $(STAMP) phcpy
 
 run: setup
-	$(BIN)/landscape bounds --network tree --units 1 --activation poly:0.1,0.5,0.3 --data 1:13
+	$(BIN)/landscape study --out results/study
 
 test: setup
 	$(BIN)/python -m pytest

@@ -459,19 +459,6 @@ def cmd_critical(args) -> None:
 
 # --- train ---------------------------------------------------------------------------
 
-def training_activation(spec: str, radius: float = 1.0):
-    """A DESIGN.md activation spec as the training backend takes it: "relu" or p0..pd.
-
-    >>> training_activation("relu"), training_activation("poly:0.1,0.5,0.3")
-    ('relu', [0.1, 0.5, 0.3])
-    """
-    from algebra.activation import parse_activation
-
-    if spec.strip().lower() == "relu":
-        return "relu"
-    return parse_activation(spec, radius=radius).float_coefficients()
-
-
 def pick_device(name: str | None) -> str:
     import torch
 
@@ -521,6 +508,8 @@ def cmd_train(args) -> None:
     from training.models import AllConvNet
     from training.optim import TrainConfig
     from training.trajectories import train
+
+    from bridge.twins import training_activation
 
     activation = training_activation(args.activation, args.radius)
     device = pick_device(args.device)
@@ -576,6 +565,8 @@ def cmd_experiment(args) -> None:
     from training.plots import plot_run
 
     device = pick_device(args.device)
+    from bridge.twins import training_activation
+
     activation = training_activation(args.activation, args.radius) if args.activation else None
     try:
         cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed,
@@ -710,6 +701,69 @@ def cmd_basin_model(args) -> None:
                          f"near/far {ratio}")
         lines.append(f"  the network resembles: {c['resembles']}")
     _emit(result, args, "\n".join(lines + [f"  plot {p}" for p in result["plots"]]))
+
+
+# --- compare and study -------------------------------------------------------------------
+
+def cmd_compare(args) -> None:
+    from bridge.compare import compare
+    from bridge.plots import compare_plot
+    from bridge.provenance import provenance
+
+    device = pick_device(args.device)
+    activations = _split_specs(args.activations)
+    try:
+        result = compare(args.network, activations, args.seeds, args.out, data=args.data, root=args.root,
+                         epochs=args.epochs, device=device, lr=args.lr, width_mult=args.width_mult,
+                         n_train=args.n_train, radius=args.radius,
+                         progress=lambda jobs: _progress(jobs, "compare"))
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    result["plot"] = str(compare_plot(result, args.out))
+    result.update(provenance({"command": "compare", "network": args.network, "activations": activations,
+                              "seeds": args.seeds, "data": args.data, "epochs": args.epochs, "lr": args.lr,
+                              "width_mult": args.width_mult, "n_train": args.n_train, "device": device}, 0))
+    lines = [f"{args.network}: {result['metric']} after {args.epochs} epochs, {args.seeds} seeds"]
+    for spec, row in result["table"].items():
+        m = row[result["metric"]]
+        verdict = result["differences"].get(spec)
+        note = "reference" if verdict is None else {None: "no spread to compare", True: "exceeds the seed spread",
+                                                    False: "within the seed spread"}[verdict["exceeds_spread"]]
+        mean = "diverged" if m["mean"] is None else f"{m['mean']:.4g}"
+        std = "" if m["std"] is None else f" +- {m['std']:.2g}"
+        lines.append(f"  {spec:>20}: {mean}{std}  ({note})")
+    _emit(result, args, "\n".join(lines))
+
+
+def _split_specs(text: str) -> list[str]:
+    """Split 'relu,relu-chebyshev:4,poly:0,0,1' at commas that start a new spec.
+
+    >>> _split_specs("relu,relu-chebyshev:4,poly:0,0,1")
+    ['relu', 'relu-chebyshev:4', 'poly:0,0,1']
+    """
+    out: list[str] = []
+    for part in text.split(","):
+        part = part.strip()
+        if out and (part[:1].isdigit() or part[:1] in "-+."):
+            out[-1] += "," + part  # a coefficient of the previous poly: spec
+        elif part:
+            out.append(part)
+    if not out:
+        raise SpecError("--activations is empty")
+    return out
+
+
+def cmd_study(args) -> None:
+    from bridge.provenance import provenance, write_result
+    from bridge.study import StudyConfig, run_study, terminal_summary
+
+    cfg = (StudyConfig.quick if args.quick else StudyConfig)(seed=args.seed, device=pick_device(args.device))
+    result = run_study(cfg, args.out, progress=lambda items: _progress(items, "study"))
+    result.update(provenance({"command": "study", "quick": args.quick, **result["config"]}, args.seed))
+    write_result(args.out, result)
+    report = os.path.join(args.out, "report.md")
+    args.out = None  # result.json is written above, with the report
+    _emit(result, args, terminal_summary(result) + f"\nreport: {report}")
 
 
 # --- approx --------------------------------------------------------------------------
@@ -918,6 +972,33 @@ def make_parser() -> argparse.ArgumentParser:
                     help="side by side with a network experiment's results (runs both variants)")
     add_output_options(bm, "folder for result.json and the plots (default runs/basin-model-...)")
     bm.set_defaults(func=cmd_basin_model)
+
+    cp = sub.add_parser("compare", help="polynomial against ReLU activations: same network, data, seeds")
+    cp.add_argument("--network", choices=("dcnn", "tree"), default="dcnn",
+                    help="dcnn: the paper's all-conv network on images; tree: the canonical tree on a ReLU teacher")
+    cp.add_argument("--activations", default="relu,relu-minimax:4,relu-chebyshev:4,poly:0,0.5,0.5",
+                    help="comma-separated specs, the first is the reference")
+    cp.add_argument("--radius", type=float, default=3.0, help="interval [-R, R] of relu-* approximants (default 3)")
+    cp.add_argument("--seeds", type=int, default=3, help="seeds per activation (default 3)")
+    cp.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits")
+    cp.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
+    cp.add_argument("--epochs", type=int, default=5)
+    cp.add_argument("--lr", type=float, default=None, help="learning rate (default 0.01)")
+    cp.add_argument("--width-mult", type=float, default=0.5, help="dcnn width multiplier (default 0.5)")
+    cp.add_argument("--n-train", type=int, default=None, help="first N training points")
+    cp.add_argument("--device", default=None)
+    cp.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    cp.add_argument("--out", required=True, help="folder for the runs, curves.json, compare.png, result.json")
+    cp.set_defaults(func=cmd_compare)
+
+    st = sub.add_parser("study", help="the main job: bounds, counts, dimensions, critical points, "
+                                      "trained solutions, polynomial vs ReLU; report.md")
+    st.add_argument("--out", default="results/study", help="folder for report.md, figures, result.json")
+    st.add_argument("--quick", action="store_true", help="smallest sizes (seconds): a smoke test")
+    st.add_argument("--seed", type=int, default=0)
+    st.add_argument("--device", default=None)
+    st.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    st.set_defaults(func=cmd_study)
 
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,

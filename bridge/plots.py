@@ -108,3 +108,34 @@ def dimension_plot(result: dict, out_dir: str | Path) -> Path:
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
+
+
+def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -> Path:
+    """Mean training and test curves by epoch per activation (shaded: min to max over seeds)."""
+    import json
+
+    curves = json.loads(Path(result["curves"]).read_text())
+    keys = ("train_error", "test_error") if result["metric"] == "test_error" else ("train_loss", "test_loss")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    for spec, runs in curves.items():
+        for ax, key in zip(axes, keys):
+            values = [r[key] for r in runs]
+            n = min(len(v) for v in values)
+            arr = [[x if math.isfinite(x) else math.nan for x in v[:n]] for v in values]
+            import numpy as np
+
+            arr = np.array(arr)
+            epochs = runs[0]["epoch"][:n]
+            line, = ax.plot(epochs, np.nanmean(arr, axis=0), "-", label=spec)
+            ax.fill_between(epochs, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=line.get_color(), alpha=0.15)
+    for ax, key in zip(axes, keys):
+        ax.set(xlabel="epoch", ylabel=key.replace("_", " "), title=f"{result['network']}: {key.replace('_', ' ')}")
+        if "loss" in key:
+            ax.set_yscale("log")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = Path(out_dir) / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out

@@ -336,3 +336,25 @@ def test_basin_model_command_with_compare(capsys, tmp_path):
 def test_basin_model_bad_input(capsys, tmp_path, argv, fragment):
     code, out, err = run(capsys, *argv, "--pairs", "1", "--out", str(tmp_path))
     assert code == 2 and fragment in err and out == ""
+
+
+def test_compare_command(capsys, tmp_path):
+    code, out, err = run(capsys, "compare", "--network", "tree", "--activations", "relu,poly:0,0.5,0.5",
+                         "--seeds", "2", "--epochs", "1", "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert list(r["table"]) == ["relu", "poly:0,0.5,0.5"] and Path(r["plot"]).exists()
+    assert r["config"]["activations"] == ["relu", "poly:0,0.5,0.5"]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["compare", "--activations", "relu,tanh", "--seeds", "1"], "unknown activation"),
+    (["compare", "--seeds", "0"], "seeds must be >= 1"),
+    (["compare", "--network", "resnet"], "invalid choice"),
+    (["compare", "--data", "cifar10", "--root", "/nonexistent", "--seeds", "1"], "CIFAR-10 not found"),
+    (["study", "--device", "cuda:3"], "no CUDA device"),
+])
+def test_compare_and_study_bad_input(capsys, tmp_path, argv, fragment):
+    extra = ["--out", str(tmp_path / "o")]
+    code, out, err = run(capsys, *argv, *extra)
+    assert code == 2 and fragment in err and out == ""

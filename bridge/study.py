@@ -1,0 +1,250 @@
+"""The main job (`landscape study`, `make run`): the paper's claims checked end to end.
+
+Sections, each computed, written to result.json and report.md, and drawn:
+
+1. bounds: total degree, multihomogeneous Bezout, mixed volume and the paper's d^(L N) for the
+   canonical tree network, for N up to W and for a CIFAR-sized N;
+2. count: the zero-loss system at N = 2 cut by W - N random slices, solved by homotopy
+   continuation and compared with its bounds;
+3. dimension: measured against predicted (W - N) dimension of the zero-loss set for N = 1..W+1,
+   with the functional dimension F marked;
+4. critical: the critical points of a small deep linear network with L2, classified, each
+   evaluated again by torch;
+5. trained: zero-loss solutions trained in torch from several seeds, checked by the algebra;
+6. compare: polynomial against ReLU activations on the embedded data (paper network) and on a
+   ReLU-teacher regression (tree network).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from algebra.bounds import network_bounds
+from algebra.networks import DenseNetwork, TreeNetwork
+from algebra.systems import make_data, random_slices, zero_loss_system
+
+
+@dataclass
+class StudyConfig:
+    seed: int = 0
+    bounds_data: tuple = (1, 2, 4, 8, 12, 50_000)          # N for the bounds table (50,000: CIFAR-sized)
+    count_data: int = 2                                     # N of the counted square instance
+    dimension_starts: int = 6                               # Levenberg-Marquardt starts per N
+    critical_widths: tuple = (2, 2, 1)                      # the deep linear network of the critical section
+    critical_data: int = 2
+    trained_data: int = 4                                   # N for trained zero-loss solutions (<= F = 8)
+    trained_seeds: int = 6
+    compare_activations: tuple = ("relu", "relu-minimax:4", "relu-chebyshev:4", "poly:0,0.5,0.5")
+    compare_seeds: int = 3
+    compare_epochs: int = 6
+    compare_n_train: int | None = None                      # all 1,437 training digits
+    compare_width_mult: float = 0.25
+    tree_epochs: int = 30
+    radius: float = 3.0                                     # interval of the relu-* approximants
+    device: str = "cpu"
+    mixed_volume: bool = True
+
+    @classmethod
+    def quick(cls, **kw) -> "StudyConfig":
+        """Seconds, for tests: every section, smallest sizes."""
+        return cls(**{**dict(bounds_data=(1, 12, 50_000), dimension_starts=2, critical_widths=(1, 1, 1),
+                             critical_data=1, trained_seeds=2, compare_activations=("relu", "poly:0,0.5,0.5"),
+                             compare_seeds=2, compare_epochs=1, compare_n_train=100, compare_width_mult=0.125,
+                             tree_epochs=2, mixed_volume=False), **kw})
+
+
+def _section_bounds(cfg: StudyConfig) -> dict:
+    net = TreeNetwork()
+    rows = []
+    for n in cfg.bounds_data:
+        r = network_bounds(net, n, with_mixed_volume=cfg.mixed_volume and n <= net.n_weights, seed=cfg.seed)
+        rows.append({"data": n, **r.as_dict()})
+    return {"network": net.describe(), "rows": rows}
+
+
+def _section_count(cfg: StudyConfig) -> dict:
+    from algebra.solve import solve
+    from bridge.cli import solve_bounds
+
+    net = TreeNetwork()
+    data = make_data(net, cfg.count_data, cfg.seed)
+    system = random_slices(zero_loss_system(net, data), net.n_weights - data.n_points, cfg.seed)
+    result = solve(system, seed=cfg.seed)
+    bounds = solve_bounds(system, net, result.start.get("mixed_volume"))
+    return {"network": net.describe(), "data": cfg.count_data, "slices": net.n_weights - cfg.count_data,
+            **result.summary(), "bounds": bounds, "start": result.start["kind"],
+            "seconds": round(result.seconds, 2), "verification": result.verification.get("why")}
+
+
+def _section_dimension(cfg: StudyConfig, out: Path) -> dict:
+    from algebra.dimension import dimension_report
+    from bridge.plots import dimension_plot
+
+    net = TreeNetwork()
+    report = dimension_report(net, list(range(1, net.n_weights + 2)), seed=cfg.seed, starts=cfg.dimension_starts)
+    report["plot"] = str(dimension_plot(report, out))
+    return report
+
+
+def _section_critical(cfg: StudyConfig) -> dict:
+    from algebra.critical import critical_points
+    from algebra.systems import l2_weights
+    from bridge.checks import algebra_solutions
+
+    net = DenseNetwork(cfg.critical_widths, "linear", bias=False)
+    data = make_data(net, cfg.critical_data, cfg.seed)
+    lam = l2_weights(net, "random", cfg.seed)
+    result = critical_points(net, data, l2=lam, seed=cfg.seed)
+    torch_check = algebra_solutions(net, data, lam, cfg.seed, result=result)
+    return {"network": net.describe(), "data": cfg.critical_data, **result.as_dict(),
+            "torch_check": {k: v for k, v in torch_check.items() if k != "rows"}}
+
+
+def _section_trained(cfg: StudyConfig) -> dict:
+    from bridge.checks import trained_solutions
+
+    net = TreeNetwork()
+    return trained_solutions(net, make_data(net, cfg.trained_data, cfg.seed), range(cfg.trained_seeds),
+                             seed=cfg.seed)
+
+
+def _section_compare(cfg: StudyConfig, out: Path) -> dict:
+    from bridge.compare import compare
+    from bridge.plots import compare_plot
+
+    common = dict(seeds=cfg.compare_seeds, device=cfg.device, radius=cfg.radius)
+    dcnn = compare("dcnn", list(cfg.compare_activations), out=out / "compare_dcnn", epochs=cfg.compare_epochs,
+                   n_train=cfg.compare_n_train, width_mult=cfg.compare_width_mult, **common)
+    tree = compare("tree", list(cfg.compare_activations), out=out / "compare_tree", epochs=cfg.tree_epochs, **common)
+    return {"dcnn": dcnn, "tree": tree,
+            "plots": [str(compare_plot(dcnn, out, "compare_dcnn.png")), str(compare_plot(tree, out, "compare_tree.png"))]}
+
+
+SECTIONS = ("bounds", "count", "dimension", "critical", "trained", "compare")
+
+
+def run_study(cfg: StudyConfig, out: str | Path, progress=None) -> dict:
+    """Every section in order; returns the result (also written as result.json and report.md)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result = {"config": asdict(cfg), "seconds": {}}
+    for name in (progress(list(SECTIONS)) if progress else SECTIONS):
+        began = time.perf_counter()
+        if name == "bounds":
+            result[name] = _section_bounds(cfg)
+        elif name == "count":
+            result[name] = _section_count(cfg)
+        elif name == "dimension":
+            result[name] = _section_dimension(cfg, out)
+        elif name == "critical":
+            result[name] = _section_critical(cfg)
+        elif name == "trained":
+            result[name] = _section_trained(cfg)
+        else:
+            result[name] = _section_compare(cfg, out)
+        result["seconds"][name] = round(time.perf_counter() - began, 2)
+    from bridge.plots import bounds_plot
+
+    result["bounds"]["plot"] = str(bounds_plot({"rows": [r for r in result["bounds"]["rows"] if r["data"] <= 12],
+                                                "system": "zero-loss", "network": result["bounds"]["network"]}, out))
+    (out / "report.md").write_text(report_markdown(result))
+    return result
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def report_markdown(r: dict) -> str:
+    """report.md: every section's numbers and figures, and what they say about the paper's claims."""
+    lines = ["# landscape study", "",
+             "The claims of Liao & Poggio (Theory of Deep Learning II) checked on the canonical four-input tree "
+             "network with s(z) = 0.1 + 0.5 z + 0.3 z^2 and on the paper's all-conv network.", ""]
+    b = r["bounds"]
+    lines += ["## 1. Bounds of the zero-loss system", "", "| N | squared by | total degree | multihomogeneous | "
+              "mixed volume | paper d^(LN) (log10) | torus symmetries |", "|---|---|---|---|---|---|---|"]
+    for row in b["rows"]:
+        td = _fmt(row["total_degree"]) if row["total_degree"] is not None else f"10^{row['log10_total_degree']:.1f}"
+        mh = _fmt(row["multihomogeneous"]) if row["multihomogeneous"] is not None else f"10^{row['log10_multihomogeneous']:.1f}"
+        lines.append(f"| {row['data']:,} | {row['squared_by']} | {td} | {mh} | {_fmt(row['mixed_volume'])} | "
+                     f"{_fmt(row['log10_paper_bound'])} | {row['torus_symmetries']} |")
+    lines += ["", f"![bounds]({Path(b['plot']).name})", ""]
+    c = r["count"]
+    lines += ["## 2. A counted square instance", "",
+              f"Zero-loss system at N = {c['data']} cut by {c['slices']} random slices (the degree of the "
+              f"{c['slices']}-dimensional solution set): **{c['solutions']} solutions** ({c['real']} real) from "
+              f"{c['paths']} {c['start']} paths; certified: {c['certified']} ({c['verification']}). "
+              f"Bounds: total degree {_fmt(c['bounds'].get('total_degree'))}, mixed volume "
+              f"{_fmt(c['bounds'].get('mixed_volume'))}.", ""]
+    d = r["dimension"]
+    lines += ["## 3. Dimension of the zero-loss set against W - N", "",
+              f"W = {d['weights']}, functional dimension **F = {d['functional_dimension']}** "
+              f"(fibre {d['fibre_dimension']}: {d['symmetries']['total']} symmetry directions, {d['unexplained']} "
+              "unexplained).", "", "| N | regime | W - N | measured |", "|---|---|---|---|"]
+    for row in d["table"]:
+        lines.append(f"| {row['data']} | {row['regime']} | {row['predicted']} | {_fmt(row['measured'])} |")
+    broken = [row["data"] for row in d["table"] if row["regime"] == "F < N <= W"]
+    lines += ["", f"The paper's W - N holds for N <= F. For N = {', '.join(map(str, broken))} there are at least as many "
+              "weights as data points and yet no zero-loss point for generic data." if broken else "", "",
+              f"![dimension]({Path(d['plot']).name})", ""]
+    k = r["critical"]
+    lines += ["## 4. Critical points of a small deep linear network (L2, random lambda)", "",
+              f"{k['network']['widths']} linear, N = {k['data']}: {k['complex_nonsingular']} complex nonsingular, "
+              f"{k['real']} real: {k['minima']} minima, {k['saddles']} saddles, {k['maxima']} maxima, "
+              f"{k['degenerate']} degenerate. Torch agrees: loss to {k['torch_check']['max_loss_difference']:.1e}, "
+              f"gradient norm {k['torch_check']['max_gradient_norm']:.1e}, Hessian eigenvalues to "
+              f"{k['torch_check']['max_eigenvalue_difference']:.1e}.", ""]
+    t = r["trained"]
+    lines += ["## 5. Trained zero-loss solutions checked by the algebra", "",
+              f"N = {t['data']} points, {t['seeds']} seeds, {t['solutions']} zero-loss solutions (L-BFGS in float64). "
+              f"Each has local dimension and Hessian nullity {t['predicted_dimension']} = W - N: "
+              f"{t['all_consistent']}. Distances between solutions {_fmt(t['distance_min'])} to "
+              f"{_fmt(t['distance_max'])}: degenerate minima, many of them.", "",
+              "| seed | residual | local dimension | Hessian nullity |", "|---|---|---|---|"]
+    for row in t["rows"]:
+        lines.append(f"| {row['seed']} | {row['residual']:.1e} | {_fmt(row.get('local_dimension'))} | "
+                     f"{_fmt(row.get('hessian_nullity'))} |")
+    cmp = r["compare"]
+    lines += ["", "## 6. Polynomial against ReLU", ""]
+    for key in ("dcnn", "tree"):
+        s = cmp[key]
+        lines += [f"### {key} ({s['data']['name']}, {s['epochs']} epochs, {s['seeds']} seeds; metric {s['metric']})", "",
+                  "| activation | train | test | diverged | vs " + s["reference"] + " |", "|---|---|---|---|---|"]
+        train_key = "train_error" if key == "dcnn" else "train_loss"
+        for spec, row in s["table"].items():
+            verdict = s["differences"].get(spec)
+            note = "reference" if verdict is None else (
+                "n/a" if verdict["exceeds_spread"] is None else
+                ("exceeds the seed spread" if verdict["exceeds_spread"] else "within the seed spread"))
+            lines.append(f"| {spec} | {_fmt(row[train_key]['mean'])} +- {_fmt(row[train_key]['std'])} | "
+                         f"{_fmt(row[s['metric']]['mean'])} +- {_fmt(row[s['metric']]['std'])} | {row['diverged']} | {note} |")
+        lines.append("")
+    lines += [f"![compare]({Path(p).name})" for p in cmp["plots"]]
+    lines += ["", "Seconds per section: " + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()), ""]
+    return "\n".join(lines)
+
+
+def terminal_summary(r: dict) -> str:
+    d, t, k, c = r["dimension"], r["trained"], r["critical"], r["count"]
+    cmp = r["compare"]["dcnn"]
+    ref = cmp["table"][cmp["reference"]][cmp["metric"]]["mean"]
+    best = min(cmp["table"].items(), key=lambda kv: kv[1][cmp["metric"]]["mean"] or 1e9)
+    return "\n".join([
+        f"bounds: N = 12 total degree {r['bounds']['rows'][[row['data'] for row in r['bounds']['rows']].index(12)]['total_degree']:,}"
+        if 12 in [row["data"] for row in r["bounds"]["rows"]] else "bounds: done",
+        f"count: {c['solutions']} solutions of the sliced N = {c['data']} system (certified {c['certified']})",
+        f"dimension: W = {d['weights']}, F = {d['functional_dimension']}; W - N confirmed for N <= F, "
+        f"empty for F < N <= W: consistent {d['consistent']}",
+        f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "
+        f"torch agrees {k['torch_check']['agree']}",
+        f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}",
+        f"compare (dcnn): {cmp['reference']} test error {ref:.3f}; best {best[0]} {best[1][cmp['metric']]['mean']:.3f}",
+    ])
