@@ -31,8 +31,8 @@ def torch_twin(net: Network, weights=None, dtype=torch.float64):
 
     >>> from algebra.networks import TreeNetwork
     >>> twin = torch_twin(TreeNetwork(units=1), np.arange(12.0))
-    >>> twin.names[:3], float(twin.weights[2])
-    (('u11_1', 'v11_1', 'b11_1'), 2.0)
+    >>> twin.names[:3], get_weights(twin)[2]
+    (('u11_1', 'v11_1', 'b11_1'), np.float64(2.0))
     """
     from training.models import DenseNet, TreeNet
 

@@ -188,10 +188,10 @@ def descent_probability_exact(d: int, sigma: float, rho: float) -> float:
         if disc <= 0:
             return 0.0
         r = math.sqrt(disc)
-        return stats.norm.cdf((-rho + r) / sigma) - stats.norm.cdf((-rho - r) / sigma)
+        return float(stats.norm.cdf((-rho + r) / sigma) - stats.norm.cdf((-rho - r) / sigma))
 
     if d == 1:
-        return given(0.0)
+        return float(given(0.0))
     upper = (rho / sigma) ** 2
     chi = stats.chi2(d - 1)
     value, _ = integrate.quad(lambda q: given(q) * chi.pdf(q), 0, min(upper, chi.ppf(1 - 1e-15)), limit=200)
