@@ -16,12 +16,9 @@ Sections, each computed, written to result.json and report.md, and drawn:
 """
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import numpy as np
 
 from algebra.bounds import network_bounds
 from algebra.networks import DenseNetwork, TreeNetwork

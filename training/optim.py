@@ -62,8 +62,9 @@ class TrainConfig:
 class NonFiniteLoss(FloatingPointError):
     """The loss became inf or nan (polynomial networks can blow up)."""
 
-    def __init__(self, epoch: int, step: int, value: float):
-        super().__init__(f"non-finite loss ({value}) at epoch {epoch}, step {step}: training stopped; "
+    def __init__(self, epoch: int, step: int | None, value: float):
+        where = f"epoch {epoch}" + ("" if step is None else f", step {step}")
+        super().__init__(f"non-finite loss ({value}) in {where}: training stopped; "
                          "lower --lr, add --clip, or use a lower-degree activation")
         self.epoch, self.step = epoch, step
 
@@ -175,19 +176,20 @@ def sgd_epoch(model, opt: torch.optim.Optimizer, x, y, cfg: TrainConfig, generat
     model.train()
     order = permutation(len(x), generator, x.device)
     params = [p for p in model.parameters() if p.requires_grad]
-    total, steps = 0.0, 0
-    for step, start in enumerate(range(0, len(x), cfg.batch)):
+    total, steps = torch.zeros((), device=x.device), 0
+    for start in range(0, len(x), cfg.batch):
         idx = order[start:start + cfg.batch]
         opt.zero_grad(set_to_none=True)
         loss = point_losses(model(x[idx]), y[idx], cfg.loss).mean()
-        if not torch.isfinite(loss):
-            raise NonFiniteLoss(epoch, step, loss.item())
         loss.backward()
         _clip_(params, cfg.clip)
         opt.step()
-        total += loss.item()
+        total = total + loss.detach()  # no host sync per step: checked once per epoch
         steps += 1
-    return total / max(steps, 1)
+    mean = total.item() / max(steps, 1)
+    if not math.isfinite(mean):
+        raise NonFiniteLoss(epoch, None, mean)
+    return mean
 
 
 def gd_step(model, opt: torch.optim.Optimizer, x, y, cfg: TrainConfig, epoch: int) -> float:
@@ -248,14 +250,11 @@ class MultiSGD:
         cfg = self.cfg
         orders = torch.stack([permutation(len(x), g, x.device) for g in self.generators])
         step_fn = vmap(grad_and_value(self._loss))
-        totals = torch.zeros(len(self.models), dtype=torch.float64)
+        totals = torch.zeros(len(self.models), dtype=torch.float64, device=x.device)
         steps = 0
-        for step, start in enumerate(range(0, len(x), cfg.batch)):
+        for start in range(0, len(x), cfg.batch):
             idx = orders[:, start:start + cfg.batch]
             grads, losses = step_fn(self.params, self.buffers, x[idx], y[idx])
-            if not torch.all(torch.isfinite(losses)):
-                bad = int((~torch.isfinite(losses)).nonzero()[0])
-                raise NonFiniteLoss(epoch, step, losses[bad].item())
             if cfg.clip is not None:
                 norms = torch.sqrt(sum((g.flatten(1) ** 2).sum(dim=1) for g in grads.values()))
                 coef = torch.clamp(cfg.clip / (norms + 1e-6), max=1.0)
@@ -269,9 +268,13 @@ class MultiSGD:
             with torch.no_grad():
                 for k in self.params:
                     self.params[k] -= cfg.lr * grads[k]
-            totals += losses.detach().double().cpu()
+            totals = totals + losses.detach().double()  # checked once per epoch, not per step
             steps += 1
-        return totals / max(steps, 1)
+        totals = totals.cpu() / max(steps, 1)
+        if not torch.all(torch.isfinite(totals)):
+            bad = int((~torch.isfinite(totals)).nonzero()[0])
+            raise NonFiniteLoss(epoch, None, float(totals[bad]))
+        return totals
 
     def write_back(self) -> list:
         """Copy the stacked parameters into the K modules and return them."""

@@ -157,7 +157,7 @@ def train(model, data, cfg: TrainConfig, run_dir: str | Path, config: dict | Non
             if epoch % cfg.checkpoint_every == 0 or epoch == cfg.epochs:
                 record = {**metrics(model, data, cfg), "seconds": round(time.perf_counter() - began, 3)}
                 if not all(map(_finite, record.values())):
-                    raise NonFiniteLoss(epoch, -1, record["train_loss"])
+                    raise NonFiniteLoss(epoch, None, record["train_loss"])
                 _save(run_dir, index, model, opt, generator, epoch, record)
                 last = index["checkpoints"][-1]
                 bar.set_postfix(train_loss=f"{record['train_loss']:.4g}")
