@@ -111,12 +111,16 @@ def dimension_plot(result: dict, out_dir: str | Path) -> Path:
 
 
 def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -> Path:
-    """Mean training and test curves by epoch per activation (shaded: min to max over seeds)."""
+    """Mean training and test curves (error and loss) by epoch per activation (shaded: min to
+    max over seeds)."""
     import json
 
     curves = json.loads(Path(result["curves"]).read_text())
-    keys = ("train_error", "test_error") if result["metric"] == "test_error" else ("train_loss", "test_loss")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    keys = ("train_loss", "test_loss")
+    if result["metric"] == "test_error":
+        keys = ("train_error", "test_error") + keys
+    fig, axes = plt.subplots(len(keys) // 2, 2, figsize=(10, 3.8 * len(keys) // 2), squeeze=False)
+    axes = axes.ravel()
     for spec, runs in curves.items():
         for ax, key in zip(axes, keys):
             values = [r[key] for r in runs]
