@@ -91,3 +91,13 @@ def test_interpolation_endpoints_equal_the_models(tmp_path):
     stage = np.load(tmp_path / f"stage_{2:02d}.npz")
     assert summary["interpolation_near"][0] == pytest.approx(stage["train_error"][0, -1])
     assert summary["interpolation_near"][-1] == pytest.approx(stage["train_error"][1, -1])
+
+
+def test_an_experiment_reads_cifar10_files(tmp_path):
+    from training.data import write_tiny_cifar10
+
+    write_tiny_cifar10(str(tmp_path / "cifar"), per_batch=6)
+    cfg = make_config("overparam", "micro", data="cifar10", root=str(tmp_path / "cifar"))
+    summary = run_experiment("overparam", cfg, tmp_path / "run", progress=False)
+    assert len(summary["widths"]) == 2
+    assert json.loads((tmp_path / "run" / "experiment.json").read_text())["data"] == "cifar10"
