@@ -939,7 +939,7 @@ def make_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
 
     x = sub.add_parser("experiment", help="the paper's landscape experiments (stages, branches, MDS, ...)")
-    from training.experiments import KINDS as EXPERIMENTS, SCALES
+    from training.catalog import EXPERIMENTS, SCALES
 
     x.add_argument("name", choices=list(EXPERIMENTS), help="which experiment")
     x.add_argument("--scale", choices=SCALES, default="tiny",

@@ -30,13 +30,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.catalog import EXPERIMENTS, SCALES
 from training.data import load_dataset
 from training.models import AllConvNet
 from training.mds import classical_mds
 from training.optim import MultiSGD, TrainConfig, evaluate, gd_step, make_optimizer, recompute_bn_stats
 from training.trajectories import interpolate, perturb
 
-SCALES = ("micro", "tiny", "paper")
 
 
 @dataclass
@@ -87,6 +87,7 @@ class Overparam(Common):
 
 KINDS = {"sgd-stages": SgdStages, "gd-branches": GdBranches, "perturb-retrain": PerturbRetrain,
          "random-labels": SgdStages, "overparam": Overparam}
+assert tuple(KINDS) == EXPERIMENTS
 
 _SMALL = dict(data="digits", width_mult=0.25, lr=0.05, batch=50, gd_lr=0.5)
 PRESETS = {
