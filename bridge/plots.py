@@ -1,6 +1,7 @@
 """Pictures drawn from result dictionaries (computing and plotting stay apart)."""
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -8,12 +9,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: no display on these machines
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from training.plots import save_figure  # noqa: E402
 
 
 def approximant_plots(result: dict, out_dir: str | Path) -> list[Path]:
     """ReLU against its approximants, their error curves and, for a degree range, sup error by degree."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     samples = result["samples"]
     x = samples["x"]
     written = []
@@ -29,10 +32,7 @@ def approximant_plots(result: dict, out_dir: str | Path) -> list[Path]:
     ax_err.set(title="error f - p", xlabel="x")
     ax.legend(fontsize=8)
     ax_err.legend(fontsize=8)
-    fig.tight_layout()
-    written.append(out_dir / "approximants.png")
-    fig.savefig(written[-1], dpi=120)
-    plt.close(fig)
+    written.append(save_figure(fig, out_dir / "approximants.png", dpi=120))
 
     if "table" in result:
         fig, ax = plt.subplots(figsize=(6, 4.2))
@@ -41,10 +41,7 @@ def approximant_plots(result: dict, out_dir: str | Path) -> list[Path]:
                       label=f"{kind} (slope {result['decay_rate'][kind]:.2f})")
         ax.set(title="sup error by degree", xlabel="degree d", ylabel="max |f - p|")
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        written.append(out_dir / "sup_error_by_degree.png")
-        fig.savefig(written[-1], dpi=120)
-        plt.close(fig)
+        written.append(save_figure(fig, out_dir / "sup_error_by_degree.png", dpi=120))
     return written
 
 
@@ -69,12 +66,7 @@ def bounds_plot(result: dict, out_dir: str | Path) -> Path:
     ax.set(title=f"{result['system']} system, {net['network']} network, W = {w}",
            xlabel="data points N", ylabel="log10 of the bound")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = Path(out_dir) / "bounds.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, Path(out_dir) / "bounds.png", dpi=120)
 
 
 def dimension_plot(result: dict, out_dir: str | Path) -> Path:
@@ -102,19 +94,12 @@ def dimension_plot(result: dict, out_dir: str | Path) -> Path:
     ax.set(title=f"zero-loss set, {net['network']} network ({net['activation']}), W = {result['weights']}, F = {f}",
            xlabel="data points N", ylabel="dimension")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = Path(out_dir) / "dimension.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, Path(out_dir) / "dimension.png", dpi=120)
 
 
 def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -> Path:
     """Mean training and test curves (error and loss) by epoch per activation (shaded: min to
     max over seeds)."""
-    import json
-
     curves = json.loads(Path(result["curves"]).read_text())
     keys = ("train_loss", "test_loss")
     if result["metric"] == "test_error":
@@ -125,10 +110,8 @@ def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -
         for ax, key in zip(axes, keys):
             values = [r[key] for r in runs]
             n = min(len(v) for v in values)
-            arr = [[x if math.isfinite(x) else math.nan for x in v[:n]] for v in values]
-            import numpy as np
-
-            arr = np.array(arr)
+            arr = np.array([v[:n] for v in values], dtype=float)  # inf and nan: not drawn
+            arr[~np.isfinite(arr)] = np.nan
             epochs = runs[0]["epoch"][:n]
             line, = ax.plot(epochs, np.nanmean(arr, axis=0), "-", label=spec)
             ax.fill_between(epochs, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=line.get_color(), alpha=0.15)
@@ -137,9 +120,4 @@ def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -
         if "loss" in key:
             ax.set_yscale("log")
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    out = Path(out_dir) / name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, Path(out_dir) / name)

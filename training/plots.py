@@ -11,9 +11,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
+    """Lay out, write (creating the folder) and close a figure; every plot ends here."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
 
@@ -47,7 +50,7 @@ def plot_stages(run_dir: Path) -> list[Path]:
             kept = summary["mds"][f"{tag}/{layer}"]["kept_share"]
             ax.set(title=f"{layer} ({100 * kept:.0f}% kept)", xticks=[], yticks=[])
         fig.suptitle(f"MDS of weights, {tag} stages (colour: stage, size: training error)", fontsize=9)
-        written.append(_save(fig, run_dir / f"mds_{tag}.png"))
+        written.append(save_figure(fig, run_dir / f"mds_{tag}.png"))
     return written
 
 
@@ -61,7 +64,7 @@ def plot_interpolation(run_dir: Path) -> list[Path]:
         ax.plot(t, s["interpolation_far"], "s-", label=f"stage 1 to last (barrier {s['interpolation_barrier_far']:.3f})")
         ax.set(xlabel="t", ylabel="training error", title="error along (1 - t) a + t b")
         ax.legend(fontsize=8)
-        written.append(_save(fig, run_dir / "interpolation.png"))
+        written.append(save_figure(fig, run_dir / "interpolation.png"))
     if (run_dir / "branches.json").exists():
         b = json.loads((run_dir / "branches.json").read_text())
         fig, ax = plt.subplots(figsize=(6, 4))
@@ -72,7 +75,7 @@ def plot_interpolation(run_dir: Path) -> list[Path]:
             ax.plot(x, r["average_error"], ":", color=line.get_color(), lw=1.2)
         ax.set(xlabel="epoch", ylabel="training error", title="branches (solid) and their averages with main (dotted)")
         ax.legend(fontsize=6)
-        written.append(_save(fig, run_dir / "branches.png"))
+        written.append(save_figure(fig, run_dir / "branches.png"))
     return written
 
 
@@ -88,7 +91,7 @@ def plot_retrain(run_dir: Path) -> list[Path]:
                 label=f"from epoch {r['epoch']}, noise {r['noise']:g}" if r["repeat"] == 0 else None)
     ax.set(yscale="log", xlabel="GD epoch", ylabel="training loss", title="retraining after perturbation (black: unperturbed)")
     ax.legend(fontsize=6)
-    return [_save(fig, run_dir / "retrain.png")]
+    return [save_figure(fig, run_dir / "retrain.png")]
 
 
 def plot_overparam(run_dir: Path) -> list[Path]:
@@ -99,7 +102,7 @@ def plot_overparam(run_dir: Path) -> list[Path]:
     ax.plot(p, [r["test_error"] for r in rows], "s-", label="test")
     ax.set(xscale="log", xlabel="parameters", ylabel="error", title="width sweep")
     ax.legend(fontsize=8)
-    return [_save(fig, run_dir / "overparam.png")]
+    return [save_figure(fig, run_dir / "overparam.png")]
 
 
 def plot_run(run_dir: str | Path) -> list[Path]:
@@ -122,7 +125,6 @@ def plot_basin_model(result: dict, out_dir: str | Path) -> list[Path]:
     """Descent probability measured against the closed form; branch distances; and, when a
     network experiment is compared, the side-by-side figure."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(15, 3.8))
     rows = result["runs"][0]["descent_by_dimension"]
@@ -147,7 +149,7 @@ def plot_basin_model(result: dict, out_dir: str | Path) -> list[Path]:
     ax2.set(xlabel="branch epoch", ylabel="distance of branch final to main final",
             title="earlier perturbations end farther away")
     ax2.legend(fontsize=7)
-    written.append(_save(fig, out_dir / "basin_model.png"))
+    written.append(save_figure(fig, out_dir / "basin_model.png"))
     if result.get("comparison"):
         rows = result["comparison"]["rows"]
         fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -158,5 +160,5 @@ def plot_basin_model(result: dict, out_dir: str | Path) -> list[Path]:
                                                                  for r in rows])
         ax.set_xticks(x, names, fontsize=8)
         ax.set(ylabel="barrier near / barrier far", title="which landscape does the network resemble?")
-        written.append(_save(fig, out_dir / "side_by_side.png"))
+        written.append(save_figure(fig, out_dir / "side_by_side.png"))
     return written
