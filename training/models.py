@@ -92,6 +92,21 @@ class AllConvNet(nn.Module):
 
 # --- twins of the algebra's networks --------------------------------------------------------
 
+def tree_nodes(depth: int = 2, shared: bool = False, bias: bool = True):
+    """(level, position, label, letters) of every node of a tree, in the algebra's order;
+    with shared weights the nodes of a level repeat one label.
+
+    >>> [n[2] for n in tree_nodes()], list(tree_nodes(bias=False))[0][3]
+    (['11', '12', '2'], 'uva')
+    """
+    for level in range(1, depth + 1):
+        count = 2 ** (depth - level)
+        letters = ("uvba" if level == 1 else "stec") if bias else ("uva" if level == 1 else "stc")
+        for position in range(count):
+            label = str(level) if shared or count == 1 else f"{level}{position + 1:0{len(str(count))}d}"
+            yield level, position, label, letters
+
+
 def tree_names(units: int, bias: bool = True, shared: bool = False, depth: int = 2) -> list[str]:
     """The algebra's weight names for a tree network, in its order.
 
@@ -99,14 +114,10 @@ def tree_names(units: int, bias: bool = True, shared: bool = False, depth: int =
     (['u11_1', 'v11_1', 'b11_1', 'a11_1'], 12)
     """
     names, seen = [], set()
-    for level in range(1, depth + 1):
-        count = 2 ** (depth - level)
-        letters = ("uvba" if level == 1 else "stec") if bias else ("uva" if level == 1 else "stc")
-        for position in range(count):
-            label = str(level) if shared or count == 1 else f"{level}{position + 1:0{len(str(count))}d}"
-            if label not in seen:
-                seen.add(label)
-                names += [f"{letter}{label}_{j}" for j in range(1, units + 1) for letter in letters]
+    for _, _, label, letters in tree_nodes(depth, shared, bias):
+        if label not in seen:
+            seen.add(label)
+            names += [f"{letter}{label}_{j}" for j in range(1, units + 1) for letter in letters]
     return names
 
 
@@ -132,9 +143,12 @@ class _FlatWeights(nn.Module):
         self.act = make_activation(activation)
         self.index = {n: k for k, n in enumerate(names)}
 
-    def _gather(self, names) -> torch.Tensor:
-        idx = torch.tensor([[self.index[n] for n in row] for row in names], device=self.weights.device)
-        return self.weights[idx]
+    def _indices(self, names) -> torch.Tensor:
+        """Positions of a table of weight names in the flat vector (built once, at init)."""
+        return torch.tensor([[self.index[n] for n in row] for row in names])
+
+    def _gather(self, idx: torch.Tensor) -> torch.Tensor:
+        return self.weights[idx.to(self.weights.device)]
 
 
 class TreeNet(_FlatWeights):
@@ -149,24 +163,23 @@ class TreeNet(_FlatWeights):
                  shared: bool = False, depth: int = 2, dtype=torch.float32, generator=None):
         super().__init__(tree_names(units, bias, shared, depth), activation, dtype, generator)
         self.units, self.bias, self.shared, self.depth = units, bias, shared, depth
+        self._nodes = [(level, position, self._indices([[f"{c}{label}_{j}" for c in letters]
+                                                        for j in range(1, units + 1)]))
+                       for level, position, label, letters in tree_nodes(depth, shared, bias)]
         self.config = {"model": "tree", "units": units, "activation": describe(activation), "bias": bias,
                        "shared": shared, "depth": depth}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        values = x
-        for level in range(1, self.depth + 1):
-            count = 2 ** (self.depth - level)
-            letters = ("uvba" if level == 1 else "stec") if self.bias else ("uva" if level == 1 else "stc")
-            outs = []
-            for position in range(count):
-                label = str(level) if self.shared or count == 1 else f"{level}{position + 1:0{len(str(count))}d}"
-                p = self._gather([[f"{c}{label}_{j}" for c in letters] for j in range(1, self.units + 1)])
-                z = p[:, 0] * values[:, 2 * position, None] + p[:, 1] * values[:, 2 * position + 1, None]
-                if self.bias:
-                    z = z + p[:, 2]
-                outs.append((self.act(z) * p[:, -1]).sum(dim=1))
-            values = torch.stack(outs, dim=1)
-        return values
+        values, level_outs, level = x, [], 1
+        for node_level, position, idx in self._nodes:
+            if node_level != level:  # the previous level is complete: it feeds this one
+                values, level_outs, level = torch.stack(level_outs, dim=1), [], node_level
+            p = self._gather(idx)  # (units, letters)
+            z = p[:, 0] * values[:, 2 * position, None] + p[:, 1] * values[:, 2 * position + 1, None]
+            if self.bias:
+                z = z + p[:, 2]
+            level_outs.append((self.act(z) * p[:, -1]).sum(dim=1))
+        return torch.stack(level_outs, dim=1)
 
 
 class DenseNet(_FlatWeights):
@@ -180,16 +193,19 @@ class DenseNet(_FlatWeights):
                  bias: bool = True, dtype=torch.float32, generator=None):
         super().__init__(dense_names(widths, bias), activation, dtype, generator)
         self.widths, self.bias = tuple(widths), bias
+        self._layers = []
+        for layer in range(1, len(self.widths)):
+            d_in, d = self.widths[layer - 1], self.widths[layer]
+            w_idx = self._indices([[f"w{layer}_{i}_{j}" for j in range(1, d_in + 1)] for i in range(1, d + 1)])
+            b_idx = self._indices([[f"b{layer}_{i}" for i in range(1, d + 1)]]) if bias else None
+            self._layers.append((w_idx, b_idx))
         self.config = {"model": "dense", "widths": list(widths), "activation": describe(activation), "bias": bias}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        last = len(self.widths) - 1
-        for layer in range(1, last + 1):
-            d_in, d = self.widths[layer - 1], self.widths[layer]
-            w = self._gather([[f"w{layer}_{i}_{j}" for j in range(1, d_in + 1)] for i in range(1, d + 1)])
-            x = x @ w.T
-            if self.bias:
-                x = x + self._gather([[f"b{layer}_{i}" for i in range(1, d + 1)]])[0]
-            if layer < last:
+        for layer, (w_idx, b_idx) in enumerate(self._layers, start=1):
+            x = x @ self._gather(w_idx).T
+            if b_idx is not None:
+                x = x + self._gather(b_idx)[0]
+            if layer < len(self._layers):
                 x = self.act(x)
         return x
