@@ -35,7 +35,7 @@ from training.data import load_dataset
 from training.models import AllConvNet
 from training.mds import classical_mds
 from training.optim import MultiSGD, TrainConfig, evaluate, gd_step, make_optimizer, recompute_bn_stats
-from training.trajectories import interpolate, perturb
+from training.trajectories import interpolate, metrics, perturb
 
 
 
@@ -154,10 +154,9 @@ def layer_slices(model) -> dict[str, tuple[int, int]]:
 
 
 def _errors(model, data) -> tuple[float, float, float]:
-    recompute_bn_stats(model, data.x_train)
-    tr = evaluate(model, data.x_train, data.y_train)
-    te = evaluate(model, data.x_test, data.y_test)
-    return tr["error"], te["error"], tr["loss"]
+    """Train error, test error, train loss, with the model's own statistics."""
+    m = metrics(model, data, TrainConfig())
+    return m["train_error"], m["test_error"], m["train_loss"]
 
 
 def interpolation_curve(a, b, data, points: int = 11) -> list[float]:
