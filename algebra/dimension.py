@@ -110,9 +110,15 @@ def rank_of_singular_values(s: np.ndarray, size: int) -> Rank:
     return Rank(rank, float(ratios[rank - 1]), s)
 
 
-def _equilibrate(a: np.ndarray) -> np.ndarray:
+def _scale_rows(a: np.ndarray) -> np.ndarray:
+    """Rows to unit norm: changes neither rank nor kernel."""
     rows = np.linalg.norm(a, axis=1, keepdims=True)
-    a = a / np.where(rows > 0, rows, 1)
+    return a / np.where(rows > 0, rows, 1)
+
+
+def _equilibrate(a: np.ndarray) -> np.ndarray:
+    """Rows, then columns to unit norm: changes the rank of nothing, but the kernel's basis."""
+    a = _scale_rows(a)
     cols = np.linalg.norm(a, axis=0, keepdims=True)
     return a / np.where(cols > 0, cols, 1)
 
@@ -150,9 +156,9 @@ def _random_weights(net: Network, rng) -> np.ndarray:
     return rng.standard_normal(net.n_weights)
 
 
-def _stacked_jacobian(net: Network, x: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
-    blocks = [jacobian(net, x, w)[1].reshape(-1, net.n_weights) for w in weights]
-    return np.vstack(blocks)
+def _jacobian_matrix(net: Network, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """d (f(x_i; w))_(i, output) / dw as an (N * outputs, W) matrix."""
+    return jacobian(net, x, w)[1].reshape(-1, net.n_weights)
 
 
 @dataclass
@@ -191,7 +197,7 @@ def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
     x = rng.standard_normal((m, net.n_inputs))
     best = None
     for _ in range(max(1, trials)):
-        r = numerical_rank(_stacked_jacobian(net, x, [_random_weights(net, rng)]))
+        r = numerical_rank(_jacobian_matrix(net, x, _random_weights(net, rng)))
         if best is None or r.rank > best.rank:
             best = r
     return FunctionalDimension(best.rank, net.n_weights, polynomial_space_dimension(net), m, best)
@@ -342,10 +348,11 @@ def symmetries(net: Network, seed: int = 0) -> dict:
     x = rng.standard_normal((m, net.n_inputs))
     # one weight draw only constrains lam on its own fibre: add draws until the rank of
     # the stacked conditions stops growing (twice), so lam works for all w
-    ws, blocks, rank, still = [], [], None, 0
+    ws, jacs, blocks, rank, still = [], [], [], None, 0
     while still < 2 and len(ws) <= net.n_weights + 2:
         ws.append(_random_weights(net, rng))
-        blocks.append(jacobian(net, x, ws[-1])[1].reshape(-1, net.n_weights) * ws[-1][None, :])
+        jacs.append(_jacobian_matrix(net, x, ws[-1]))
+        blocks.append(jacs[-1] * ws[-1][None, :])
         new = numerical_rank(np.vstack(blocks))
         still = still + 1 if rank is not None and new.rank == rank.rank else 0
         rank = new
@@ -353,7 +360,7 @@ def symmetries(net: Network, seed: int = 0) -> dict:
     rescalings = net.n_weights - rank.rank
     # generators at one generic point: the torus directions lam * w, then the linear ones
     w0 = ws[0]
-    _, _, vt = np.linalg.svd(_equilibrate_columns_only(stacked))
+    _, _, vt = np.linalg.svd(_scale_rows(stacked))  # not _equilibrate: the kernel must stay the kernel
     gens = [lam * w0 for lam in vt[rank.rank:]]
     linear = 0
     index = {n: k for k, n in enumerate(net.weight_names)}
@@ -364,7 +371,7 @@ def symmetries(net: Network, seed: int = 0) -> dict:
         gens += _quadratic_generators(net, named, index)
     if gens:
         g = np.array(gens)
-        j0 = jacobian(net, x, w0)[1].reshape(-1, net.n_weights)
+        j0 = jacs[0]
         leak = np.linalg.norm(j0 @ g.T) / max(np.linalg.norm(j0) * np.linalg.norm(g), 1e-300)
         if leak > 1e-8:
             raise AssertionError(f"a symmetry generator moves the outputs (relative {leak:.1e})")
@@ -374,12 +381,6 @@ def symmetries(net: Network, seed: int = 0) -> dict:
         total = 0
     return {"rescalings": rescalings, "group": linear, "total": total,
             "singular_value_gap": rank.as_dict()}
-
-
-def _equilibrate_columns_only(a: np.ndarray) -> np.ndarray:
-    # the kernel must stay the kernel: row scaling is harmless, column scaling is not
-    rows = np.linalg.norm(a, axis=1, keepdims=True)
-    return a / np.where(rows > 0, rows, 1)
 
 
 # --- zero-loss points and local dimension ----------------------------------------------
@@ -417,8 +418,7 @@ def levenberg_marquardt(net: Network, data: Data, w0: np.ndarray, max_iter: int 
     for it in range(1, max_iter + 1):
         if cost / scale < tol or not np.isfinite(cost):
             return w, cost / scale, it - 1
-        _, jac = jacobian(net, data.x, w)
-        jac = jac.reshape(-1, net.n_weights)
+        jac = _jacobian_matrix(net, data.x, w)
         while True:
             a = np.vstack([jac, math.sqrt(mu) * eye])
             b = np.concatenate([-r, np.zeros(net.n_weights)])
@@ -485,8 +485,7 @@ def local_dimension(net: Network, data: Data, w) -> LocalDimension:
     1
     """
     _check_network(net)
-    _, jac = jacobian(net, data.x, np.asarray(w))
-    r = numerical_rank(jac.reshape(-1, net.n_weights))
+    r = numerical_rank(_jacobian_matrix(net, data.x, np.asarray(w)))
     equations = data.n_points * net.n_outputs
     return LocalDimension(net.n_weights - r.rank, r.rank == equations, r)
 
