@@ -19,7 +19,7 @@ from algebra.dimension import functional_dimension, local_dimension
 from algebra.networks import Network
 from algebra.solve import relative_residual
 from algebra.systems import Data, critical_system, l2_weights, zero_loss_system
-from bridge.twins import get_weights, torch_derivatives, torch_twin
+from bridge.twins import get_weights, torch_derivatives, torch_twin, twin_loss
 
 ZERO = 1e-10  # relative residual of an accepted trained zero-loss point
 
@@ -28,20 +28,18 @@ def train_to_zero_loss(net: Network, data: Data, seed: int, max_iter: int = 400)
     """L-BFGS (strong Wolfe) on 1/2 sum (f(x_i) - y_i)^2 in float64 from a seeded Gaussian start."""
     g = torch.Generator().manual_seed(seed)
     twin = torch_twin(net, torch.randn(net.n_weights, generator=g, dtype=torch.float64).numpy())
-    x = torch.as_tensor(data.x, dtype=torch.float64)
-    y = torch.as_tensor(data.y, dtype=torch.float64)
     opt = torch.optim.LBFGS([twin.weights], lr=1.0, max_iter=max_iter, tolerance_grad=1e-15,
                             tolerance_change=1e-30, history_size=50, line_search_fn="strong_wolfe")
 
     def closure():
         opt.zero_grad()
-        loss = 0.5 * ((twin(x) - y) ** 2).sum()
+        loss = twin_loss(twin, twin.weights, data.x, data.y)
         loss.backward()
         return loss
 
     opt.step(closure)
     with torch.no_grad():
-        loss = float(0.5 * ((twin(x) - y) ** 2).sum())
+        loss = float(twin_loss(twin, twin.weights, data.x, data.y))
     return get_weights(twin), loss
 
 

@@ -75,12 +75,14 @@ def torch_derivatives(twin, x, y, l2=None) -> dict:
     w0 = twin.weights.detach().clone()
 
     def f(w):
-        return _functional_loss(twin, w, x, y, l2)
+        return twin_loss(twin, w, x, y, l2)
 
     return {"loss": float(f(w0)), "gradient": grad(f)(w0).numpy(), "hessian": jacrev(grad(f))(w0).numpy()}
 
 
-def _functional_loss(twin, w, x, y, l2):
+def twin_loss(twin, w, x, y, l2=None):
+    """The algebra's loss 1/2 sum_i ||f(x_i) - y_i||^2 (+ 1/2 sum_k l2_k w_k^2) of the twin at
+    weights ``w`` (a tensor: differentiable in w, the module's own weights untouched)."""
     from torch.func import functional_call
 
     xt = torch.as_tensor(np.asarray(x), dtype=w.dtype)
