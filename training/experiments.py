@@ -394,15 +394,15 @@ RUNNERS = {"sgd-stages": run_sgd_stages, "random-labels": run_sgd_stages, "gd-br
 def run_experiment(name: str, cfg, out: str | Path, device: str = "cpu", progress: bool = True) -> dict:
     """Run (or resume) experiment ``name`` into ``out``; returns the summary (also in summary.json)."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     described = {"experiment": name, **asdict(cfg)}
     cfg_path = out / "experiment.json"
-    if cfg_path.exists():
-        if json.loads(cfg_path.read_text()) != json.loads(json.dumps(described)):
-            raise ValueError(f"{out} holds experiment data of another configuration; use a new --out folder")
-    else:
-        _save_json(cfg_path, described)
+    if cfg_path.exists() and json.loads(cfg_path.read_text()) != json.loads(json.dumps(described)):
+        raise ValueError(f"{out} holds experiment data of another configuration; use a new --out folder")
+    # data first: a missing data set must not leave a folder that claims an experiment
     data = load_dataset(cfg.data, cfg.root, device, cfg.random_labels, cfg.seed, n_train=cfg.n_train)
+    out.mkdir(parents=True, exist_ok=True)
+    if not cfg_path.exists():
+        _save_json(cfg_path, described)
     summary = RUNNERS[name](cfg, out, data, device, progress)
     summary = {"experiment": name, **summary}
     _save_json(out / "summary.json", summary)

@@ -101,3 +101,12 @@ def test_an_experiment_reads_cifar10_files(tmp_path):
     summary = run_experiment("overparam", cfg, tmp_path / "run", progress=False)
     assert len(summary["widths"]) == 2
     assert json.loads((tmp_path / "run" / "experiment.json").read_text())["data"] == "cifar10"
+
+
+def test_a_missing_data_set_leaves_no_experiment_folder(tmp_path):
+    from training.data import DataError
+
+    cfg = make_config("overparam", "micro", data="cifar10", root=str(tmp_path / "nowhere"))
+    with pytest.raises(DataError):
+        run_experiment("overparam", cfg, tmp_path / "run", progress=False)
+    assert not (tmp_path / "run" / "experiment.json").exists()
