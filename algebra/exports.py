@@ -9,7 +9,6 @@ lists the names in a comment.
 from __future__ import annotations
 
 import json
-import re
 from typing import Callable
 
 import numpy as np
@@ -78,19 +77,50 @@ def phc_names(variables) -> list[str]:
     return out
 
 
+def _in_written_order(system: PolySystem) -> bool:
+    """Whether the written polynomials meet every variable, first in the system's order.
+
+    PHCpack (and algebra.phcfile) number the unknowns by first appearance; the terms are
+    written in the sorted monomial basis, which often meets the last variable first.
+    """
+    w = system.n_variables
+    coef = system.coefficients
+    never = np.iinfo(np.int64).max
+    position = np.full(system.monomials.shape[0], never)  # first place each monomial is written
+    np.minimum.at(position, coef.indices, np.arange(coef.nnz))
+    first = np.where(system.monomials > 0, position[:, None], never).min(axis=0, initial=never)
+    order = np.argsort(first, kind="stable")  # variables of one term: written in index order
+    return bool(np.all(first < never) and np.array_equal(order, np.arange(w)))
+
+
+def _ordered(first: str, names: list[str]) -> str:
+    """The first polynomial with +x-x+y-y... in front: fixes the readers' order to ``names``."""
+    prefix = " + ".join(f"{n} - {n}" for n in names)
+    return prefix + (" - " + first[1:] if first.startswith("-") else " + " + first)
+
+
 def to_phc(system: PolySystem) -> str:
     """PHCpack input format: counts on the first line, then one polynomial per line ending in ';'.
+    When the terms would meet the variables in another order than the system's, the first
+    polynomial starts with x - x + y - y ..., so that PHCpack numbers them as we do.
 
     >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]]))
     >>> print(to_phc(s))
     1
     1.0*x^2 - 4.0;
     <BLANKLINE>
+    >>> print(to_phc(PolySystem(("x", "y"), np.array([[0, 1], [1, 0]]), np.array([[-2.0, 1.0]]))))
+    1 2
+    x - x + y - y - 2.0*y + 1.0*x;
+    <BLANKLINE>
     """
     head = (f"{system.n_equations}" if system.is_square
             else f"{system.n_equations} {system.n_variables}")
     names = phc_names(system.variables)
-    text = head + "\n" + "".join(p + ";\n" for p in polynomial_strings(system, names, imag_unit="i"))
+    polys = polynomial_strings(system, names, imag_unit="i")
+    if polys and not _in_written_order(system):
+        polys[0] = _ordered(polys[0], names)
+    text = head + "\n" + "".join(p + ";\n" for p in polys)
     renamed = [f"{a} -> {b}" for a, b in zip(system.variables, names) if a != b]
     if renamed:  # PHCpack ignores what follows the polynomials
         text += "\nrenamed for PHCpack: " + ", ".join(renamed) + "\n"
@@ -172,56 +202,3 @@ def export(system: PolySystem, fmt: str) -> str:
         return WRITERS[fmt](system)
     except KeyError:
         raise SpecError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}") from None
-
-
-_IDENT = re.compile(r"(?<![0-9.A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def read_phc(path: str) -> PolySystem:
-    """A PolySystem from a file in PHCpack's input format (read only: never modified).
-
-    First line: the number of equations (and of unknowns when it differs); then the
-    polynomials, each ending in ';'. ``i`` and ``I`` are the imaginary unit; unknowns are
-    ordered by first appearance, as PHCpack does. Errors name the line and the cause.
-    """
-    import sympy
-    from sympy.parsing.sympy_parser import parse_expr
-
-    with open(path) as f:
-        text = f.read()
-    head, _, body = text.partition("\n")
-    try:
-        counts = [int(t) for t in head.split()]
-        if not 1 <= len(counts) <= 2 or min(counts) < 1:
-            raise ValueError
-    except ValueError:
-        raise SpecError(f"{path} line 1: expected the number of equations (and unknowns), "
-                        f"got {head.strip()[:40]!r}") from None
-    pieces = body.split(";")
-    if len(pieces) - 1 < counts[0]:
-        raise SpecError(f"{path}: {counts[0]} polynomials announced, {len(pieces) - 1} found "
-                        "(each must end in ';')")
-    names: list[str] = []
-    exprs = []
-    line = 2
-    for piece in pieces[:counts[0]]:
-        start = line + len(piece) - len(piece.lstrip("\n"))
-        line += piece.count("\n")
-        found = [n for n in _IDENT.findall(piece) if n not in ("i", "I")]
-        names += [n for n in found if n not in names]
-        local = {n: sympy.Symbol(n) for n in found}
-        local.update(i=sympy.I, I=sympy.I)
-        try:
-            exprs.append(parse_expr(piece.replace("^", "**").replace("\n", " "), local_dict=local,
-                                    evaluate=True))
-        except Exception as exc:  # sympy raises many types on bad input
-            raise SpecError(f"{path} line {start}: cannot parse {piece.strip()[:50]!r}: "
-                            f"{type(exc).__name__}") from None
-    if len(counts) == 2 and counts[1] != len(names):
-        raise SpecError(f"{path}: {counts[1]} unknowns announced, {len(names)} found")
-    from algebra.systems import from_sympy
-
-    try:
-        return from_sympy(exprs, names, "file")
-    except sympy.PolynomialError as exc:
-        raise SpecError(f"{path}: not a polynomial system ({exc})") from None

@@ -274,7 +274,7 @@ def system_from(args):
     """The system a solve/witness command works on: a PHCpack file, or a network's system.
     Returns (system, description for the result, network or None)."""
     if args.file:
-        from algebra.exports import read_phc
+        from algebra.phcfile import read_phc
 
         system = read_phc(args.file)
         return system, {"file": os.path.abspath(args.file)}, None

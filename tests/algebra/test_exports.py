@@ -7,7 +7,6 @@ import sympy
 
 from algebra.activation import SpecError
 from algebra.exports import FORMATS, export, from_json_dict, phc_names, to_json_dict, to_phc
-from algebra.polys import PolySystem
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.systems import critical_system, make_data, random_slices, zero_loss_system
 
@@ -103,25 +102,3 @@ def test_phc_solves_an_exported_critical_system(phc_ready, tmp_path):
         assert np.abs(s.evaluate(point)).max() < 1e-10
         points.append(point)
     assert len({tuple(np.round(p, 8)) for p in points}) == 5  # distinct
-
-
-def test_read_phc_round_trips_an_export(tmp_path):
-    from algebra.exports import read_phc
-
-    s = PolySystem(("x", "y"), np.array([[2, 0], [0, 1], [0, 0]]), np.array([[1.5, -2.0, 0.25]]))
-    f = tmp_path / "s.phc"
-    f.write_text(to_phc(s))
-    back = read_phc(str(f))
-    assert back.variables == ("x", "y")
-    assert np.allclose(back.evaluate([0.3, 0.7]), s.evaluate([0.3, 0.7]))
-
-
-@pytest.mark.parametrize("text, fragment", [("two\nx;\n", "line 1"), ("2\nx - 1;\n", "announced"),
-                                            ("1\nx +* 1;\n", "line 2"), ("1 3\nx - y;\n", "unknowns")])
-def test_read_phc_errors_name_the_cause(tmp_path, text, fragment):
-    from algebra.exports import read_phc
-
-    f = tmp_path / "bad.phc"
-    f.write_text(text)
-    with pytest.raises(SpecError, match=fragment):
-        read_phc(str(f))
