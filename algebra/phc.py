@@ -113,7 +113,7 @@ def _parse(sols: list[str], names: list[str]) -> list[dict]:
     return out
 
 
-def _start_system(polys: list[str], kind: str, seed: int, names: list[str]) -> dict:
+def _start_system(polys: list[str], kind: str, seed: int, names: list[str], parsed: bool = False) -> dict:
     """A start system with its solutions: total degree (prod d_i paths), or polyhedral
     (a random-coefficient system with the same supports, solved by polyhedral homotopies:
     mixed volume paths, which reach the solutions with all coordinates nonzero; the
@@ -129,7 +129,10 @@ def _start_system(polys: list[str], kind: str, seed: int, names: list[str]) -> d
 
     mv = mixed_volume(polys, stable=False, checkin=False)
     start, sols = random_coefficient_system(verbose=False)
-    return {"start": start, "solutions": sols, "mixed_volume": int(mv)}
+    out = {"start": start, "solutions": sols, "mixed_volume": int(mv)}
+    if parsed:  # coordinates in names' order, for a tracker other than PHCpack's
+        out["coordinates"] = _parse(sols, names)
+    return out
 
 
 def _track(target: list[str], start: list[str], sols: list[str], gamma: list[float],

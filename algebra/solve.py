@@ -47,7 +47,11 @@ SINGULAR_RESIDUAL_TOL = 1e-6  # singular endpoints converge slowly: a looser bar
 REAL_TOL = 1e-8            # |imaginary part| / (1 + |x|) below this: real
 ILL_CONDITIONED = 1e4      # projective endpoint at t = 1 this ill-conditioned: heading for a singular limit
 SAME_POINT = 1e-6          # relative distance under which two endpoints are one solution
-STARTS = ("auto", "total-degree", "polyhedral")
+STARTS = ("auto", "total-degree", "multihomogeneous", "polyhedral")
+ENGINES = ("ours", "phcpack")
+MAX_PATHS = 2_000_000      # paths our engine tracks before it refuses (about 10 minutes on 2 cores)
+AUTO_TOTAL_DEGREE = 5_000  # auto start: total degree up to this many paths, with no PHCpack call
+BATCH = 20_000             # paths tracked together: bounds the memory of one batch
 PRECISIONS = ("d", "dd", "qd")
 STATUSES = ("finite", "singular", "infinity", "failed")
 
@@ -64,6 +68,7 @@ class Path:
     multiplicity: int
     t: complex
     precision: str             # precision of the track that produced this endpoint
+    winding: int = 1           # loops around s = 1 before the path closed up (endgame)
 
     @property
     def is_real(self) -> bool:
@@ -250,27 +255,27 @@ def _choice(choice: str, key: str, allowed) -> None:
 
 def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers: int | None = None,
           seed: int = 0, verify: bool | str = True, max_runs: int = 4,
-          timeout: float = 3600, progress=None, projective: bool = False) -> SolveResult:
+          timeout: float = 3600, progress=None, projective: bool = False, engine: str = "ours",
+          device: str | None = None, max_paths: int = MAX_PATHS, certify: bool = False,
+          partition: list[list[str]] | None = None) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
-    start: "total-degree" (prod of the degrees paths), "polyhedral" (mixed volume paths
-    from a random-coefficient start system; they reach the solutions with no zero
-    coordinate), or "auto": polyhedral when every equation has a constant term (the
-    mixed volume then bounds every isolated solution, Li and Wang 1996, and fewer paths
-    diverge: diverging paths are the slow ones in PHCpack's affine tracker); otherwise
-    total degree when it is at most 4x the mixed volume (or that is 0), since its paths
-    also reach solutions with zero coordinates. ``result.start`` says which and why.
-    precision: of the first track; failed paths are retracked in the higher ones.
-    workers: worker processes tracking disjoint sets of paths (default: CPU count).
+    engine: "ours" (default: ``algebra.continuation``, every path at once as arrays, in a
+    random projective chart, Cauchy endgame) or "phcpack" (PHCpack's trackers through
+    ``algebra.phc``, the cross-check). ``device`` (ours only): None for numpy, or a torch
+    device ("cpu", "cuda"). ``max_paths``: refuse start systems with more paths, saying
+    how many. ``certify``: prove every regular solution with Krawczyk's test in ball
+    arithmetic (``algebra.certify``).
+
+    start: "total-degree" (prod of the degrees paths), "multihomogeneous" (our engine: a
+    linear-product start system for ``partition``, groups of variable names; its
+    m-homogeneous Bezout number of paths), "polyhedral" (mixed volume paths from a
+    random-coefficient start system; they reach the solutions with no zero coordinate),
+    or "auto". With our engine, auto takes the total degree up to
+    AUTO_TOTAL_DEGREE paths (no mixed volume to compute) and otherwise the cheaper of the
+    two, as below for PHCpack. ``result.start`` says which and why.
     verify: False (one run), True (independent runs until the solution set stops
     growing), or "exact" (True, and msolve's count of real solutions compared).
-    projective: track total-degree paths in a random affine chart of projective space
-    (``projective_chart``), where paths going to infinity end at finite points instead of
-    stopping early as failures. It pays off where the affine tracker gives up on many
-    diverging paths (deep linear critical systems: 48 of 81 paths failed affinely, none
-    projectively); where the set at infinity is positive-dimensional and reached slowly
-    (cyclic-5), endpoints near infinity can look like singular finite points, so it is
-    not the default.
 
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
     ...                np.array([[1.0, 1.0, 0, -4.0], [0, 0, 1.0, -1.0]]))
@@ -281,19 +286,121 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     _check_square(system)
     _choice(start, "start", STARTS)
     _choice(precision, "precision", PRECISIONS)
+    _choice(engine, "engine", ENGINES)
+    if verify not in (True, False, "exact"):
+        raise SpecError(f"verify {verify!r}: use True, False or 'exact'")
+    if not isinstance(max_paths, int) or max_paths < 1:
+        raise SpecError(f"max_paths must be a positive integer, got {max_paths!r}")
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
-    if verify not in (True, False, "exact"):
-        raise SpecError(f"verify {verify!r}: use True, False or 'exact'")
+    if (start == "multihomogeneous") != (partition is not None):
+        raise SpecError("the multihomogeneous start needs a partition of the variables, and a "
+                        "partition applies to that start only")
+    if engine == "ours":
+        from algebra.continuation.engine import solve_with_engine
+
+        # our engine always tracks in a projective chart: ``projective`` changes nothing
+        result = solve_with_engine(system, start, seed, verify, max_runs, device, max_paths, progress,
+                                   partition)
+    else:
+        if device is not None:
+            raise SpecError("a device applies to our engine only (engine='ours')")
+        if start == "multihomogeneous":
+            raise SpecError("the multihomogeneous start is our engine's (engine='ours')")
+        result = _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout,
+                                progress, projective, max_paths)
+    if verify == "exact":
+        result.verification["exact"] = _exact_real_count(system, result.points)
+    if certify:
+        certify_result(system, result)
+    return result
+
+
+def check_mixed_volume(mv: int, total_degree: int) -> None:
+    """The BKK bound never exceeds the Bezout number nor falls below 0: PHCpack 2.4.86's
+    mixed volume overflows to negative numbers on large coefficients or degrees."""
+    from algebra.phc import SolverError
+
+    if not 0 <= mv <= total_degree:
+        raise SolverError(f"PHCpack's mixed volume {mv} is not credible (the total degree is "
+                          f"{total_degree:,}): refusing to count from it; use start='total-degree'")
+
+
+def system_mixed_volume(system: PolySystem, timeout: float = 120) -> int | None:
+    """PHCpack's mixed volume of ``system``, or None when it fails or is not credible
+    (2.4.86 overflows to negative numbers)."""
+    from algebra import phc
+
+    names = phc_names(system.variables)
+    try:
+        mv = phc.run("mixed_volume", [p + ";" for p in polynomial_strings(system, names, imag_unit="i")],
+                     timeout=timeout)
+    except phc.SolverError:
+        return None
+    return mv if 0 <= mv <= math.prod(system.degrees) else None
+
+
+def refuse_paths(count: int, kind: str, max_paths: int) -> None:
+    """Refuse a start system with more than ``max_paths`` paths, saying how many."""
+    if count > max_paths:
+        raise SpecError(f"the {kind} start system has {count:,} paths, more than the limit of "
+                        f"{max_paths:,}: raise --max-paths if you mean it, or slice/fix to a smaller system")
+
+
+def certify_result(system: PolySystem, result: SolveResult) -> None:
+    """Krawczyk's test on every regular finite solution; the count is certified only when
+    every one of them is proved, with pairwise disjoint boxes."""
+    from algebra.certify import certify
+
+    regular = result.solutions()
+    proof = certify(system, regular)
+    info = {"solutions": len(regular), "certified": proof.ncertified, "distinct": proof.distinct,
+            "real": proof.nreal_certified}
+    result.verification["krawczyk"] = info
+    if (result.verification.get("method") == "root-count-attained" and proof.distinct == len(regular)
+            == result.start["paths"]):
+        # the start system's root count bounds the isolated solutions, and that many distinct
+        # regular solutions are proved to exist: the count is a theorem, not an estimate
+        result.verification["proved"] = True
+        result.verification["why"] += "; Krawczyk's test proved each of them, all distinct"
+    if proof.ncertified < len(regular) or proof.distinct < len(regular):
+        result.notes.append(f"Krawczyk's test proved {proof.ncertified} of {len(regular)} regular solutions "
+                            f"({proof.distinct} distinct)")
+
+
+def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout, progress,
+                   projective, max_paths) -> SolveResult:
+    """PHCpack's start systems and trackers (one worker process per chunk of paths),
+    every endpoint classified here; failed paths retracked in dd and qd.
+
+    start "auto": polyhedral when every equation has a constant term (the
+    mixed volume then bounds every isolated solution, Li and Wang 1996, and fewer paths
+    diverge: diverging paths are the slow ones in PHCpack's affine tracker); otherwise
+    total degree when it is at most 4x the mixed volume (or that is 0), since its paths
+    also reach solutions with zero coordinates.
+    projective: track total-degree paths in a random affine chart of projective space
+    (``projective_chart``), where paths going to infinity end at finite points instead of
+    stopping early as failures. It pays off where the affine tracker gives up on many
+    diverging paths (deep linear critical systems: 48 of 81 paths failed affinely, none
+    projectively); where the set at infinity is positive-dimensional and reached slowly
+    (cyclic-5), endpoints near infinity can look like singular finite points, so it is
+    not the default.
+    """
     from algebra import phc
 
     began = time.perf_counter()
     names = phc_names(system.variables)
     target = [p + ";" for p in polynomial_strings(system, names, imag_unit="i")]
     td = math.prod(system.degrees)
+    if start == "total-degree":
+        refuse_paths(td, "total-degree", max_paths)
     kind = "polyhedral" if start == "auto" else start
     st = phc.run("start_system", target, kind, seed, names, timeout=timeout)
+    if st.get("mixed_volume") is not None:
+        check_mixed_volume(st["mixed_volume"], td)
+        if kind == "polyhedral" and start != "auto":
+            refuse_paths(st["mixed_volume"], "polyhedral", max_paths)
     why = "asked for"
     if start == "auto":
         mv = st["mixed_volume"]
@@ -309,6 +416,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
         else:
             why = (f"the mixed volume {mv} is far below the total degree {td}; solutions with a "
                    "zero coordinate may be missed")
+        refuse_paths(len(st["solutions"]), kind, max_paths)
     if projective and kind != "total-degree":
         raise SpecError("projective tracking needs the total-degree start (start='total-degree')")
     start_info = {"kind": kind, "paths": len(st["solutions"]), "why": why, "total_degree": td,
@@ -358,8 +466,6 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
                                    "runs: the count is a lower bound")
         if kind == "polyhedral" and not _constant_terms(system):
             verification.update(certified=False, why=_TORUS_ONLY)
-    if verify == "exact":
-        verification["exact"] = _exact_real_count(system, points)
     result = SolveResult(system.variables, paths, points, start_info, seed, precision, runs,
                          verification, time.perf_counter() - began, notes)
     if result.nsingular:

@@ -290,7 +290,10 @@ def solve_bounds(system, net, mixed_volume) -> dict:
     import math
 
     from algebra.bounds import multihomogeneous_bezout, partition_indices
+    from algebra.solve import system_mixed_volume
 
+    if mixed_volume is None:  # our engine's total-degree start does not need it; the table does
+        mixed_volume = system_mixed_volume(system)
     out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
     if net is not None:
         groups = [[n for n in g if n in system.variables] for g in net.groups.values()]
@@ -312,6 +315,10 @@ def _solve_text(r: dict, what: str) -> str:
     lines.append("  bounds: total degree {:,}".format(b["total_degree"])
                  + (f", multihomogeneous {b['multihomogeneous']:,}" if "multihomogeneous" in b else "")
                  + (f", mixed volume {b['mixed_volume']:,}" if b.get("mixed_volume") is not None else ""))
+    if "krawczyk" in r["verification"]:
+        k = r["verification"]["krawczyk"]
+        lines.append(f"  Krawczyk: {k['certified']} of {k['solutions']} regular solutions proved, "
+                     f"{k['distinct']} distinct, {k['real']} proved real")
     if "exact" in r["verification"]:
         e = r["verification"]["exact"]
         lines.append(f"  msolve real solutions {e['msolve_real']}, phcpy {e['phc_real']}: "
@@ -325,14 +332,26 @@ def cmd_solve(args) -> None:
     from algebra.solve import solve
     from bridge.provenance import provenance
 
+    from algebra.bounds import parse_partition
+
     system, described, net = system_from(args)
     verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
+    partition = parse_partition(args.partition) if args.partition else None
+    if partition is None and args.start == "multihomogeneous" and net is not None:
+        # the network's own groups (one per node or layer), less the fixed weights
+        partition = [g for g in ([n for n in grp if n in system.variables] for grp in net.groups.values()) if g]
+    if partition is None and args.start == "multihomogeneous":
+        raise SpecError("--start multihomogeneous on a file needs --partition 'x,y;z,...'")
     result = solve(system, start=args.start, precision=args.precision, workers=args.workers,
-                   seed=args.seed, verify=verify, max_runs=args.max_runs)
+                   seed=args.seed, verify=verify, max_runs=args.max_runs, engine=args.engine,
+                   device=args.device, max_paths=args.max_paths, certify=args.certify,
+                   partition=partition)
     out = result.as_dict(with_solutions=bool(args.out))
     out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
-              "verify": args.verify, "max_runs": args.max_runs}
+              "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
+              "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
+              "partition": partition}
     out.update(provenance(config, args.seed))
     _emit(out, args, _solve_text(out, f"{system.kind} system, {system.n_equations} equations"))
 
@@ -847,7 +866,7 @@ def _approx_table(r: dict) -> str:
 def make_parser() -> argparse.ArgumentParser:
     from algebra.approximants import KINDS
     from algebra.exports import FORMATS
-    from algebra.solve import PRECISIONS, STARTS
+    from algebra.solve import ENGINES, MAX_PATHS, PRECISIONS, STARTS
 
     parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -892,6 +911,17 @@ def make_parser() -> argparse.ArgumentParser:
                            help="runs: independent runs until the count stops growing (default); "
                                 "exact: also msolve's real count")
             c.add_argument("--max-runs", type=int, default=4, help="most runs for --verify (default 4)")
+            c.add_argument("--engine", choices=ENGINES, default="ours",
+                           help="ours: every path at once as arrays (default); phcpack: PHCpack's trackers")
+            c.add_argument("--device", default=None, metavar="cpu|cuda",
+                           help="track with torch on this device (engine ours; default numpy on the CPU)")
+            c.add_argument("--max-paths", type=int, default=MAX_PATHS,
+                           help=f"refuse start systems with more paths (default {MAX_PATHS:,})")
+            c.add_argument("--partition", default=None, metavar="'a,b;c,...'",
+                           help="variable groups of --start multihomogeneous (default for a network: "
+                                "one per node or layer)")
+            c.add_argument("--certify", action="store_true",
+                           help="prove each regular solution by Krawczyk's test in ball arithmetic")
             c.set_defaults(func=cmd_solve)
         else:
             c.set_defaults(slice=None)

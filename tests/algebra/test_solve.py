@@ -8,7 +8,8 @@ from algebra.examples import cyclic, katsura
 from algebra.msolve import parse_output, real_solutions, to_msolve
 from algebra.networks import TreeNetwork
 from algebra.polys import PolySystem
-from algebra.solve import (Path, SolveResult, classify, distinct, relative_residual, solve)
+from algebra.solve import (Path, SolveResult, classify, distinct, relative_residual, solve,
+                          system_mixed_volume)
 from algebra.systems import from_sympy, make_data, random_slices, zero_loss_system
 
 
@@ -135,8 +136,8 @@ def test_same_seed_same_result_and_seed_recorded(phc_ready):
 
 
 def test_workers_split_paths_without_changing_them(phc_ready):
-    one = solve(katsura(5), start="total-degree", workers=1, verify=False)
-    two = solve(katsura(5), start="total-degree", workers=2, verify=False)
+    one = solve(katsura(5), engine="phcpack", start="total-degree", workers=1, verify=False)
+    two = solve(katsura(5), engine="phcpack", start="total-degree", workers=2, verify=False)
     assert np.allclose(one.solutions(), two.solutions(), atol=1e-10)
 
 
@@ -146,7 +147,7 @@ def test_toy_tree_network_count_is_the_same_from_two_seeds(phc_ready):
     counts = [solve(s, seed=seed) for seed in (0, 1)]
     assert [r.nsolutions for r in counts] == [72, 72]
     assert all(r.certified for r in counts)
-    assert counts[0].nsolutions <= counts[0].start["mixed_volume"] <= counts[0].start["total_degree"]
+    assert counts[0].nsolutions <= system_mixed_volume(s) <= counts[0].start["total_degree"]
 
 
 # --- msolve, the exact cross-check ----------------------------------------------------------
@@ -171,26 +172,29 @@ def test_msolve_on_a_curve_says_positive_dimension():
 
 
 def test_projective_chart_turns_diverging_paths_into_endpoints(phc_ready):
-    # deep linear critical system: affine tracking loses paths that diverge slowly; in the
-    # projective chart every path reaches t = 1 and the regular solutions are the same
+    # deep linear critical system: PHCpack's affine tracker loses paths that diverge slowly;
+    # in its projective chart every path reaches t = 1, and our engine (always in a chart)
+    # ends every path; the regular solutions are the same three ways
     from algebra.networks import DenseNetwork
     from algebra.systems import critical_system, make_data
 
     net = DenseNetwork((1, 2, 1), "linear", bias=False)
     g = critical_system(net, make_data(net, 2, seed=1), "random", seed=1)
-    affine = solve(g, start="total-degree", verify=False, seed=1)
-    chart = solve(g, start="total-degree", projective=True, verify=False, seed=1)
-    assert chart.npaths == affine.npaths == 81
+    affine = solve(g, engine="phcpack", start="total-degree", verify=False, seed=1)
+    chart = solve(g, engine="phcpack", start="total-degree", projective=True, verify=False, seed=1)
+    ours = solve(g, verify=False, seed=1)
+    assert chart.npaths == affine.npaths == ours.npaths == 81
     assert all(abs(p.t - 1) < 1e-8 for p in chart.paths)
-    assert chart.nfailed < affine.nfailed
-    assert chart.nsolutions == affine.nsolutions == 9
-    a, b = affine.solutions(), chart.solutions()
-    gaps = np.abs(a[:, None, :] - b[None, :, :]).max(axis=2).min(axis=1)
-    assert gaps.max() < 1e-8
+    assert chart.nfailed < affine.nfailed and ours.nfailed == 0
+    assert chart.nsolutions == affine.nsolutions == ours.nsolutions == 9
+    for other in (chart, ours):
+        a, b = affine.solutions(), other.solutions()
+        gaps = np.abs(a[:, None, :] - b[None, :, :]).max(axis=2).min(axis=1)
+        assert gaps.max() < 1e-8
 
 
 def test_projective_needs_total_degree():
     from algebra.examples import katsura
 
     with pytest.raises(SpecError, match="total-degree"):
-        solve(katsura(3), start="polyhedral", projective=True)
+        solve(katsura(3), engine="phcpack", start="polyhedral", projective=True)

@@ -213,6 +213,36 @@ def test_solve_network_sliced_against_its_bounds(capsys, tmp_path, phc_ready):
     assert len(saved["points"]) >= r["solutions"] and saved["solutions"] == r["solutions"]
 
 
+def test_solve_reads_a_variable_in_two_terms_and_counts_with_our_engine(capsys, tmp_path):
+    # the reproducer: the sympy-based reader ended in a traceback here
+    f = tmp_path / "f.phc"
+    f.write_text("1\nx^2 + x - 2;\n")
+    code, out, err = run(capsys, "solve", str(f), "--json")
+    r = json.loads(out)
+    assert code == 0 and (r["paths"], r["solutions"], r["real"], r["certified"]) == (2, 2, 2, True)
+    assert r["start"]["engine"] == "ours" and r["config"]["engine"] == "ours"
+
+
+def test_solve_refuses_more_paths_than_allowed_before_any_work(capsys, tmp_path):
+    f = tmp_path / "big.phc"
+    f.write_text("1\nx^1000000 - 1;\n")
+    code, out, err = run(capsys, "solve", str(f), "--start", "total-degree", "--max-paths", "1000")
+    assert code == 2 and "1,000,000 paths" in err and out == ""
+
+
+def test_solve_engines_agree_and_certify_proves_each_solution(capsys, tmp_path, phc_ready):
+    f = tmp_path / "sys.phc"
+    f.write_text("2\nx^2 + y^2 - 4;\nx*y - 1;\n")
+    counts = []
+    for engine in ("ours", "phcpack"):
+        code, out, _ = run(capsys, "solve", str(f), "--engine", engine, "--certify", "--json")
+        r = json.loads(out)
+        assert code == 0 and r["verification"]["krawczyk"] == {"solutions": 4, "certified": 4,
+                                                             "distinct": 4, "real": 4}
+        counts.append(r["solutions"])
+    assert counts == [4, 4]
+
+
 def test_witness_command_reports_components(capsys, phc_ready):
     code, out, _ = run(capsys, "witness", "--network", "dense", "--widths", "1,2,1", "--activation",
                        "monomial:2", "--no-bias", "--data", "1", "--json")

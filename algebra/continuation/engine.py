@@ -1,0 +1,231 @@
+"""``solve`` with our engine: start system, every path tracked as arrays, endpoints checked.
+
+One run tracks every path of the gamma homotopy in a random projective chart (both
+drawn from the seed and the run number) and classifies its end (``paths.run_paths``).
+Regular endpoints that coincide mean a path jumped: those paths are tracked again with
+stricter options, and any still coinciding are counted as failed, never as solutions.
+With ``verify``, further runs with a new gamma and a new chart must reproduce the set of
+regular solutions exactly, with no failed path, before a count is called certified (unless
+the first run already attained the start system's root count with distinct regular ends).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from algebra.activation import SpecError
+from algebra.continuation.backend import backend
+from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
+from algebra.continuation.paths import PathSet, retrack, run_paths
+from algebra.continuation.start import StartSystem, multihomogeneous, polyhedral, total_degree
+from algebra.continuation.tracker import TrackerOptions
+from algebra.polys import PolySystem
+
+SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point of some multiplicity
+
+
+def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
+                 partition: list[list[str]] | None = None) -> tuple[StartSystem, str]:
+    """The start system and why it was chosen; refuses more than ``max_paths`` paths before
+    any tracking starts."""
+    from algebra.bounds import partition_indices
+    from algebra.solve import AUTO_TOTAL_DEGREE, _TORUS_ONLY, _constant_terms, check_mixed_volume, refuse_paths
+
+    td = math.prod(system.degrees)
+    if start == "multihomogeneous":
+        st = multihomogeneous(system, partition_indices(system.variables, partition), seed, max_paths)
+        return st, (f"asked for, with {len(partition)} groups: {st.count:,} paths (total degree {td:,})")
+    if start == "total-degree" or (start == "auto" and td <= AUTO_TOTAL_DEGREE):
+        refuse_paths(td, "total-degree", max_paths)
+        why = "asked for" if start != "auto" else (f"the total degree {td:,} is small enough to track "
+                                                   "every path (they reach all isolated solutions)")
+        return total_degree(system), why
+    st = polyhedral(system, seed)
+    check_mixed_volume(st.mixed_volume, td)
+    if start == "polyhedral":
+        refuse_paths(st.count, "polyhedral", max_paths)
+        return st, "asked for"
+    if _constant_terms(system):
+        refuse_paths(st.count, "polyhedral", max_paths)
+        return st, (f"every equation has a constant term, so the mixed volume {st.mixed_volume:,} "
+                    f"(total degree {td:,}) bounds all isolated solutions")
+    if td <= 4 * st.mixed_volume or td <= max_paths and st.mixed_volume == 0:
+        refuse_paths(td, "total-degree", max_paths)
+        out = total_degree(system)
+        out.mixed_volume = st.mixed_volume
+        return out, (f"the mixed volume {st.mixed_volume:,} counts only solutions with no zero "
+                     f"coordinate here; the total degree {td:,} paths reach them all")
+    refuse_paths(st.count, "polyhedral", max_paths)
+    return st, f"the mixed volume {st.mixed_volume:,} is far below the total degree {td:,}; " + _TORUS_ONLY
+
+
+def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
+            options: TrackerOptions = TrackerOptions(), batch: int = 20_000) -> tuple[PathSet, dict]:
+    """Every path of one homotopy, classified; path jumping repaired or counted as failure."""
+    from algebra.solve import gamma_for
+
+    began = time.perf_counter()
+    gamma = gamma_for(seed, run)
+    hom = StraightLineHomotopy(system, st.system, gamma, chart_for(system.n_variables + 1, seed + 7919 * run), be)
+    sets = [run_paths(hom, st.at(idx), options) for idx in st.chunks(batch)]
+    ends = PathSet.concat(sets)
+    jumped = _collisions(ends)
+    retracked = len(jumped)
+    if len(jumped):
+        ends.replace(jumped, retrack(hom, st.at(jumped), options.stricter()))
+        still = _collisions(ends)
+        ends.status[still] = "failed"
+        for i in still:
+            ends.why[i] = "ended on another path's regular solution (path jumping) after a stricter retrack"
+    counts = ends.counts()
+    return ends, {"gamma": [gamma.real, gamma.imag], **counts, "retracked": retracked,
+                  "steps": int(ends.steps.sum()), "seconds": round(time.perf_counter() - began, 3)}
+
+
+def _collisions(ends: PathSet) -> np.ndarray:
+    """Indices of finite regular endpoints that coincide with another one."""
+    from algebra.solve import SAME_POINT
+
+    # only finite regular solutions: points at infinity are often singular with a
+    # small-looking condition number (a vanishing gradient at h0 = 1e-10)
+    regular = np.flatnonzero((ends.status == "finite") & (ends.winding == 1))
+    if len(regular) < 2:
+        return np.zeros(0, dtype=np.int64)
+    pts = ends.chart[regular]
+    groups = _groups(pts, SAME_POINT)
+    return regular[np.array([len(g) > 1 for g in groups])[_group_of(groups, len(regular))]]
+
+
+def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
+    """Clusters of points within ``tol`` (relative, max norm) of each other."""
+    from scipy.spatial import cKDTree
+
+    if len(points) == 0:
+        return []
+    scale = 1 + np.max(np.abs(points), axis=1)
+    emb = np.hstack([points.real, points.imag]) / scale[:, None]
+    tree = cKDTree(emb)
+    seen = np.zeros(len(points), bool)
+    out = []
+    for i in range(len(points)):
+        if seen[i]:
+            continue
+        near = [j for j in tree.query_ball_point(emb[i], tol, p=np.inf) if not seen[j]]
+        seen[near] = True
+        out.append(near)
+    return out
+
+
+def _group_of(groups: list[list[int]], n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.int64)
+    for g, members in enumerate(groups):
+        out[members] = g
+    return out
+
+
+def to_paths(system: PolySystem, ends: PathSet) -> list:
+    """The engine's arrays as the ``Path`` records ``SolveResult`` holds; singular endpoints
+    that coincide share their multiplicity (the number of paths ending there)."""
+    from algebra.solve import Path, relative_residual
+
+    x = ends.affine
+    mult = np.ones(len(x), dtype=np.int64)
+    sing = np.flatnonzero(ends.status == "singular")
+    for g in _groups(x[sing], SAME_SINGULAR):
+        mult[sing[g]] = len(g)
+    out = []
+    for i in range(len(x)):
+        st = ends.status[i]
+        res = relative_residual(system, x[i]) if st in ("finite", "singular") else math.inf
+        out.append(Path(i, x[i] if st != "infinity" else ends.chart[i], st, res, float(ends.condition[i]),
+                        int(mult[i]), 1.0 + 0j, "d", int(ends.winding[i])))
+    return out
+
+
+def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_runs: int,
+                      device: str | None, max_paths: int, progress=None, partition=None):
+    from algebra.solve import SolveResult, _TORUS_ONLY, _attained, _constant_terms, _merge, distinct
+
+    if not isinstance(max_runs, int) or max_runs < 1:
+        raise SpecError(f"max_runs must be a positive integer, got {max_runs!r}")
+    began = time.perf_counter()
+    be = backend(device)
+    st, why = choose_start(system, start, seed, max_paths, partition)
+    start_info = {"kind": st.kind, "paths": st.count, "why": why, "total_degree": math.prod(system.degrees),
+                  "mixed_volume": st.mixed_volume, "projective": True, "engine": "ours",
+                  "device": device or "numpy"}
+    notes = []
+    ends, first = one_run(system, st, be, seed, 0)
+    paths = to_paths(system, ends)
+    _note_failures(ends, notes)
+    runs = [first]
+    points = _merge([], paths, keep_infinite=True)
+    verification = _attained(system, paths, start_info)
+    torus_only = st.kind == "polyhedral" and not _constant_terms(system)
+    if verify and not verification["certified"]:
+        verification = {"method": "independent-runs", "certified": False}
+        known = _regular_set(paths, system.n_variables)
+        for k in range(1, max_runs):
+            if progress:
+                progress(k, max_runs)
+            more_ends, info = one_run(system, st, be, seed, k)
+            more = to_paths(system, more_ends)
+            before = len(points)
+            points = _merge(points, more)
+            info["new"] = len(points) - before
+            found = _regular_set(more, system.n_variables)
+            missed = len(known) - _matched(known, found)
+            info["missed"] = missed
+            runs.append(info)
+            if info["new"] == 0 and missed == 0 and info["failed"] == 0 and first["failed"] == 0:
+                verification = {"method": "independent-runs", "certified": True,
+                                "why": (f"run {k + 1}, with a new gamma and a new chart, ended every path "
+                                        f"and found exactly the {len(found)} regular solutions of run 1")}
+                break
+            known = np.vstack([known, found]) if len(found) else known
+            known = known[distinct(list(known))] if len(known) else known
+            first = info
+        else:
+            verification["why"] = (f"after {max_runs} runs the regular solutions still changed from run "
+                                   "to run or paths failed: the count is a lower bound")
+    if torus_only:
+        verification.update(certified=False, why=_TORUS_ONLY)
+    result = SolveResult(system.variables, paths, points, start_info, seed, "d", runs, verification,
+                         time.perf_counter() - began, notes)
+    if result.nsingular:
+        notes.append(f"{result.nsingular} paths ended at singular points: a positive-dimensional "
+                     "component or a multiple root; `witness` describes the former")
+    return result
+
+
+def _regular_set(paths, n: int) -> np.ndarray:
+    from algebra.solve import distinct
+
+    pts = [p.solution for p in paths if p.status == "finite"]
+    return np.array([pts[i] for i in distinct(pts)], dtype=complex).reshape(-1, n)
+
+
+def _matched(known: np.ndarray, found: np.ndarray) -> int:
+    """How many of ``known`` appear in ``found``."""
+    from algebra.solve import SAME_POINT
+
+    if len(known) == 0 or len(found) == 0:
+        return 0
+    from scipy.spatial import cKDTree
+
+    def emb(a):
+        return np.hstack([a.real, a.imag]) / (1 + np.max(np.abs(a), axis=1))[:, None]
+
+    d, _ = cKDTree(emb(found)).query(emb(known), k=1)
+    return int(np.sum(d <= SAME_POINT))
+
+
+def _note_failures(ends: PathSet, notes: list) -> None:
+    failed = np.flatnonzero(ends.status == "failed")
+    if len(failed):
+        reasons = {}
+        for i in failed:
+            reasons[ends.why[i]] = reasons.get(ends.why[i], 0) + 1
+        notes.append(f"{len(failed)} paths failed: " + "; ".join(f"{n} {w}" for w, n in reasons.items()))

@@ -1,0 +1,108 @@
+"""The gamma-trick homotopy H(z, s) = (1 - s) gamma G(z) + s F(z), in a random projective chart.
+
+F (target) and G (start) are homogenized by a new unknown h0 and one random complex
+affine equation a . z = 1 is appended (the chart). A path whose affine solution
+diverges then converges to a finite point of the chart with h0 = 0, so no path runs
+off to infinity; affine solutions are z[1:] / z[0]. s may be complex: the endgame
+walks around s = 1.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from algebra.continuation.backend import Backend
+from algebra.continuation.evaluate import MonomialEvaluator, homogenize
+from algebra.polys import PolySystem, unique_rows
+
+
+def total_degree_system(system: PolySystem) -> PolySystem:
+    """The start system x_k^d_k - 1 = 0, d_k the degree of equation k.
+
+    >>> s = total_degree_system(PolySystem(("x", "y"), np.array([[2, 1], [0, 0]]), np.array([[1.0, 1.0]])
+    ...                                     .repeat(2, axis=0)))
+    >>> s.degrees
+    [3, 3]
+    """
+    n = system.n_variables
+    deg = system.degrees
+    mons = np.vstack([np.diag(deg), np.zeros((1, n), dtype=np.int64)])
+    coef = np.hstack([np.eye(n), -np.ones((n, 1))])
+    return PolySystem(system.variables, mons, coef, "start")
+
+
+def chart_for(n_unknowns: int, seed: int) -> np.ndarray:
+    """The random complex chart a (a . z = 1) of a run, seeded."""
+    rng = np.random.default_rng([seed, 5])
+    return (rng.standard_normal(n_unknowns) + 1j * rng.standard_normal(n_unknowns)) / np.sqrt(2 * n_unknowns)
+
+
+class StraightLineHomotopy:
+    """H(z, s) for a square target and start system with equal degrees, batched over paths."""
+
+    def __init__(self, target: PolySystem, start: PolySystem, gamma: complex, chart: np.ndarray,
+                 be: Backend):
+        if target.variables != start.variables or target.n_equations != start.n_equations:
+            raise ValueError("start and target systems must share unknowns and equation count")
+        n = target.n_equations
+        degrees = [max(a, b) for a, b in zip(target.degrees, start.degrees)]
+        fm, fc = homogenize(target, degrees)
+        gm, gc = homogenize(start, degrees)
+        basis, inverse = unique_rows(np.vstack([fm, gm]))
+        coef = sparse.block_diag([fc, gc], format="coo")
+        stacked = sparse.csr_array((coef.data, (coef.row, inverse[coef.col])), shape=(2 * n, basis.shape[0]))
+        self.evaluator = MonomialEvaluator(basis, stacked, be)
+        self.n, self.be, self.gamma = n, be, complex(gamma)
+        self._norms = np.asarray(abs(fc).sum(axis=1)).ravel()
+        self.degrees = degrees
+        self.chart_host = np.asarray(chart, dtype=complex)
+        self.chart = be.asarray(self.chart_host)
+
+    @property
+    def n_unknowns(self) -> int:
+        return self.n + 1
+
+    def lift(self, x: np.ndarray) -> np.ndarray:
+        """Affine points (P, n) as chart points (P, n + 1) on the host."""
+        v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])
+        return v / (v @ self.chart_host)[:, None]
+
+    def evaluate(self, z, s):
+        """H (P, n+1), dH/dz (P, n+1, n+1) and dH/ds (P, n+1) at points z and parameters s (P,)."""
+        xp, n = self.be.xp, self.n
+        vals, jac = self.evaluator.evaluate(z)
+        f, g = vals[:, :n], vals[:, n:]
+        fj, gj = jac[:, :n], jac[:, n:]
+        a = (1 - s)[:, None] * self.gamma
+        b = s[:, None]
+        chart_row = xp.sum(z * self.chart[None, :], axis=1, keepdims=True) - 1
+        h = xp.concat([a * g + b * f, chart_row], axis=1)
+        jrow = xp.broadcast_to(self.chart[None, None, :], (z.shape[0], 1, n + 1))
+        hz = xp.concat([a[..., None] * gj + b[..., None] * fj, jrow], axis=1)
+        hs = xp.concat([f - self.gamma * g, xp.zeros_like(chart_row)], axis=1)
+        return h, hz, hs
+
+    def residual(self, z: np.ndarray) -> np.ndarray:
+        """max_i |F_i(z)| / (||c_i||_1 max(1, |z|)^d_i) at host points z (P, n + 1): blind to
+        the scale of each equation, so a singular limit and a regular one compare alike."""
+        be = self.be
+        h, _ = self.target(be.asarray(z))
+        h = np.abs(be.to_numpy(h)[:, :self.n])
+        big = np.maximum(1.0, np.max(np.abs(z), axis=1))[:, None] ** np.asarray(self.degrees)[None, :]
+        with np.errstate(all="ignore"):
+            return np.max(h / np.maximum(self._norms[None, :] * big, np.finfo(float).tiny), axis=1,
+                          initial=0.0)
+
+    def row_scales(self, z: np.ndarray) -> np.ndarray:
+        """(P, n + 1): ||c_i||_1 max(1, |z|)^(d_i - 1) for each equation, ||a|| for the chart:
+        the size a row of the Jacobian has when nothing cancels."""
+        big = np.maximum(1.0, np.max(np.abs(z), axis=1))[:, None] ** (np.asarray(self.degrees)[None, :] - 1)
+        chart = np.full((z.shape[0], 1), np.linalg.norm(self.chart_host))
+        return np.hstack([self._norms[None, :] * big, chart])
+
+    def target(self, z):
+        """F and its Jacobian with the chart row (s = 1), for refining endpoints."""
+        ones = self.be.xp.ones((z.shape[0],), dtype=z.dtype,
+                               **({} if self.be.name == "numpy" else {"device": self.be.device}))
+        h, hz, _ = self.evaluate(z, ones)
+        return h, hz

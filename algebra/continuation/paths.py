@@ -1,0 +1,199 @@
+"""Every path of a homotopy from its start point to a classified end, as arrays.
+
+``run_paths`` tracks all paths to s = 1 - radius, then straight on to s = 1; a path that
+arrives with a well-conditioned Jacobian has a regular limit. The others (stuck before
+s = 1, or arriving ill-conditioned) go through the Cauchy endgame from s = 1 - radius.
+Failed paths are retracked once with stricter tracker options. Every path ends in one
+of ``STATUSES``, so the counts add up to the number of paths, always.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, OUTCOMES as ENDGAME_OUTCOMES, EndgameOptions,
+                                         cauchy_endgame)
+from algebra.continuation.tracker import DONE, OUTCOMES as TRACK_OUTCOMES, TrackerOptions, track
+
+STATUSES = ("finite", "singular", "infinity", "failed")
+ENDGAME_RADIUS = 0.1      # tau = 1 - s where the endgame zone begins
+REGULAR_CONDITION = 1e8   # endpoints reached directly above this condition go to the endgame
+SINGULAR_CONDITION = 1e12  # a limit above this condition number is singular
+INFINITY_REGULAR = 1e-8   # |h0| / max |z| below this: at infinity (affine norm above 1e8)
+INFINITY_SINGULAR = 1e-7  # the same for singular limits (Cauchy estimates, less accurate)
+NEWTON_CONVERGED = 1e-10  # last Newton correction of a regular limit, relative
+ROW_FLOOR = 1e-12         # a Jacobian row this small against its coefficients: a vanishing gradient
+                          # (roundoff at a double root: 1e-16; the tree network has regular
+                          # solutions whose degree-9 rows cancel down to 7e-9)
+STUCK_RESIDUAL = 1e-6    # residual of a singular point where the endgame stopped
+PHASE_TWO = TrackerOptions(max_steps=400)
+
+
+@dataclass
+class PathSet:
+    """End state of P paths (host arrays): chart points, affine points and their classes."""
+
+    chart: np.ndarray              # (P, n + 1) endpoints in the projective chart
+    status: np.ndarray             # (P,) strings from STATUSES
+    winding: np.ndarray            # (P,) winding number (1 for paths that end regular)
+    condition: np.ndarray          # (P,) condition number of the Jacobian at the endpoint
+    steps: np.ndarray              # (P,) predictor-corrector steps, endgame included
+    endgame: np.ndarray            # (P,) whether the endgame produced the limit
+    why: list = field(default_factory=list)  # per failed path: the reason
+
+    @property
+    def affine(self) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return self.chart[:, 1:] / self.chart[:, :1]
+
+    def counts(self) -> dict:
+        return {s: int(np.sum(self.status == s)) for s in STATUSES}
+
+    def replace(self, which: np.ndarray, new: "PathSet") -> None:
+        """Take the ends of ``new`` for the paths ``which`` (their steps add up)."""
+        for name in ("chart", "status", "winding", "condition", "endgame"):
+            getattr(self, name)[which] = getattr(new, name)
+        self.steps[which] += new.steps
+        for k, i in enumerate(which):
+            self.why[i] = new.why[k]
+
+    @staticmethod
+    def concat(sets: list["PathSet"]) -> "PathSet":
+        return PathSet(np.vstack([s.chart for s in sets]), np.concatenate([s.status for s in sets]),
+                       np.concatenate([s.winding for s in sets]), np.concatenate([s.condition for s in sets]),
+                       np.concatenate([s.steps for s in sets]), np.concatenate([s.endgame for s in sets]),
+                       [w for s in sets for w in s.why])
+
+
+def refine(homotopy, z: np.ndarray, iterations: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Newton on the target at s = 1: refined points, the last relative correction, and
+    the condition number of the Jacobian at the refined points."""
+    be = homotopy.be
+    zz = be.asarray(z)
+    last = np.full(z.shape[0], np.inf)
+    for _ in range(iterations):
+        h, hz = homotopy.target(zz)
+        dz = be.solve(hz, h)
+        step = be.to_numpy(be.xp.max(be.xp.abs(dz), axis=1))
+        new = zz - dz
+        ok = be.mask(np.isfinite(step))
+        zz = be.xp.where(ok[:, None], new, zz)
+        last = np.where(np.isfinite(step), step, last)
+    _, hz = homotopy.target(zz)
+    out = be.to_numpy(zz)
+    jac = be.to_numpy(hz)
+    return out, last / (1 + np.max(np.abs(out), axis=1, initial=0.0)), condition(jac, homotopy.row_scales(out))
+
+
+def condition(jac: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """Condition numbers of Jacobians (P, m, m) with rows scaled to unit norm, so that
+    equations of very different sizes (a slice next to a polynomial with large
+    coefficients) do not make a solution ill-conditioned; but a row smaller than
+    ROW_FLOOR times ``scales`` (the size of that equation's coefficients at the point) is
+    a gradient that vanishes, which makes the point singular (condition inf) instead of
+    being blown up to unit norm. inf too where a matrix is singular or not finite."""
+    out = np.full(jac.shape[0], np.inf)
+    with np.errstate(all="ignore"):
+        norms = np.linalg.norm(jac, axis=2)
+        scaled = jac / norms[:, :, None]
+        ok = np.all(np.isfinite(scaled), axis=(1, 2)) & np.all(norms > ROW_FLOOR * scales, axis=1)
+        if ok.any():
+            sv = np.linalg.svd(scaled[ok], compute_uv=False)
+            out[ok] = np.where(sv[:, -1] > 0, sv[:, 0] / sv[:, -1], np.inf)
+    return out
+
+
+def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius: float) -> PathSet:
+    be = homotopy.be
+    p, m = z0.shape
+    chart = np.full((p, m), np.nan + 0j)
+    status = np.full(p, "failed", dtype=object)
+    winding = np.ones(p, dtype=np.int64)
+    cond = np.full(p, np.inf)
+    used_endgame = np.zeros(p, bool)
+    why = [""] * p
+    first = track(homotopy, be.asarray(z0), 0.0, 1 - radius, options)
+    steps = first.steps.copy()
+    for i in np.flatnonzero(first.status != DONE):
+        why[i] = f"before the endgame zone: {TRACK_OUTCOMES[first.status[i]]} at s = {first.u[i] * (1 - radius):.3g}"
+    ok = np.flatnonzero(first.status == DONE)
+    zmid = be.to_numpy(first.z)
+    second = track(homotopy, be.asarray(zmid[ok]), 1 - radius, 1.0, PHASE_TWO)
+    steps[ok] += second.steps
+    arrived = ok[second.status == DONE]
+    z1, corr, c1 = refine(homotopy, be.to_numpy(second.z)[second.status == DONE])
+    regular = (c1 <= REGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
+    chart[arrived[regular]] = z1[regular]
+    cond[arrived[regular]] = c1[regular]
+    status[arrived[regular]] = "regular"
+    rest = np.setdiff1d(ok, arrived[regular])
+    if len(rest):
+        eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
+        used_endgame[rest] = True
+        away = eg.status == AT_INFINITY
+        chart[rest[away]] = eg.limit[away]
+        status[rest[away]] = "infinity"
+        cond[rest[away]] = np.inf
+        done = eg.status == CONVERGED
+        # a path the endgame could not finish, stopped at a point that solves the target to
+        # 1e-6 where the Jacobian is singular, ends singular (the Jacobian near a regular
+        # solution stays invertible): on positive-dimensional components this is common
+        stuck = np.flatnonzero(~done & ~away)
+        if len(stuck):
+            zs, _, cs = refine(homotopy, eg.last[stuck], iterations=0)
+            near = (homotopy.residual(zs) <= STUCK_RESIDUAL) & (cs > SINGULAR_CONDITION)
+            chart[rest[stuck[near]]] = zs[near]
+            cond[rest[stuck[near]]] = cs[near]
+            winding[rest[stuck[near]]] = 0
+            status[rest[stuck[near]]] = "singular"
+            for i, s in zip(rest[stuck[~near]], eg.status[stuck[~near]]):
+                why[i] = f"endgame: {ENDGAME_OUTCOMES[int(s)]}"
+        back = rest[done]
+        est = eg.limit[done]
+        # the condition at the estimate itself decides first: Newton from a singular limit
+        # wanders off it (seen: from 1e-16 at a double root to 3e-4)
+        _, _, c0 = refine(homotopy, est, iterations=0)
+        chart[back], cond[back], winding[back] = est, c0, eg.winding[done]
+        status[back] = "singular"
+        maybe = np.flatnonzero(c0 <= SINGULAR_CONDITION)
+        zl, corr, cl = refine(homotopy, est[maybe])
+        # a limit of winding number 1 where Newton converges and the Jacobian is
+        # invertible is a regular solution reached by an awkward path
+        reg = (eg.winding[done][maybe] == 1) & (cl <= SINGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
+        chart[back[maybe[reg]]], cond[back[maybe[reg]]] = zl[reg], cl[reg]
+        status[back[maybe[reg]]] = "regular"
+        # loops that permuted paths, or an estimate Newton cannot finish, next to a
+        # well-conditioned point: the loops enclosed another branch point (close
+        # solutions), and the estimate is an average over several of them
+        odd = back[maybe[~reg & (c0[maybe] <= REGULAR_CONDITION)]]
+        status[odd] = "failed"
+        for i in odd:
+            why[i] = ("endgame: its estimate lies near a well-conditioned point that is not its limit "
+                      "(the loops enclosed another branch point)")
+    with np.errstate(all="ignore"):
+        h0 = np.abs(chart[:, 0]) / np.max(np.abs(chart), axis=1)
+    reg, sing = status == "regular", status == "singular"  # limits at h0 = 0 are at infinity too
+    status[reg] = np.where(h0[reg] < INFINITY_REGULAR, "infinity", "finite")
+    status[sing] = np.where(h0[sing] < INFINITY_SINGULAR, "infinity", "singular")
+    return PathSet(chart, status, winding, cond, steps, used_endgame, why)
+
+
+def run_paths(homotopy, starts: np.ndarray, options: TrackerOptions = TrackerOptions(),
+              endgame: EndgameOptions = EndgameOptions(), radius: float = ENDGAME_RADIUS) -> PathSet:
+    """Track the paths of ``homotopy`` from affine start solutions (P, n) and classify their ends.
+
+    Failed paths get one more try with stricter tracker options."""
+    z0 = homotopy.lift(np.asarray(starts, dtype=complex))
+    out = _ends(homotopy, z0, options, endgame, radius)
+    failed = np.flatnonzero(out.status == "failed")
+    if len(failed):
+        # smaller steps, and an endgame zone closer to s = 1 that encloses fewer branch points
+        out.replace(failed, _ends(homotopy, z0[failed], options.stricter(), endgame, radius / 10))
+    return out
+
+
+def retrack(homotopy, starts: np.ndarray, options: TrackerOptions, endgame: EndgameOptions = EndgameOptions(),
+            radius: float = ENDGAME_RADIUS) -> PathSet:
+    """The paths from these starts tracked again with ``options`` (no further retry)."""
+    return _ends(homotopy, homotopy.lift(np.asarray(starts, dtype=complex)), options, endgame, radius)

@@ -1,0 +1,175 @@
+"""Start systems and their solutions.
+
+- total degree: x_k^d_k = 1, whose prod d_k solutions are tuples of roots of unity,
+  generated in chunks so that millions of paths never sit in memory at once;
+- polyhedral: a random-coefficient system with the target's supports, solved by
+  PHCpack's polyhedral homotopies (``algebra.phc``); its mixed volume many solutions are
+  then tracked to the target by our tracker.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from algebra.continuation.homotopy import total_degree_system
+from algebra.polys import PolySystem
+
+
+@dataclass
+class StartSystem:
+    """A start system, how many solutions it has, and a way to produce them in chunks."""
+
+    kind: str
+    system: PolySystem
+    count: int
+    solutions: np.ndarray | None = None   # all of them, when they came from elsewhere
+    mixed_volume: int | None = None
+
+    def chunks(self, size: int):
+        """Index arrays of consecutive chunks of at most ``size`` start solutions."""
+        for first in range(0, self.count, size):
+            yield np.arange(first, min(self.count, first + size), dtype=np.int64)
+
+    def at(self, index: np.ndarray) -> np.ndarray:
+        """The start solutions with these indices, affine (k, n)."""
+        if self.solutions is not None:
+            return self.solutions[index]
+        return roots_of_unity(self.system.degrees, index)
+
+
+def roots_of_unity(degrees: list[int], index: np.ndarray) -> np.ndarray:
+    """Solutions number ``index`` of x_k^d_k = 1 in mixed-radix order (the last unknown fastest).
+
+    >>> roots_of_unity([2, 2], np.arange(4)).real.round(6).tolist()
+    [[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]]
+    """
+    index = np.array(index, dtype=np.int64)
+    out = np.empty((len(index), len(degrees)), dtype=complex)
+    for k in range(len(degrees) - 1, -1, -1):
+        d = degrees[k]
+        out[:, k] = np.exp(2j * np.pi * (index % d) / d)
+        index //= d
+    return out
+
+
+def total_degree(system: PolySystem) -> StartSystem:
+    """x_k^d_k - 1 = 0 with prod d_k solutions."""
+    return StartSystem("total-degree", total_degree_system(system), math.prod(system.degrees))
+
+
+def polyhedral(system: PolySystem, seed: int, timeout: float = 3600) -> StartSystem:
+    """PHCpack's random-coefficient start system with the target's supports, and its
+    mixed volume many solutions, in the target's variable order."""
+    from algebra import phc
+    from algebra.exports import phc_names, polynomial_strings
+    from algebra.phcfile import parse_phc
+
+    names = phc_names(system.variables)
+    target = [p + ";" for p in polynomial_strings(system, names, imag_unit="i")]
+    st = phc.run("start_system", target, "polyhedral", seed, names, True, timeout=timeout)
+    start = parse_phc(f"{len(st['start'])} {len(names)}\n" + "\n".join(st["start"]), "PHCpack's start system")
+    order = [start.variables.index(n) for n in names]
+    start = PolySystem(system.variables, start.monomials[:, order], start.coefficients, "start")
+    sols = np.array([[complex(*c) for c in s["x"]] for s in st["coordinates"]], dtype=complex)
+    sols = sols.reshape(len(sols), system.n_variables)
+    mv = st["mixed_volume"]
+    return StartSystem("polyhedral", start, len(sols), sols, mv)
+
+
+def multihomogeneous(system: PolySystem, groups: list[list[int]], seed: int,
+                     max_paths: int | None = None) -> StartSystem:
+    """A linear-product start system for the variable partition ``groups`` (indices).
+
+    Equation i is replaced by the product over groups j of d_ij random affine linear forms
+    in group j's unknowns (d_ij: its degree in that group). A start solution picks, for
+    every equation, one group and one of its forms, each group exactly as often as it has
+    unknowns, and solves the resulting linear systems: the m-homogeneous Bezout number many
+    solutions, which bounds the isolated solutions of every system with that multidegree
+    structure (Morgan and Sommese, 1987).
+
+    >>> st = multihomogeneous(PolySystem(("x", "y"), np.array([[1, 1], [0, 0]]),
+    ...                                  np.array([[1.0, -1.0], [1.0, -2.0]])), [[0], [1]], 0)
+    >>> st.count, bool(np.abs(st.system.evaluate(st.solutions)).max() < 1e-12)
+    (2, True)
+    """
+    from algebra.bounds import multihomogeneous_bezout
+
+    n = system.n_variables
+    degrees = system.multidegrees(groups)
+    sizes = [len(g) for g in groups]
+    count = multihomogeneous_bezout(degrees, sizes)
+    if max_paths is not None:
+        from algebra.solve import refuse_paths
+
+        refuse_paths(count, "multihomogeneous", max_paths)
+    rng = np.random.default_rng([seed, 17])
+    # forms[i][j]: (d_ij, |G_j| + 1) coefficients a . x_Gj + b, complex Gaussian
+    forms = [[(rng.standard_normal((degrees[i, j], sizes[j] + 1))
+               + 1j * rng.standard_normal((degrees[i, j], sizes[j] + 1))) / np.sqrt(2)
+              for j in range(len(groups))] for i in range(n)]
+    solutions = []
+    for choice in _assignments(degrees, sizes):
+        for picks in itertools.product(*[range(degrees[i, j]) for i, j in enumerate(choice)]):
+            x = np.zeros(n, dtype=complex)
+            for j, g in enumerate(groups):
+                rows = [forms[i][j][k] for i, (jj, k) in enumerate(zip(choice, picks)) if jj == j]
+                a = np.array(rows)
+                x[g] = np.linalg.solve(a[:, :-1], -a[:, -1])
+            solutions.append(x)
+    sols = np.array(solutions, dtype=complex).reshape(len(solutions), n)
+    if len(sols) != count:
+        raise RuntimeError(f"{len(sols)} linear-product start solutions for a Bezout number of {count}")
+    return StartSystem("multihomogeneous", _product_system(system.variables, groups, forms), count, sols)
+
+
+def _assignments(degrees: np.ndarray, sizes: list[int]):
+    """Every map equation -> group with d_ij > 0 that uses group j exactly sizes[j] times."""
+    n, m = degrees.shape
+    left = list(sizes)
+    choice = [0] * n
+
+    def walk(i):
+        if i == n:
+            yield tuple(choice)
+            return
+        for j in range(m):
+            if left[j] and degrees[i, j]:
+                left[j] -= 1
+                choice[i] = j
+                yield from walk(i + 1)
+                left[j] += 1
+
+    yield from walk(0)
+
+
+def _product_system(variables, groups, forms) -> PolySystem:
+    """The products of the linear forms, expanded once (dicts of exponent -> coefficient:
+    the products have at most a few thousand terms)."""
+    from algebra.polys import combine
+
+    n = len(variables)
+    mons, rows, vals = [], [], []
+    for i, per_group in enumerate(forms):
+        poly = {(0,) * n: 1.0 + 0j}
+        for j, g in enumerate(groups):
+            for form in per_group[j]:
+                terms = {tuple(np.eye(n, dtype=np.int64)[k]): form[c] for c, k in enumerate(g)}
+                terms[(0,) * n] = form[-1]
+                out = {}
+                for e1, c1 in poly.items():
+                    for e2, c2 in terms.items():
+                        e = tuple(a + b for a, b in zip(e1, e2))
+                        out[e] = out.get(e, 0) + c1 * c2
+                poly = out
+        for e, c in poly.items():
+            rows.append(i)
+            mons.append(e)
+            vals.append(c)
+    from scipy import sparse
+
+    coef = sparse.csr_array((np.array(vals), (rows, np.arange(len(vals)))), shape=(n, len(vals)))
+    mon, coef = combine(np.array(mons, dtype=np.int64).reshape(len(mons), n), coef)
+    return PolySystem(tuple(variables), mon, coef, "start")

@@ -1,0 +1,135 @@
+"""Predictor-corrector path tracking, every path at once.
+
+Each path p moves along its own straight segment of the homotopy parameter,
+s = s_from[p] + u (s_to[p] - s_from[p]), u from 0 to 1, with its own step size in u.
+One iteration advances every running path by one step:
+
+- predictor: classical Runge-Kutta (order 4) on dz/du = -H_z^{-1} H_s ds/du;
+- corrector: Newton's method at the new s (a fixed number of iterations);
+- the step is accepted when Newton converged and contracted; the first Newton
+  correction measures the predictor's local error, O(h^5), and sets the next step
+  size so that error stays near ``predictor_error`` (rejected steps halve).
+
+A small predictor error keeps each corrector inside its own path's basin, which is
+what prevents path jumping; finished paths drop out of the working set, so the cost of
+an iteration follows the number of paths still running.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RUNNING, DONE, STEP_FAILED, MAX_STEPS = 0, 1, 2, 3
+OUTCOMES = {RUNNING: "running", DONE: "done", STEP_FAILED: "step size underflow",
+            MAX_STEPS: "too many steps"}
+
+
+@dataclass(frozen=True)
+class TrackerOptions:
+    """Tolerances of one track. Relative quantities are divided by 1 + max |z_k|."""
+
+    predictor_error: float = 1e-5   # target of the first Newton correction
+    max_first_correction: float = 1e-3  # larger: the predictor left the path's neighbourhood
+    tol: float = 1e-8               # the last Newton correction of an accepted step
+    newton_iterations: int = 2
+    initial_step: float = 0.05
+    max_step: float = 0.25
+    min_step: float = 1e-13
+    max_steps: int = 10_000
+
+    def stricter(self) -> "TrackerOptions":
+        """Options for a retrack of failed paths: smaller steps, tighter control."""
+        return TrackerOptions(self.predictor_error / 100, self.max_first_correction / 10, self.tol / 10,
+                              self.newton_iterations + 1, self.initial_step / 10, self.max_step / 4,
+                              self.min_step / 10, self.max_steps * 4)
+
+
+@dataclass
+class TrackResult:
+    """Where each path stopped: its point, how far along its segment (u), why, after how
+    many steps, and the step size it would take next (relative to its segment)."""
+
+    z: object
+    u: np.ndarray
+    status: np.ndarray
+    steps: np.ndarray
+    step: np.ndarray
+
+
+def _norm(xp, a):
+    return xp.max(xp.abs(a), axis=1)
+
+
+def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
+          step=None) -> TrackResult:
+    """Move points z (P, m) on H(., s_from) to H(., s_to), each along its own segment.
+
+    s_from and s_to are complex arrays (P,) on the backend (or scalars); ``step`` the
+    first step size of each path (default ``options.initial_step``). Returns the points
+    reached; a path whose status is not DONE stopped at u < 1.
+    """
+    be = homotopy.be
+    xp = be.xp
+    p = z.shape[0]
+    s_from = _full(be, s_from, p)
+    s_to = _full(be, s_to, p)
+    z = xp.asarray(z, copy=True)
+    u = np.zeros(p)
+    h = np.full(p, options.initial_step) if step is None else np.array(step, dtype=float)
+    status = np.full(p, RUNNING)
+    steps = np.zeros(p, dtype=np.int64)
+    while True:
+        act = np.flatnonzero(status == RUNNING)
+        if len(act) == 0:
+            break
+        ia = be.index(act)
+        za, ua = z[ia], u[act]
+        ha = np.minimum(np.minimum(h[act], options.max_step), 1 - ua)
+        last = ha >= 1 - ua
+        s0, ds = s_from[ia], s_to[ia] - s_from[ia]
+        hb = be.asarray(ha)[:, None]
+
+        def velocity(zz, uu):
+            _, hz, hs = homotopy.evaluate(zz, s0 + be.asarray(uu) * ds)
+            return -be.solve(hz, hs * ds[:, None])
+
+        k1 = velocity(za, ua)
+        k2 = velocity(za + 0.5 * hb * k1, ua + 0.5 * ha)
+        k3 = velocity(za + 0.5 * hb * k2, ua + 0.5 * ha)
+        k4 = velocity(za + hb * k3, ua + ha)
+        zc = za + hb * (k1 + 2 * k2 + 2 * k3 + k4) / 6
+        u1 = np.where(last, 1.0, ua + ha)
+        s1 = s0 + be.asarray(u1) * ds
+        s1 = xp.where(be.mask(last), s_to[ia], s1)  # land on the segment's end exactly
+        corrections = []
+        for _ in range(options.newton_iterations):
+            hv, hz, _ = homotopy.evaluate(zc, s1)
+            dz = be.solve(hz, hv)
+            zc = zc - dz
+            corrections.append(be.to_numpy(_norm(xp, dz)))
+        scale = 1 + be.to_numpy(_norm(xp, zc))
+        first, final = corrections[0] / scale, corrections[-1] / scale
+        contracted = (corrections[-1] <= np.maximum(0.5 * corrections[-2], 1e-13 * scale)
+                      if len(corrections) > 1 else np.ones(len(act), bool))
+        ok = np.isfinite(first) & np.isfinite(final) & (final <= options.tol) & contracted \
+            & (first <= options.max_first_correction)
+        steps[act] += 1
+        good = act[ok]
+        z[be.index(good)] = zc[be.index(np.flatnonzero(ok))]
+        u[good] = u1[ok]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(first > 0, (options.predictor_error / first) ** 0.2, 2.0)
+        grow = np.clip(0.9 * np.nan_to_num(ratio, nan=0.5), 0.5, 2.0)
+        h[act] = np.where(ok, ha * grow, ha * np.minimum(0.5, grow))
+        status[good[u[good] >= 1]] = DONE
+        status[act[(~ok) & (h[act] < options.min_step)]] = STEP_FAILED
+        status[act[(status[act] == RUNNING) & (steps[act] >= options.max_steps)]] = MAX_STEPS
+    return TrackResult(z, u, status, steps, h)
+
+
+def _full(be, s, p):
+    if np.isscalar(s):
+        return be.asarray(np.full(p, complex(s)))
+    return be.asarray(s)
+

@@ -1,0 +1,215 @@
+"""Our homotopy engine (algebra.continuation): bad input, tiny exact cases (a double root,
+a triple root, a solution at infinity), the evaluator against finite differences, path
+accounting, standard systems with known counts, the tree network's 72, the torch backend,
+and PHCpack as the independent cross-check on the same systems."""
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, strategies as st
+from scipy import sparse
+
+from algebra.activation import SpecError, parse_activation
+from algebra.continuation.backend import backend
+from algebra.continuation.evaluate import MonomialEvaluator
+from algebra.continuation.start import roots_of_unity
+from algebra.examples import cyclic, katsura
+from algebra.networks import TreeNetwork
+from algebra.polys import PolySystem
+from algebra.solve import check_mixed_volume, solve
+from algebra.systems import from_sympy, make_data, random_slices, zero_loss_system
+
+x, y = sympy.symbols("x y")
+
+
+def _system(eqs, names=("x", "y")):
+    return from_sympy(eqs, list(names))
+
+
+def _sorted(points):
+    pts = np.round(np.asarray(points), 6)
+    return pts[np.lexsort(np.vstack([pts.imag.T, pts.real.T])[::-1])]
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+def test_a_start_system_over_max_paths_is_refused_with_its_count():
+    s = PolySystem(("x",), np.array([[10 ** 6], [0]]), np.array([[1.0, -1.0]]))
+    with pytest.raises(SpecError, match="1,000,000 paths"):
+        solve(s, start="total-degree", max_paths=1000)
+
+
+@pytest.mark.parametrize("kw, fragment", [({"engine": "bertini"}, "engine"), ({"device": "tpu"}, "device"),
+                                          ({"max_paths": 0}, "max_paths"), ({"max_runs": 0}, "max_runs")])
+def test_bad_engine_options_name_themselves(kw, fragment):
+    with pytest.raises(SpecError, match=fragment):
+        solve(_system([x ** 2 - 1, y - 1]), **kw)
+
+
+def test_a_device_with_the_phcpack_engine_is_refused():
+    with pytest.raises(SpecError, match="our engine"):
+        solve(_system([x ** 2 - 1, y - 1]), engine="phcpack", device="cpu")
+
+
+@pytest.mark.parametrize("mv", [-74, 10 ** 9])
+def test_an_incredible_mixed_volume_is_never_counted_from(mv):
+    from algebra.phc import SolverError
+
+    with pytest.raises(SolverError, match="not credible"):
+        check_mixed_volume(mv, 1000)
+
+
+# --- tiny exact cases ----------------------------------------------------------------------
+
+def test_two_roots_attain_the_root_count():
+    r = solve(_system([x ** 2 - 1], ("x",)))
+    assert (r.npaths, r.nsolutions, r.nreal) == (2, 2, 2)
+    assert r.certified and r.verification["method"] == "root-count-attained"
+    assert np.allclose(np.sort(r.solutions().real.ravel()), [-1, 1])
+
+
+def test_triangular_system():
+    r = solve(_system([x ** 2 - 3 * x + 2, x * y - 4]))
+    assert r.nsolutions == 2 and r.certified
+    assert np.allclose(_sorted(r.solutions()), [[1, 4], [2, 2]])
+
+
+def test_a_double_root_is_one_singular_point_of_multiplicity_two():
+    r = solve(_system([(x - 2) ** 2 * (x + 3), y - 3]))
+    assert (r.npaths, r.nfinite, r.nsingular, r.nat_infinity, r.nfailed) == (3, 1, 2, 0, 0)
+    double = [p for p in r.paths if p.status == "singular"]
+    assert all(p.multiplicity == 2 and p.winding == 2 for p in double)
+    assert all(np.allclose(p.solution, [2, 3], atol=1e-8) for p in double)
+    assert np.allclose(r.solutions(), [[-3, 3]])
+
+
+def test_a_triple_root_has_winding_number_three():
+    r = solve(_system([(x - 2) ** 3, y ** 2 - 2]))
+    assert (r.nsingular, r.nsolutions) == (6, 0)
+    assert {(p.multiplicity, p.winding) for p in r.paths} == {(3, 3)}
+
+
+def test_a_solution_at_infinity_is_classified_there():
+    r = solve(_system([x * y - 1, x - 2]))
+    assert (r.npaths, r.nsolutions, r.nat_infinity, r.nfailed) == (2, 1, 1, 0)
+    assert r.certified and np.allclose(r.solutions()[0], [2, 0.5])
+
+
+def test_counts_always_add_up_to_the_paths():
+    for eqs in ([x ** 2 + y ** 2 - 4, x * y - 1], [(x - 2) ** 2 * (x + 3), y - 3], [x * y - 1, x - 2],
+                [x ** 3 * y - 1, x * y ** 2 - 2]):
+        r = solve(_system(eqs), verify=False)
+        assert r.nfinite + r.nsingular + r.nat_infinity + r.nfailed == r.npaths
+
+
+def test_roots_of_unity_in_chunks_are_the_start_solutions():
+    deg = [3, 2, 2]
+    every = roots_of_unity(deg, np.arange(12))
+    assert np.allclose(every ** np.array(deg), 1)
+    assert len({tuple(np.round(r, 9)) for r in every}) == 12
+    assert np.allclose(roots_of_unity(deg, np.arange(5, 9)), every[5:9])
+
+
+# --- properties ------------------------------------------------------------------------------
+
+@given(st.integers(1, 3), st.integers(0, 10 ** 6))
+def test_evaluator_jacobian_matches_finite_differences(n, seed):
+    rng = np.random.default_rng(seed)
+    mons = rng.integers(0, 4, size=(6, n))
+    coef = rng.standard_normal((n, 6)) + 1j * rng.standard_normal((n, 6))
+    ev = MonomialEvaluator(mons, sparse.csr_array(coef), backend())
+    z = rng.standard_normal((3, n)) + 1j * rng.standard_normal((3, n))
+    vals, jac = ev.evaluate(z)
+    direct = np.array([[sum(c * np.prod(p ** m) for c, m in zip(row, mons)) for row in coef] for p in z])
+    assert np.allclose(vals, direct)
+    h = 1e-6
+    for k in range(n):
+        e = np.zeros(n)
+        e[k] = h
+        fd = (ev.evaluate(z + e)[0] - ev.evaluate(z - e)[0]) / (2 * h)
+        assert np.allclose(jac[:, :, k], fd, atol=1e-5 * (1 + np.abs(fd).max()))
+
+
+# --- standard systems with known counts ------------------------------------------------------
+
+def test_katsura_6_has_64_solutions_32_real():
+    r = solve(katsura(6), seed=3)
+    assert (r.nsolutions, r.nreal, r.nfailed) == (64, 32, 0) and r.certified
+
+
+def test_cyclic_5_has_70_solutions_and_50_paths_at_infinity():
+    r = solve(cyclic(5), start="total-degree")
+    assert (r.npaths, r.nsolutions, r.nat_infinity, r.nfailed) == (120, 70, 50, 0)
+    assert r.certified
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_tree_network_slice_has_degree_72(seed):
+    # seed 7 is the one PHCpack's trackers counted 70 "certified" on
+    net = TreeNetwork(units=1, activation=parse_activation("monomial:2"), bias=False)
+    s = random_slices(zero_loss_system(net, make_data(net, 2, seed)), net.n_weights - 2, seed)
+    r = solve(s, seed=seed)
+    assert r.nsolutions == 72 and r.certified and r.nfailed == 0
+
+
+def test_the_torch_backend_finds_the_same_solutions():
+    a = solve(katsura(4), verify=False)
+    b = solve(katsura(4), verify=False, device="cpu")
+    assert a.nsolutions == b.nsolutions == 16
+    assert np.allclose(_sorted(a.solutions()), _sorted(b.solutions()), atol=1e-8)
+
+
+def test_same_seed_same_solutions_and_new_seed_same_set():
+    a, b = solve(katsura(5), seed=4, verify=False), solve(katsura(5), seed=4, verify=False)
+    assert np.array_equal(a.solutions(), b.solutions())
+    c = solve(katsura(5), seed=5, verify=False)
+    assert np.allclose(_sorted(a.solutions()), _sorted(c.solutions()), atol=1e-8)
+
+
+# --- the cross-check: PHCpack on the same systems ---------------------------------------------
+
+def test_our_solutions_are_phcpacks(phc_ready):
+    for system in (katsura(4), _system([x ** 2 + y ** 2 - 4, x * y - 1])):
+        ours = solve(system, verify=False)
+        theirs = solve(system, engine="phcpack", start="total-degree", verify=False)
+        assert ours.nsolutions == theirs.nsolutions
+        assert np.allclose(_sorted(ours.solutions()), _sorted(theirs.solutions()), atol=1e-7)
+
+
+def test_polyhedral_start_from_phcpack_tracked_by_ours(phc_ready):
+    r = solve(cyclic(5), start="polyhedral", verify=False)
+    assert (r.npaths, r.nsolutions) == (70, 70)
+    assert r.start["mixed_volume"] == 70 and not r.certified  # torus only: says so
+
+
+# --- multihomogeneous start ------------------------------------------------------------------
+
+def test_the_multihomogeneous_start_needs_a_partition_and_only_it_takes_one():
+    s = _system([x * y - 1, x - 2])
+    with pytest.raises(SpecError, match="partition"):
+        solve(s, start="multihomogeneous")
+    with pytest.raises(SpecError, match="partition"):
+        solve(s, partition=[["x"], ["y"]])
+    with pytest.raises(SpecError, match="our engine"):
+        solve(s, engine="phcpack", start="multihomogeneous", partition=[["x"], ["y"]])
+
+
+def test_a_bilinear_system_has_its_two_homogeneous_bezout_number_of_paths():
+    # total degree 4, 2-homogeneous Bezout number 2 for {x} | {y}: both solutions, no path lost
+    s = _system([x * y - 2 * x + y - 1, 3 * x * y + x - y - 2])
+    r = solve(s, start="multihomogeneous", partition=[["x"], ["y"]])
+    full = solve(s, start="total-degree")
+    assert r.npaths == 2 < full.npaths == 4
+    assert r.nsolutions == full.nsolutions == 2 and r.certified
+    assert np.allclose(_sorted(r.solutions()), _sorted(full.solutions()), atol=1e-9)
+
+
+def test_deep_linear_critical_points_from_fewer_paths_than_the_total_degree():
+    from algebra.networks import DenseNetwork
+    from algebra.systems import critical_system
+
+    net = DenseNetwork((1, 2, 1), "linear", bias=False)
+    g = critical_system(net, make_data(net, 1, seed=1), "random", seed=1)
+    groups = [list(grp) for grp in net.groups.values()]
+    r = solve(g, start="multihomogeneous", partition=groups)
+    assert (r.npaths, r.nsolutions, r.nfailed) == (33, 9, 0) and r.certified
+    assert r.start["total_degree"] == 81
