@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup phcpy run test bench clean
+.PHONY: all setup phcpy phc run test bench clean
 
 all: test
 
@@ -27,17 +27,21 @@ phcpy: $(STAMP)
 
 setup: $(STAMP) phcpy
 
+# the `phc` binary: the baseline of the solver benchmarks, not needed by run or test
+phc:
+	@command -v phc >/dev/null || sh scripts/apt_install.sh phcpack
+
 run: setup
 	$(BIN)/landscape study --out results/study
 
 test: setup
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup phc
 	$(BIN)/python benchmarks/critical_build.py
 	$(BIN)/python benchmarks/approximants.py
 	$(BIN)/python benchmarks/expansion.py
-	$(BIN)/python benchmarks/solve_vs_phc.py
+	$(BIN)/python benchmarks/engine_vs_phc.py
 	$(BIN)/python benchmarks/functional_dimension.py
 	$(BIN)/python benchmarks/train_throughput.py
 
