@@ -113,11 +113,13 @@ def _parse(sols: list[str], names: list[str]) -> list[dict]:
     return out
 
 
-def _start_system(polys: list[str], kind: str, seed: int, names: list[str], parsed: bool = False) -> dict:
+def _start_system(polys: list[str], kind: str, seed: int, names: list[str], parsed: bool = False,
+                  limit: int | None = None) -> dict:
     """A start system with its solutions: total degree (prod d_i paths), or polyhedral
     (a random-coefficient system with the same supports, solved by polyhedral homotopies:
     mixed volume paths, which reach the solutions with all coordinates nonzero; the
-    stable variant of 2.4.86 gave wrong path counts, 904 on katsura-6)."""
+    stable variant of 2.4.86 gave wrong path counts, 904 on katsura-6). A polyhedral start
+    system whose mixed volume exceeds ``limit`` is not solved: only the volume returns."""
     _set_seed(seed)
     polys = _ordered(polys, names)
     if kind == "total-degree":
@@ -128,6 +130,8 @@ def _start_system(polys: list[str], kind: str, seed: int, names: list[str], pars
     from phcpy.solver import mixed_volume, random_coefficient_system
 
     mv = mixed_volume(polys, stable=False, checkin=False)
+    if limit is not None and not 0 <= mv <= limit:
+        return {"start": None, "solutions": None, "mixed_volume": int(mv)}
     start, sols = random_coefficient_system(verbose=False)
     out = {"start": start, "solutions": sols, "mixed_volume": int(mv)}
     if parsed:  # coordinates in names' order, for a tracker other than PHCpack's

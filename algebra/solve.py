@@ -50,7 +50,6 @@ SAME_POINT = 1e-6          # relative distance under which two endpoints are one
 STARTS = ("auto", "total-degree", "multihomogeneous", "polyhedral")
 ENGINES = ("ours", "phcpack")
 MAX_PATHS = 2_000_000      # paths our engine tracks before it refuses (about 10 minutes on 2 cores)
-AUTO_TOTAL_DEGREE = 5_000  # auto start: total degree up to this many paths, with no PHCpack call
 BATCH = 20_000             # paths tracked together: bounds the memory of one batch
 PRECISIONS = ("d", "dd", "qd")
 STATUSES = ("finite", "singular", "infinity", "failed")
@@ -270,10 +269,12 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     start: "total-degree" (prod of the degrees paths), "multihomogeneous" (our engine: a
     linear-product start system for ``partition``, groups of variable names; its
     m-homogeneous Bezout number of paths), "polyhedral" (mixed volume paths from a
-    random-coefficient start system; they reach the solutions with no zero coordinate),
-    or "auto". With our engine, auto takes the total degree up to
-    AUTO_TOTAL_DEGREE paths (no mixed volume to compute) and otherwise the cheaper of the
-    two, as below for PHCpack. ``result.start`` says which and why.
+    random-coefficient start system; with our engine every support gets the origin, so
+    the paths reach all isolated solutions in C^n; with PHCpack's, only those with no zero
+    coordinate), or "auto". With our engine, auto takes the total degree when it is small
+    or the mixed volume is not far below it (``continuation.engine.choose_start``), and
+    otherwise polyhedral; for PHCpack's, see ``_solve_phcpack``. ``result.start`` says
+    which and why.
     verify: False (one run), True (independent runs until the solution set stops
     growing), or "exact" (True, and msolve's count of real solutions compared).
 
@@ -501,7 +502,7 @@ def _attained(system: PolySystem, paths: list[Path], start: dict) -> dict:
     regular = [p.solution for p in paths if p.status == "finite"]
     if not (paths and len(regular) == len(paths) and len(distinct(regular)) == len(paths)):
         return {"method": "none", "certified": False}
-    if start["kind"] == "polyhedral" and not _constant_terms(system):
+    if start["kind"] == "polyhedral" and not start.get("origin_added") and not _constant_terms(system):
         return {"method": "none", "certified": False, "why": _TORUS_ONLY}
     return {"method": "root-count-attained", "certified": True,
             "why": f"all {len(paths)} paths of the {start['kind']} start system ended at distinct "

@@ -47,6 +47,7 @@ class EndgameOptions:
     loose_tol: float = 1e-6     # estimates that agreed this well count when no better is reached
     residual: float = 1e-7      # relative residual a limit must reach (else the walk goes on)
     infinity: float = 1e-7      # |h0| / max |z| of a Cauchy estimate at infinity
+    leading: float = 1e-3       # Fourier coefficients of h0 below this (relative) are noise
 
 
 @dataclass
@@ -89,7 +90,7 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
         loop = act[finite[act]]
         if len(loop):
             _cauchy_round(homotopy, z, r, loop, tracker, options, limit, previous, winding,
-                          status, accuracy)
+                          status, accuracy, valuation)
             lost = loop[status[loop] == TRACK_FAILED]
             _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, options)
         walk = np.flatnonzero(status < 0)
@@ -136,7 +137,32 @@ def _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, 
     limit[lost[away]] = z[lost[away]]
 
 
-def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, winding, status, accuracy):
+def _vanishes(h0_samples: np.ndarray, loops: np.ndarray, samples: int, valuation: np.ndarray,
+              options: EndgameOptions) -> np.ndarray:
+    """Whether h0 vanishes at the limit, read off the samples of closed loops.
+
+    Over c loops the samples are equally spaced on a circle of the uniformizing
+    parameter w = tau^(1/c), so their discrete Fourier transform gives the coefficients
+    a_k w^k of h0's series in w (up to aliasing of order w^(c samples)). h0 tends to 0
+    when its leading coefficient has k >= 1, and then its valuation is k / c: the walk
+    must have estimated a positive valuation within a factor 1.5 of it, a second and
+    independent reading of the same exponent (walk estimates converge slowly at large
+    winding numbers: 0.07 to 0.09 for 1/9 on the tree network).
+    """
+    out = np.zeros(len(loops), bool)
+    for i in np.flatnonzero(loops > 0):
+        n = loops[i] * samples
+        mags = np.abs(np.fft.fft(h0_samples[i, :n]) / n)[: n // 2 + 1]
+        if not np.all(np.isfinite(mags)) or mags.max() == 0:
+            continue
+        k = int(np.argmax(mags >= options.leading * mags.max()))
+        v = k / loops[i]
+        out[i] = k >= 1 and np.isfinite(valuation[i]) and v / 1.5 <= valuation[i] <= 1.5 * v
+    return out
+
+
+def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, winding, status, accuracy,
+                  valuation):
     """Loops around |tau| = r[idx] from the points z[idx]; updates the estimates in place."""
     be = homotopy.be
     angles = np.exp(2j * np.pi * np.arange(options.samples + 1) / options.samples)
@@ -148,12 +174,14 @@ def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, windin
     failed = np.zeros(len(idx), bool)
     nearest = np.full(len(idx), np.inf)
     h = np.full(len(idx), 0.5)
+    h0_samples = np.zeros((len(idx), options.max_winding * options.samples), dtype=complex)
     for c in range(1, options.max_winding + 1):
         going = np.flatnonzero(~closed & ~failed)
         if len(going) == 0:
             break
         for j in range(options.samples):
             total[going] += current[going]
+            h0_samples[going, (c - 1) * options.samples + j] = current[going, 0]
             rr = r[idx[going]]
             res = track(homotopy, be.asarray(current[going]), be.asarray(1 - rr * angles[j]),
                         be.asarray(1 - rr * angles[j + 1]), tracker, step=h[going])
@@ -176,7 +204,9 @@ def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, windin
     agree = closed & (diff <= options.tol) & (winding[idx] == loops)
     # a first estimate with h0 = 0 to 1e-7 (relative) is at infinity: no second round needed
     # to tell it from a finite limit (a path to infinity at winding 9 costs 72 segments a round)
-    away = closed & ~agree & (_h0(estimate) <= options.infinity)
+    away = closed & ~agree & ((_h0(estimate) <= options.infinity)
+                              | _vanishes(h0_samples, np.where(closed, loops, 0), options.samples,
+                                          valuation[idx], options))
     if away.any():
         status[idx[away]] = AT_INFINITY
         limit[idx[away]] = estimate[away]

@@ -26,39 +26,46 @@ from algebra.polys import PolySystem
 SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point of some multiplicity
 
 
+AUTO_SMALL = 64     # auto start: up to this total degree, no mixed volume is worth computing
+AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this share of the total
+                    # degree: PHCpack solves its start system at about twice our cost per path,
+                    # but a path to infinity costs us 5 to 10 finite ones (the tree network:
+                    # 72 of 81, 2 s polyhedral against 2 to 10 s total degree)
+
+
 def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
                  partition: list[list[str]] | None = None) -> tuple[StartSystem, str]:
     """The start system and why it was chosen; refuses more than ``max_paths`` paths before
-    any tracking starts."""
+    any tracking starts. Every start system here reaches all isolated solutions in C^n."""
     from algebra.bounds import partition_indices
-    from algebra.solve import AUTO_TOTAL_DEGREE, _TORUS_ONLY, _constant_terms, check_mixed_volume, refuse_paths
+    from algebra.solve import check_mixed_volume, refuse_paths
 
     td = math.prod(system.degrees)
     if start == "multihomogeneous":
         st = multihomogeneous(system, partition_indices(system.variables, partition), seed, max_paths)
         return st, (f"asked for, with {len(partition)} groups: {st.count:,} paths (total degree {td:,})")
-    if start == "total-degree" or (start == "auto" and td <= AUTO_TOTAL_DEGREE):
+    if start == "total-degree" or (start == "auto" and td <= AUTO_SMALL):
         refuse_paths(td, "total-degree", max_paths)
-        why = "asked for" if start != "auto" else (f"the total degree {td:,} is small enough to track "
-                                                   "every path (they reach all isolated solutions)")
+        why = "asked for" if start != "auto" else (f"the total degree {td:,} is small: every path is "
+                                                   "cheaper than a mixed volume")
         return total_degree(system), why
-    st = polyhedral(system, seed)
-    check_mixed_volume(st.mixed_volume, td)
-    if start == "polyhedral":
-        refuse_paths(st.count, "polyhedral", max_paths)
-        return st, "asked for"
-    if _constant_terms(system):
-        refuse_paths(st.count, "polyhedral", max_paths)
-        return st, (f"every equation has a constant term, so the mixed volume {st.mixed_volume:,} "
-                    f"(total degree {td:,}) bounds all isolated solutions")
-    if td <= 4 * st.mixed_volume or td <= max_paths and st.mixed_volume == 0:
+    limit = max_paths if start == "polyhedral" else min(max_paths, int(td * AUTO_SHARE))
+    mv, st = polyhedral(system, seed, limit)
+    check_mixed_volume(mv, td)
+    if st is None and start == "auto" and mv > td * AUTO_SHARE:
         refuse_paths(td, "total-degree", max_paths)
         out = total_degree(system)
-        out.mixed_volume = st.mixed_volume
-        return out, (f"the mixed volume {st.mixed_volume:,} counts only solutions with no zero "
-                     f"coordinate here; the total degree {td:,} paths reach them all")
-    refuse_paths(st.count, "polyhedral", max_paths)
-    return st, f"the mixed volume {st.mixed_volume:,} is far below the total degree {td:,}; " + _TORUS_ONLY
+        out.mixed_volume = mv
+        return out, (f"the mixed volume {mv:,} (supports with the origin) is not far below the total "
+                     f"degree {td:,}: total-degree paths need no start system to be solved")
+    refuse_paths(mv, "polyhedral", max_paths)
+    if st.count != mv:
+        from algebra.phc import SolverError
+
+        raise SolverError(f"PHCpack's polyhedral start system has {st.count} solutions for a mixed "
+                          f"volume of {mv}: refusing to count from it; use start='total-degree'")
+    why = "asked for" if start == "polyhedral" else f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the total degree {td:,}"
+    return st, why + " (supports with the origin added: the paths reach every isolated solution in C^n)"
 
 
 def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
@@ -146,7 +153,7 @@ def to_paths(system: PolySystem, ends: PathSet) -> list:
 
 def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_runs: int,
                       device: str | None, max_paths: int, progress=None, partition=None):
-    from algebra.solve import SolveResult, _TORUS_ONLY, _attained, _constant_terms, _merge, distinct
+    from algebra.solve import SolveResult, _attained, _merge, distinct
 
     if not isinstance(max_runs, int) or max_runs < 1:
         raise SpecError(f"max_runs must be a positive integer, got {max_runs!r}")
@@ -155,7 +162,7 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
     st, why = choose_start(system, start, seed, max_paths, partition)
     start_info = {"kind": st.kind, "paths": st.count, "why": why, "total_degree": math.prod(system.degrees),
                   "mixed_volume": st.mixed_volume, "projective": True, "engine": "ours",
-                  "device": device or "numpy"}
+                  "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []
     ends, first = one_run(system, st, be, seed, 0)
     paths = to_paths(system, ends)
@@ -163,7 +170,6 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
     runs = [first]
     points = _merge([], paths, keep_infinite=True)
     verification = _attained(system, paths, start_info)
-    torus_only = st.kind == "polyhedral" and not _constant_terms(system)
     if verify and not verification["certified"]:
         verification = {"method": "independent-runs", "certified": False}
         known = _regular_set(paths, system.n_variables)
@@ -190,8 +196,6 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
         else:
             verification["why"] = (f"after {max_runs} runs the regular solutions still changed from run "
                                    "to run or paths failed: the count is a lower bound")
-    if torus_only:
-        verification.update(certified=False, why=_TORUS_ONLY)
     result = SolveResult(system.variables, paths, points, start_info, seed, "d", runs, verification,
                          time.perf_counter() - began, notes)
     if result.nsingular:

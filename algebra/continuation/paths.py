@@ -113,7 +113,7 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     cond = np.full(p, np.inf)
     used_endgame = np.zeros(p, bool)
     why = [""] * p
-    first = track(homotopy, be.asarray(z0), 0.0, 1 - radius, options)
+    first = track(homotopy, be.asarray(z0), 0.0, 1 - radius, options.loose())
     steps = first.steps.copy()
     for i in np.flatnonzero(first.status != DONE):
         why[i] = f"before the endgame zone: {TRACK_OUTCOMES[first.status[i]]} at s = {first.u[i] * (1 - radius):.3g}"

@@ -2,9 +2,14 @@
 
 - total degree: x_k^d_k = 1, whose prod d_k solutions are tuples of roots of unity,
   generated in chunks so that millions of paths never sit in memory at once;
-- polyhedral: a random-coefficient system with the target's supports, solved by
-  PHCpack's polyhedral homotopies (``algebra.phc``); its mixed volume many solutions are
-  then tracked to the target by our tracker.
+- polyhedral: a random-coefficient system with the target's supports, each with the
+  origin added (a constant term in every equation), solved by PHCpack's polyhedral
+  homotopies (``algebra.phc``); its mixed volume many solutions are then tracked to the
+  target by our tracker. With the origin in every support the mixed volume bounds all
+  isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
+  random-coefficient system is a generic member of a family that contains the target,
+  so every isolated solution is the end of some path (Morgan and Sommese, 1989);
+- multihomogeneous: a linear-product start system for a partition of the unknowns.
 """
 from __future__ import annotations
 
@@ -60,23 +65,40 @@ def total_degree(system: PolySystem) -> StartSystem:
     return StartSystem("total-degree", total_degree_system(system), math.prod(system.degrees))
 
 
-def polyhedral(system: PolySystem, seed: int, timeout: float = 3600) -> StartSystem:
-    """PHCpack's random-coefficient start system with the target's supports, and its
-    mixed volume many solutions, in the target's variable order."""
-    from algebra import phc
+def _with_constants(system: PolySystem) -> tuple[list[str], list[str]]:
+    """PHCpack's names and the equations as PHCpack strings, a constant term added where
+    one is missing (its value is irrelevant: PHCpack draws new coefficients)."""
     from algebra.exports import phc_names, polynomial_strings
-    from algebra.phcfile import parse_phc
 
     names = phc_names(system.variables)
-    target = [p + ";" for p in polynomial_strings(system, names, imag_unit="i")]
-    st = phc.run("start_system", target, "polyhedral", seed, names, True, timeout=timeout)
+    constant = ~system.monomials.any(axis=1)
+    dense = system.coefficients.toarray()
+    has = (dense[:, constant] != 0).any(axis=1) if constant.any() else np.zeros(system.n_equations, bool)
+    polys = polynomial_strings(system, names, imag_unit="i")
+    return names, [p + (";" if h else " + 1;") for p, h in zip(polys, has)]
+
+
+def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
+               timeout: float = 3600) -> tuple[int, StartSystem | None]:
+    """The mixed volume of the target's supports with the origin added to each, and,
+    when it is at most ``limit``, PHCpack's random-coefficient start system with those
+    supports and its mixed volume many solutions, in the target's variable order (one
+    PHCpack call for both). PHCpack 2.4.86 can overflow to a nonsense volume: the caller
+    checks it against the total degree."""
+    from algebra import phc
+    from algebra.phcfile import parse_phc
+
+    names, target = _with_constants(system)
+    st = phc.run("start_system", target, "polyhedral", seed, names, True, limit, timeout=timeout)
+    mv = int(st["mixed_volume"])
+    if st["start"] is None:
+        return mv, None
     start = parse_phc(f"{len(st['start'])} {len(names)}\n" + "\n".join(st["start"]), "PHCpack's start system")
     order = [start.variables.index(n) for n in names]
     start = PolySystem(system.variables, start.monomials[:, order], start.coefficients, "start")
     sols = np.array([[complex(*c) for c in s["x"]] for s in st["coordinates"]], dtype=complex)
     sols = sols.reshape(len(sols), system.n_variables)
-    mv = st["mixed_volume"]
-    return StartSystem("polyhedral", start, len(sols), sols, mv)
+    return mv, StartSystem("polyhedral", start, len(sols), sols, mv)
 
 
 def multihomogeneous(system: PolySystem, groups: list[list[int]], seed: int,

@@ -94,6 +94,22 @@ def test_a_solution_at_infinity_is_classified_there():
     assert r.certified and np.allclose(r.solutions()[0], [2, 0.5])
 
 
+def test_loop_samples_tell_a_vanishing_homogenizing_coordinate_from_a_finite_one():
+    from algebra.continuation.endgame import EndgameOptions, _vanishes
+
+    # c = 9 loops of 4 samples: w = r^(1/9) e^(2 pi i n / 36); h0 = w (1 + w) vanishes with
+    # valuation 1/9, h0 = 0.3 + 0.1 w does not
+    c, m, r = 9, 4, 1e-5
+    w = r ** (1 / c) * np.exp(2j * np.pi * np.arange(c * m) / (c * m))
+    samples = np.zeros((3, 16 * m), dtype=complex)
+    samples[0, : c * m] = w * (1 + w)
+    samples[1, : c * m] = 0.3 + 0.1 * w
+    samples[2, : c * m] = w * (1 + w)
+    loops = np.array([c, c, c])
+    walk = np.array([0.08, 0.0, 0.5])  # the third: the walk's valuation disagrees, no decision
+    assert _vanishes(samples, loops, m, walk, EndgameOptions()).tolist() == [True, False, False]
+
+
 def test_counts_always_add_up_to_the_paths():
     for eqs in ([x ** 2 + y ** 2 - 4, x * y - 1], [(x - 2) ** 2 * (x + 3), y - 3], [x * y - 1, x - 2],
                 [x ** 3 * y - 1, x * y ** 2 - 2]):
@@ -142,12 +158,14 @@ def test_cyclic_5_has_70_solutions_and_50_paths_at_infinity():
     assert r.certified
 
 
-@pytest.mark.parametrize("seed", [0, 7])
-def test_the_tree_network_slice_has_degree_72(seed):
-    # seed 7 is the one PHCpack's trackers counted 70 "certified" on
+@pytest.mark.parametrize("seed,start,kind", [(0, "auto", "polyhedral"), (7, "total-degree", "total-degree")])
+def test_the_tree_network_slice_has_degree_72(phc_ready, seed, start, kind):
+    # seed 7 is the one PHCpack's trackers counted 70 "certified" on; its 81 total-degree
+    # paths include 9 to infinity with winding number 9; auto takes the 72 polyhedral paths
     net = TreeNetwork(units=1, activation=parse_activation("monomial:2"), bias=False)
     s = random_slices(zero_loss_system(net, make_data(net, 2, seed)), net.n_weights - 2, seed)
-    r = solve(s, seed=seed)
+    r = solve(s, seed=seed, start=start)
+    assert r.start["kind"] == kind
     assert r.nsolutions == 72 and r.certified and r.nfailed == 0
 
 
@@ -178,7 +196,30 @@ def test_our_solutions_are_phcpacks(phc_ready):
 def test_polyhedral_start_from_phcpack_tracked_by_ours(phc_ready):
     r = solve(cyclic(5), start="polyhedral", verify=False)
     assert (r.npaths, r.nsolutions) == (70, 70)
-    assert r.start["mixed_volume"] == 70 and not r.certified  # torus only: says so
+    assert r.start["mixed_volume"] == 70 and r.certified  # root count attained
+
+
+def test_polyhedral_paths_reach_solutions_with_zero_coordinates(phc_ready):
+    # katsura-5: the torus mixed volume (PHCpack's engine) misses the solutions with zero
+    # coordinates; with the origin in every support all 32 are reached, and the count is proved
+    s = katsura(5)
+    r = solve(s, start="polyhedral", verify=False)
+    assert (r.npaths, r.nsolutions, r.nfailed) == (32, 32, 0) and r.certified
+    zeros = int(np.sum(np.any(np.abs(r.solutions()) < 1e-12, axis=1)))
+    torus = solve(s, engine="phcpack", start="polyhedral", verify=False)
+    assert zeros > 0 and torus.nsolutions == 32 - zeros and not torus.certified
+
+
+def test_auto_takes_polyhedral_where_the_mixed_volume_is_far_below_the_total_degree(phc_ready):
+    # binomials: the mixed volume is |det| of the exponent vectors
+    s = _system([x ** 3 * y - 1, x * y ** 3 - 1])
+    r = solve(s)
+    assert r.start["kind"] == "total-degree"  # 16 paths: small, no mixed volume computed
+    assert r.nsolutions == 8 and r.certified
+    big = _system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3])
+    r = solve(big, verify=False)
+    assert r.start["kind"] == "polyhedral" and r.npaths == r.start["mixed_volume"] == 9
+    assert r.nsolutions == 9 and r.certified
 
 
 # --- multihomogeneous start ------------------------------------------------------------------

@@ -116,16 +116,19 @@ def test_cyclic_5_has_70_solutions(phc_ready):
     r = solve(cyclic(5), start="total-degree")
     assert (r.npaths, r.nsolutions, r.nat_infinity) == (120, 70, 50)
     assert r.certified
-    p = solve(cyclic(5), start="polyhedral", verify=False)
+    p = solve(cyclic(5), engine="phcpack", start="polyhedral", verify=False)
     assert (p.npaths, p.nsolutions) == (70, 70)
-    # no constant term in four equations: polyhedral paths alone cannot certify completeness
+    # no constant term in four equations: PHCpack's torus-only polyhedral paths cannot
+    # certify completeness (ours add the origin to every support, and can)
     assert not p.certified
 
 
 def test_polyhedral_count_of_katsura_misses_zero_coordinates_and_says_so(phc_ready):
-    r = solve(katsura(6), start="polyhedral")
+    r = solve(katsura(6), engine="phcpack", start="polyhedral")
     assert r.nsolutions == 54 < 64 and not r.certified
     assert "zero coordinate" in r.verification["why"]
+    ours = solve(katsura(6), start="polyhedral")
+    assert ours.npaths == ours.nsolutions == 64 and ours.certified
 
 
 def test_same_seed_same_result_and_seed_recorded(phc_ready):
@@ -182,7 +185,7 @@ def test_projective_chart_turns_diverging_paths_into_endpoints(phc_ready):
     g = critical_system(net, make_data(net, 2, seed=1), "random", seed=1)
     affine = solve(g, engine="phcpack", start="total-degree", verify=False, seed=1)
     chart = solve(g, engine="phcpack", start="total-degree", projective=True, verify=False, seed=1)
-    ours = solve(g, verify=False, seed=1)
+    ours = solve(g, start="total-degree", verify=False, seed=1)
     assert chart.npaths == affine.npaths == ours.npaths == 81
     assert all(abs(p.t - 1) < 1e-8 for p in chart.paths)
     assert chart.nfailed < affine.nfailed and ours.nfailed == 0
