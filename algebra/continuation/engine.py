@@ -21,12 +21,15 @@ from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
 from algebra.continuation.paths import PathSet, retrack, run_paths
 from algebra.continuation.start import StartSystem, multihomogeneous, polyhedral, total_degree
 from algebra.continuation.tracker import TrackerOptions
+from algebra.phc import SolverError
 from algebra.polys import PolySystem
 
 SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point of some multiplicity
 
 
 AUTO_SMALL = 64     # auto start: up to this total degree, no mixed volume is worth computing
+AUTO_SECONDS_PER_PATH = 0.005  # our total-degree paths, per path on one core (katsura-10: 6 ms)
+AUTO_MIN_SECONDS = 2.0
 AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this share of the total
                     # degree: PHCpack solves its start system at about twice our cost per path,
                     # but a path to infinity costs us 5 to 10 finite ones (the tree network:
@@ -50,7 +53,18 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
                                                    "cheaper than a mixed volume")
         return total_degree(system), why
     limit = max_paths if start == "polyhedral" else min(max_paths, int(td * AUTO_SHARE))
-    mv, st = polyhedral(system, seed, limit)
+    if start == "auto":
+        # PHCpack's mixed volume can cost more than every total-degree path (katsura-10:
+        # 22 s against 6 s): it gets as long as those paths are expected to take
+        budget = max(AUTO_MIN_SECONDS, td * AUTO_SECONDS_PER_PATH)
+        try:
+            mv, st = polyhedral(system, seed, limit, timeout=budget)
+        except SolverError as e:
+            refuse_paths(td, "total-degree", max_paths)
+            return total_degree(system), (f"PHCpack's polyhedral start did not come within {budget:.0f} s, "
+                                          f"the time the {td:,} total-degree paths take ({e})")
+    else:
+        mv, st = polyhedral(system, seed, limit)
     check_mixed_volume(mv, td)
     if st is None and start == "auto" and mv > td * AUTO_SHARE:
         refuse_paths(td, "total-degree", max_paths)
@@ -60,8 +74,6 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
                      f"degree {td:,}: total-degree paths need no start system to be solved")
     refuse_paths(mv, "polyhedral", max_paths)
     if st.count != mv:
-        from algebra.phc import SolverError
-
         raise SolverError(f"PHCpack's polyhedral start system has {st.count} solutions for a mixed "
                           f"volume of {mv}: refusing to count from it; use start='total-degree'")
     why = "asked for" if start == "polyhedral" else f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the total degree {td:,}"

@@ -254,3 +254,13 @@ def test_deep_linear_critical_points_from_fewer_paths_than_the_total_degree():
     r = solve(g, start="multihomogeneous", partition=groups)
     assert (r.npaths, r.nsolutions, r.nfailed) == (33, 9, 0) and r.certified
     assert r.start["total_degree"] == 81
+
+
+def test_auto_falls_back_on_total_degree_when_the_mixed_volume_takes_too_long(phc_ready, monkeypatch):
+    from algebra.continuation import engine
+
+    monkeypatch.setattr(engine, "AUTO_MIN_SECONDS", 0.01)
+    monkeypatch.setattr(engine, "AUTO_SECONDS_PER_PATH", 0.0)
+    r = solve(_system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3]), verify=False)
+    assert r.start["kind"] == "total-degree" and "did not come within" in r.start["why"]
+    assert r.nsolutions == 9 and r.npaths == 81

@@ -1,0 +1,184 @@
+"""Our engine against PHCpack's blackbox `phc -b -t1` on the same files, in one run.
+
+For every system of the suite (benchmarks/suite/, public systems with published counts)
+plus katsura-8/10 and the tree network's sliced zero-loss systems: the published
+number of isolated solutions, `phc -b -t1` (Debian package phcpack) on the file (its
+count and seconds), and `landscape`'s `solve` with our engine, one run (verify=False, as
+phc -b does one) and verified (the CLI default). Reported: counts, seconds, the ratio
+ours / phc -b (below 1: faster), and the total-time ratio over the whole suite, which is
+the figure of merit (medians over --repeats).
+
+    python benchmarks/engine_vs_phc.py [--quick] [--repeats 1] [--only NAME,...] [--json FILE]
+
+A second table times the tracker alone on katsura-10 (1,024 paths) with numpy and with
+torch on the CPU (and CUDA when present), in paths per second by batch size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "suite"))
+
+from algebra.activation import parse_activation  # noqa: E402
+from algebra.examples import cyclic, katsura  # noqa: E402
+from algebra.exports import to_phc  # noqa: E402
+from algebra.networks import TreeNetwork  # noqa: E402
+from algebra.solve import solve  # noqa: E402
+from algebra.systems import make_data, random_slices, zero_loss_system  # noqa: E402
+from suite import phc_blackbox  # noqa: E402  (counts regular solutions over all of phc's lists)
+
+
+def phc_on(system, path: str | None) -> tuple[float, int]:
+    """`phc -b -t1` on the suite's own file, or on our export of a generated system."""
+    if path is not None:
+        return phc_blackbox(path, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "system.phc")
+        with open(path, "w") as f:
+            f.write(to_phc(system))
+        return phc_blackbox(path, 1)
+
+
+def tree(seed: int):
+    net = TreeNetwork(units=1, activation=parse_activation("monomial:2"), bias=False)
+    return random_slices(zero_loss_system(net, make_data(net, 2, seed)), net.n_weights - 2, seed)
+
+
+def generated() -> list[tuple[str, object, int | None, str, None]]:
+    """(name, system, published count, source, no file) of the systems built here."""
+    out = [(f"katsura-{n}", katsura(n), 2 ** n, "2^n (Katsura); algebra/examples.py", None)
+           for n in (6, 8, 10)]
+    out += [(f"tree r=1 N=2 seed {s}", tree(s), 72, "degree of the zero-loss set, Groebner basis over QQ",
+             None) for s in range(8)]
+    return out
+
+
+def suite() -> list[tuple[str, object, int | None, str, str]]:
+    """The public systems of benchmarks/suite/, read by our PHCpack-format reader."""
+    import suite as bench_suite
+    from algebra.phcfile import read_phc
+
+    folder = os.path.join(ROOT, "benchmarks", "suite")
+    out = []
+    for e in bench_suite.entries():
+        path = os.path.join(folder, e.file)
+        out.append((e.name, read_phc(path), e.published, e.source, path))
+    return out
+
+
+def ours(system, verify: bool) -> tuple[float, object]:
+    began = time.perf_counter()
+    r = solve(system, verify=verify, seed=0)
+    return time.perf_counter() - began, r
+
+
+def tracker_throughput(devices: list[str | None]) -> list[dict]:
+    """Paths per second of one run on katsura-10 by backend and batch size."""
+    from algebra.continuation.backend import backend
+    from algebra.continuation.engine import choose_start, one_run
+
+    s = katsura(10)
+    st, _ = choose_start(s, "total-degree", 0, 10 ** 6)
+    rows = []
+    for device in devices:
+        for batch in (128, 1024):
+            began = time.perf_counter()
+            ends, info = one_run(s, st, backend(device), 0, 0, batch=batch)
+            seconds = time.perf_counter() - began
+            rows.append({"backend": device or "numpy", "batch": batch, "paths": st.count,
+                         "finite": info["finite"], "seconds": round(seconds, 3),
+                         "paths_per_second": round(st.count / seconds, 1)})
+            print(f"  {device or 'numpy':<8} batch {batch:>5}: {st.count} paths, {info['finite']} finite, "
+                  f"{seconds:7.2f} s, {st.count / seconds:8.1f} paths/s", flush=True)
+    return rows
+
+
+def _match(published: int | None, result) -> str:
+    """'equal' when the distinct regular solutions are the published count; 'multiplicity'
+    when regular solutions plus singular paths are (a source that counts a double root
+    twice: rose); otherwise 'differs'."""
+    if published is None or result.nsolutions == published:
+        return "equal"
+    if result.nsolutions + result.nsingular == published:
+        return "multiplicity"
+    return "differs"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the generated systems only, smallest sizes")
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--only", default=None, help="comma-separated names")
+    ap.add_argument("--json", default=None, help="also write the rows to this file")
+    ap.add_argument("--no-throughput", action="store_true")
+    args = ap.parse_args()
+    if shutil.which("phc") is None:
+        print("phc not found: apt-get install phcpack (the baseline of this benchmark)", file=sys.stderr)
+        return 2
+    systems = generated() if args.quick else suite() + generated()
+    if args.quick:
+        systems = [s for s in systems if s[0] in ("katsura-6", "tree r=1 N=2 seed 0")]
+    if args.only:
+        keep = set(args.only.split(","))
+        systems = [s for s in systems if s[0] in keep]
+    print(f"{'system':<22} {'start':<5} {'paths':>6} {'published':>9} | {'phc -b':>8} {'count':>6} | {'ours':>7} "
+          f"{'count':>6} {'ratio':>6} | {'verified':>8} {'count':>6} {'sing':>5} {'cert':>5} {'ratio':>6}", flush=True)
+    rows, base_total, ours_total, ver_total = [], 0.0, 0.0, 0.0
+    for name, system, published, source, path in systems:
+        base, one, ver = [], [], []
+        for _ in range(args.repeats):
+            t, n_phc = phc_on(system, path)
+            base.append(t)
+            t, r = ours(system, False)
+            one.append(t)
+            t, v = ours(system, True)
+            ver.append(t)
+        b, o, w = (statistics.median(x) for x in (base, one, ver))
+        base_total, ours_total, ver_total = base_total + b, ours_total + o, ver_total + w
+        row = {"system": name, "paths": r.npaths, "published": published, "source": source,
+               "phc_seconds": round(b, 3), "phc_count": n_phc, "ours_seconds": round(o, 3),
+               "ours_count": r.nsolutions, "verified_seconds": round(w, 3), "verified_count": v.nsolutions,
+               "certified": v.certified, "failed": v.nfailed, "singular_paths": v.nsingular,
+               "start": v.start["kind"], "match": _match(published, v)}
+        rows.append(row)
+        mark = {"equal": "", "multiplicity": "  = published with multiplicity (regular + singular paths)",
+                "differs": "  != published"}[row["match"]]
+        print(f"{name:<22} {v.start['kind'][:5]:<5} {r.npaths:>6} {published if published is not None else '-':>9} | "
+              f"{b:8.2f} {n_phc:>6} | {o:7.2f} {r.nsolutions:>6} {o / b:6.2f} | {w:8.2f} {v.nsolutions:>6} "
+              f"{v.nsingular:>5} {'yes' if v.certified else 'no':>5} {w / b:6.2f}{mark}", flush=True)
+    equal = sum(1 for r in rows if r["match"] != "differs")
+    print(f"\ntotal: phc -b {base_total:.2f} s, ours {ours_total:.2f} s (ratio {ours_total / base_total:.3f}), "
+          f"verified {ver_total:.2f} s (ratio {ver_total / base_total:.3f}); counts equal to the published "
+          f"ones: {equal} of {len(rows)}; phc -b equal: "
+          f"{sum(1 for r in rows if r['published'] is None or r['phc_count'] == r['published'])} of {len(rows)}")
+    throughput = []
+    if not args.no_throughput:
+        print("\ntracker throughput, katsura-10 (one run, no verification):")
+        devices = [None, "cpu"]
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                devices.append("cuda")
+        except ImportError:
+            devices = [None]
+        throughput = tracker_throughput(devices)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"rows": rows, "throughput": throughput,
+                       "totals": {"phc": base_total, "ours": ours_total, "verified": ver_total}}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
