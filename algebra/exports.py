@@ -93,12 +93,6 @@ def _in_written_order(system: PolySystem) -> bool:
     return bool(np.all(first < never) and np.array_equal(order, np.arange(w)))
 
 
-def _ordered(first: str, names: list[str]) -> str:
-    """The first polynomial with +x-x+y-y... in front: fixes the readers' order to ``names``."""
-    prefix = " + ".join(f"{n} - {n}" for n in names)
-    return prefix + (" - " + first[1:] if first.startswith("-") else " + " + first)
-
-
 def to_phc(system: PolySystem) -> str:
     """PHCpack input format: counts on the first line, then one polynomial per line ending in ';'.
     When the terms would meet the variables in another order than the system's, the first
@@ -119,7 +113,9 @@ def to_phc(system: PolySystem) -> str:
     names = phc_names(system.variables)
     polys = polynomial_strings(system, names, imag_unit="i")
     if polys and not _in_written_order(system):
-        polys[0] = _ordered(polys[0], names)
+        from algebra.phc import force_order
+
+        polys = force_order(polys, names)
     text = head + "\n" + "".join(p + ";\n" for p in polys)
     renamed = [f"{a} -> {b}" for a, b in zip(system.variables, names) if a != b]
     if renamed:  # PHCpack ignores what follows the polynomials

@@ -85,17 +85,22 @@ def _set_seed(seed: int) -> None:
     py2c_set_seed(int(np.random.default_rng([seed, 13]).integers(1_000_003, 2**31 - 1)))
 
 
-def _ordered(polys: list[str], names: list[str]) -> list[str]:
+def force_order(polys: list[str], names: list[str]) -> list[str]:
     """The same system with PHCpack's symbol table forced to ``names``' order.
 
     PHCpack numbers variables by first appearance and loads solutions by position, so a
     start system written in another order than its target silently permutes coordinates
     (seen: a polyhedral start system for katsura-6, every path "converged" elsewhere).
-    Writing +x-x+y-y... in front of the first polynomial fixes the order, as phcpy's own
-    is_member does."""
+    Writing x - x + y - y ... in front of the first polynomial fixes the order, as phcpy's
+    own is_member does.
+
+    >>> force_order(["-2.0*y + 1.0*x", "y"], ["x", "y"])
+    ['x - x + y - y - 2.0*y + 1.0*x', 'y']
+    """
     first = polys[0].lstrip()
-    order = "".join(f"+{n}-{n}" for n in names)
-    return [order + (first if first[:1] in "+-" else "+" + first)] + list(polys[1:])
+    prefix = " + ".join(f"{n} - {n}" for n in names)
+    rest = " - " + first[1:].lstrip() if first.startswith("-") else " + " + first.lstrip("+ ")
+    return [prefix + rest] + list(polys[1:])
 
 
 def _parse(sols: list[str], names: list[str]) -> list[dict]:
@@ -121,7 +126,7 @@ def _start_system(polys: list[str], kind: str, seed: int, names: list[str], pars
     stable variant of 2.4.86 gave wrong path counts, 904 on katsura-6). A polyhedral start
     system whose mixed volume exceeds ``limit`` is not solved: only the volume returns."""
     _set_seed(seed)
-    polys = _ordered(polys, names)
+    polys = force_order(polys, names)
     if kind == "total-degree":
         from phcpy.solver import total_degree_start_system
 
@@ -152,7 +157,7 @@ def _track(target: list[str], start: list[str], sols: list[str], gamma: list[flo
         sols = [make_solution(names, [complex(*c) for c in x]) for x in sols]
     track = {"d": trackers.standard_double_track, "dd": trackers.double_double_track,
              "qd": trackers.quad_double_track}[precision]
-    ends = track(_ordered(target, names), _ordered(start, names), sols, gamma=complex(*gamma),
+    ends = track(force_order(target, names), force_order(start, names), sols, gamma=complex(*gamma),
                  tasks=tasks)
     if len(ends) != len(sols):
         raise RuntimeError(f"{len(sols)} paths started but {len(ends)} ended")
@@ -168,7 +173,7 @@ def _witness(polys: list[str], n_vars: int, top: int, names: list[str], seed: in
     from phcpy.factor import decompose
 
     _set_seed(seed)
-    deco = run_cascade(n_vars, top, _ordered(polys, names), verbose=True)
+    deco = run_cascade(n_vars, top, force_order(polys, names), verbose=True)
     if loops > 0:
         deco = decompose(deco, verbose=True, nbloops=loops)
     out = {}
@@ -189,7 +194,7 @@ def _member(embedded: list[str], points: list[str], dim: int, point: dict, seed:
     from phcpy.sets import membertest
 
     _set_seed(seed)
-    system = _ordered(embedded, list(point))
+    system = force_order(embedded, list(point))
     flat = [v for n in point for v in point[n]]
     answer = membertest(system, points, dim, flat, verbose=True)
     if answer is None:

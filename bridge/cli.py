@@ -285,6 +285,12 @@ def system_from(args):
                     "slice": args.slice}, net
 
 
+def network_partition(system, net) -> list[list[str]]:
+    """The network's own variable groups (one per node or layer), less the fixed weights."""
+    groups = ([n for n in g if n in system.variables] for g in net.groups.values())
+    return [g for g in groups if g]
+
+
 def solve_bounds(system, net, mixed_volume) -> dict:
     """Root-count bounds of the square system being solved, next to its count."""
     import math
@@ -296,8 +302,7 @@ def solve_bounds(system, net, mixed_volume) -> dict:
         mixed_volume = system_mixed_volume(system)
     out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
     if net is not None:
-        groups = [[n for n in g if n in system.variables] for g in net.groups.values()]
-        groups = [g for g in groups if g]
+        groups = network_partition(system, net)
         idx = partition_indices(system.variables, groups)
         out["multihomogeneous"] = multihomogeneous_bezout(system.multidegrees(idx), [len(g) for g in idx])
         out["partition"] = groups
@@ -329,17 +334,15 @@ def _solve_text(r: dict, what: str) -> str:
 
 
 def cmd_solve(args) -> None:
+    from algebra.bounds import parse_partition
     from algebra.solve import solve
     from bridge.provenance import provenance
-
-    from algebra.bounds import parse_partition
 
     system, described, net = system_from(args)
     verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
     partition = parse_partition(args.partition) if args.partition else None
     if partition is None and args.start == "multihomogeneous" and net is not None:
-        # the network's own groups (one per node or layer), less the fixed weights
-        partition = [g for g in ([n for n in grp if n in system.variables] for grp in net.groups.values()) if g]
+        partition = network_partition(system, net)
     if partition is None and args.start == "multihomogeneous":
         raise SpecError("--start multihomogeneous on a file needs --partition 'x,y;z,...'")
     result = solve(system, start=args.start, precision=args.precision, workers=args.workers,

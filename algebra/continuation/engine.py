@@ -24,6 +24,7 @@ from algebra.continuation.tracker import TrackerOptions
 from algebra.phc import SolverError
 from algebra.polys import PolySystem
 
+BATCH = 20_000      # paths tracked together: bounds the memory of one batch
 SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point of some multiplicity
 
 
@@ -81,7 +82,7 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
 
 
 def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
-            options: TrackerOptions = TrackerOptions(), batch: int = 20_000) -> tuple[PathSet, dict]:
+            options: TrackerOptions = TrackerOptions(), batch: int = BATCH) -> tuple[PathSet, dict]:
     """Every path of one homotopy, classified; path jumping repaired or counted as failure."""
     from algebra.solve import gamma_for
 
