@@ -4,9 +4,18 @@
     monomial:2           s(z) = z^2
     linear               s(z) = z
     relu                 training only: the algebra refuses it
-    relu-chebyshev:4     polynomial approximants of ReLU on [-R, R]; they need
-    relu-legendre:4      algebra.approximants, which is built by its own issue
+    relu-chebyshev:4     polynomial approximants of ReLU on [-R, R] (algebra.approximants);
+    relu-legendre:4@3    ``@R`` names the interval, else R = ``--radius``, else DEFAULT_RADIUS
     relu-minimax:4
+
+The interval is part of the activation: ``Activation.spec`` of an approximant always carries
+it (``relu-minimax:4@8``), so a result file names the same polynomial in every command.
+DEFAULT_RADIUS = 8 was chosen from the inputs the polynomial sees in the paper's network: the
+batch-norm outputs of every layer (digits, full width, at initialization and after 5 epochs)
+have max |z| between 4.5 and 7.1, with 0.1-1.2% of them beyond 3 and 0.05-0.2% beyond 4. Beyond
+the interval an approximant of degree d grows like (z/R)^d: degree 4 trains at R >= 3, degree 8
+at R >= 6, degree 16 at R >= 8, and all fail at R = 1 (train error at chance; the measurements
+are in issue 16's note). R = 8 is the smallest of those radii that trains all of them.
 
 Coefficients are kept as exact fractions of the decimal strings the user wrote,
 so ``poly:0.1`` means 1/10, not the binary float nearest to it; every polynomial
@@ -18,6 +27,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 RELU_APPROXIMANTS = ("relu-chebyshev", "relu-legendre", "relu-minimax")
+DEFAULT_RADIUS = 8.0
+RADIUS_RANGE = (1e-6, 1e6)  # beyond it the approximant's coefficients under- or overflow
 
 
 class SpecError(ValueError):
@@ -37,7 +48,7 @@ class Activation:
 
     spec: str
     coefficients: tuple[Fraction, ...]
-    radius: float = 1.0  # interval [-R, R] of a relu-* approximant; 1 for the others
+    radius: float = 1.0  # interval [-R, R] of a relu-* approximant (in its spec); 1 for the others
 
     @property
     def degree(self) -> int:
@@ -79,9 +90,33 @@ def _parse_degree(text: str, spec: str) -> int:
     return degree
 
 
-def parse_activation(spec: str, radius: float = 1.0) -> Activation:
-    """Parse an activation spec into exact polynomial coefficients.
+def check_radius(radius, where: str = "radius") -> float:
+    """A finite interval half-width within RADIUS_RANGE.
 
+    >>> check_radius("3")
+    3.0
+    >>> check_radius(float("inf"))
+    Traceback (most recent call last):
+    ...
+    algebra.activation.SpecError: radius must be a number in [1e-06, 1e+06], got inf
+    """
+    try:
+        value = float(radius)
+    except (TypeError, ValueError):
+        raise SpecError(f"{where} must be a number, got {radius!r}") from None
+    lo, hi = RADIUS_RANGE
+    if not lo <= value <= hi:  # also false for nan
+        raise SpecError(f"{where} must be a number in [{lo:g}, {hi:g}], got {value:g}")
+    return value
+
+
+def parse_activation(spec: str, radius: float | None = None) -> Activation:
+    """Parse an activation spec into exact polynomial coefficients. The interval of a relu-*
+    approximant is the spec's ``@R``, else ``radius``, else DEFAULT_RADIUS; a spec's ``@R``
+    and a different ``radius`` contradict each other.
+
+    >>> parse_activation("relu-minimax:2@3").radius, parse_activation("relu-minimax:2").spec
+    (3.0, 'relu-minimax:2@8')
     >>> parse_activation("monomial:3").coefficients
     (Fraction(0, 1), Fraction(0, 1), Fraction(0, 1), Fraction(1, 1))
     >>> parse_activation("linear").degree
@@ -113,9 +148,15 @@ def parse_activation(spec: str, radius: float = 1.0) -> Activation:
             "activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, "
             "linear or a relu-* approximant")
     if name in RELU_APPROXIMANTS:
+        arg, at, own = arg.partition("@")
         degree = _parse_degree(arg, spec)
-        if radius <= 0:
-            raise SpecError(f"radius must be > 0, got {radius}")
+        if at:
+            own = check_radius(own, f"activation spec {spec!r}: the radius after @")
+            if radius is not None and check_radius(radius) != own:
+                raise SpecError(f"activation spec {spec!r} says radius {own:g} but --radius is {float(radius):g}: "
+                                "give one of them")
+            radius = own
+        radius = DEFAULT_RADIUS if radius is None else check_radius(radius)
         try:
             from algebra import approximants  # built by the approximants issue
         except ImportError:
@@ -123,6 +164,8 @@ def parse_activation(spec: str, radius: float = 1.0) -> Activation:
                 f"activation {spec!r} needs algebra.approximants, which this version "
                 "does not have yet") from None
         return approximants.activation_from_spec(name, degree, radius)
+    if "@" in spec:
+        raise SpecError(f"activation spec {spec!r}: only relu-* approximants have an interval @R")
     raise SpecError(
         f"unknown activation spec {spec!r}: use poly:p0,p1,..., monomial:k, linear, relu, "
         "or relu-chebyshev|relu-legendre|relu-minimax:d")

@@ -524,4 +524,4 @@ def activation_from_spec(name: str, degree: int, radius: float = 1.0) -> Activat
         warnings.simplefilter("ignore", ApproximationWarning)
         approx = approximate(SPEC_KINDS[name], degree, radius)
     coeffs = tuple(Fraction(float(c)) for c in approx.monomial)
-    return Activation(f"{name}:{degree}", coeffs, radius=float(radius))
+    return Activation(f"{name}:{degree}@{float(radius):g}", coeffs, radius=float(radius))

@@ -237,13 +237,14 @@ def _sympy_exact(v):
 
 
 def from_sympy(exprs: Sequence, variables: Sequence[str], kind: str = "system") -> PolySystem:
-    """A PolySystem from sympy expressions (used for references and tests)."""
+    """A PolySystem from sympy expressions or Polys in ``variables`` (used for references
+    and tests)."""
     import sympy
 
     syms = sympy.symbols(list(variables))
     mons, rows = [], []
     for i, e in enumerate(exprs):
-        poly = sympy.Poly(sympy.expand(e), *syms)
+        poly = e if isinstance(e, sympy.Poly) and list(e.gens) == syms else sympy.Poly(sympy.expand(e), *syms)
         for m, c in poly.terms():
             mons.append(m)
             rows.append((i, complex(c)))

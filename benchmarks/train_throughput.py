@@ -4,10 +4,12 @@ Ours: ``training.optim.sgd_epoch`` with the whole data set on the device and bat
 index permutation (optionally channels_last, bf16 autocast, torch.compile). Baseline, same
 run: the plain PyTorch loop, a DataLoader over a CPU TensorDataset (shuffle, batch 100,
 no workers) moving each batch to the device. Second comparison: K = 8 models trained at
-once (``MultiSGD``, vmap) against the same 8 trained one after the other.
+once (``MultiSGD``, vmap) against the same 8 trained one after the other. Third: polynomial
+activations (``--activations``, DESIGN.md specs at the default radius) next to ReLU, the same
+loop, ratio against ReLU measured in the same run.
 
     .venv/bin/python benchmarks/train_throughput.py [--device cuda] [--repeat 3] [--k 8]
-        [--channels-last] [--bf16] [--compile] [--n 2000]
+        [--channels-last] [--bf16] [--compile] [--n 2000] [--activations relu,relu-chebyshev:4,...]
 
 Timing: CUDA events on a GPU (after a warm-up epoch), perf_counter on the CPU; medians.
 """
@@ -68,6 +70,8 @@ def main() -> None:
     parser.add_argument("--channels-last", action="store_true")
     parser.add_argument("--bf16", action="store_true", help="bf16 autocast")
     parser.add_argument("--compile", action="store_true", help="torch.compile the model")
+    parser.add_argument("--activations", default="relu,poly:0,0.5,0.5,relu-chebyshev:4,relu-chebyshev:8",
+                        help="activations timed next to relu ('' skips)")
     args = parser.parse_args()
     device = args.device
     torch.manual_seed(0)
@@ -105,6 +109,9 @@ def main() -> None:
     print(f"{'on-device permutation (' + '+'.join(options) + ')':<36} {t_ours:8.3f} {args.n / t_ours:10.0f} "
           f"{t_loader / t_ours:7.2f}")
 
+    if args.activations:
+        activation_table(args, data, cfg, device)
+
     if args.k:
         models = [AllConvNet("relu").to(device) for _ in range(args.k)]
         seq = [copy.deepcopy(m) for m in models]
@@ -119,6 +126,26 @@ def main() -> None:
         t_multi = median_time(lambda: multi.epoch(data.x_train, data.y_train, 0), device, args.repeat)
         print(f"{args.k} models one after another: {t_seq:.3f} s/epoch; at once (vmap): {t_multi:.3f} s/epoch; "
               f"ratio sequential / at once {t_seq / t_multi:.2f}")
+
+
+def activation_table(args, data, cfg, device) -> None:
+    """One SGD epoch per activation, the same loop and initialization; ratio to ReLU."""
+    from bridge.activation_specs import resolve
+    from bridge.cli import _split_specs
+
+    specs = _split_specs(args.activations)
+    if specs[0] != "relu":
+        specs = ["relu"] + [s for s in specs if s != "relu"]
+    print(f"\n{'activation (on-device loop)':<36} {'s/epoch':>8} {'images/s':>10} {'/ relu':>7}")
+    reference = None
+    for spec in specs:
+        torch.manual_seed(0)
+        model = AllConvNet(**resolve(spec).model_options()).to(device)
+        opt = make_optimizer(model, cfg)
+        g = torch.Generator().manual_seed(0)
+        t = median_time(lambda: sgd_epoch(model, opt, data.x_train, data.y_train, cfg, g, 0), device, args.repeat)
+        reference = reference or t
+        print(f"{resolve(spec).spec:<36} {t:8.3f} {args.n / t:10.0f} {t / reference:7.2f}")
 
 
 if __name__ == "__main__":

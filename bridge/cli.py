@@ -8,11 +8,12 @@ argparse namespace stays here: library code receives typed values.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import Sequence
 
-from algebra.activation import SpecError
+from algebra.activation import DEFAULT_RADIUS, SpecError
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -36,7 +37,8 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--widths", default="2,3,1", help="dense: widths d0,...,dL (default 2,3,1)")
     g.add_argument("--activation", default="poly:0.1,0.5,0.3",
                    help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3)")
-    g.add_argument("--radius", type=float, default=1.0, help="interval [-R, R] of relu-* approximants")
+    g.add_argument("--radius", default=None, metavar="R",
+                   help=f"interval [-R, R] of relu-* approximants without @R (default {DEFAULT_RADIUS:g})")
     g.add_argument("--no-bias", action="store_true", help="networks without biases")
 
 
@@ -71,7 +73,10 @@ def network_from(args):
     from algebra.activation import parse_activation
     from algebra.networks import DenseNetwork, TreeNetwork
 
-    activation = parse_activation(args.activation, radius=args.radius)
+    from algebra.activation import check_radius
+
+    radius = None if args.radius is None else check_radius(args.radius, "--radius")
+    activation = parse_activation(args.activation, radius=radius)
     if args.network == "tree":
         return TreeNetwork(units=args.units, activation=activation, bias=not args.no_bias,
                            shared=args.shared, depth=args.depth)
@@ -102,6 +107,44 @@ def _progress(items: list, what: str):
     from tqdm import tqdm
 
     return tqdm(items, desc=what, unit="item", disable=None if len(items) > 1 else True, leave=False)
+
+
+def add_range_options(g) -> None:
+    """--radius and --clamp of the training commands (train, experiment, compare)."""
+    g.add_argument("--radius", default=None, metavar="R|auto",
+                   help=f"interval [-R, R] of relu-* approximants without @R, and of the range check of every "
+                        f"activation (default {DEFAULT_RADIUS:g}); auto: {AUTO_HELP}")
+    g.add_argument("--clamp", action="store_true",
+                   help="evaluate polynomial activations at clip(z, -R, R): bounded, but the network is then "
+                        "no longer polynomial")
+
+
+AUTO_HELP = "from the largest activation input of the ReLU network at initialization, with a 25%% margin"
+
+
+def resolve_training_activation(spec: str, args, relu_model=None, data=None):
+    """The spec as trained (bridge.activation_specs), with --radius auto measured on
+    ``relu_model(radius)`` over ``data``."""
+    from bridge.activation_specs import auto_radius, parse_radius, resolve
+
+    radius = parse_radius(args.radius)
+    if radius == "auto":
+        if relu_model is None:
+            raise SpecError("--radius auto needs a network and data to measure")
+        radius = auto_radius(relu_model, data)
+    return resolve(spec, radius, args.clamp)
+
+
+@contextlib.contextmanager
+def warnings_on_stderr():
+    """Warnings of library code as one line each on stderr (never on stdout: --json)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"landscape: warning: {message}", file=sys.stderr)
 
 
 def _emit(result: dict, args, text: str) -> None:
@@ -499,7 +542,7 @@ def add_training_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("training")
     g.add_argument("--activation", default="relu",
                    help="relu, or a polynomial spec: poly:..., monomial:k, relu-minimax:4, ... (default relu)")
-    g.add_argument("--radius", type=float, default=1.0, help="interval [-R, R] of relu-* approximants")
+    add_range_options(g)
     g.add_argument("--optimizer", choices=("sgd", "gd"), default="sgd",
                    help="sgd (minibatches) or gd (full batch, exact gradient) (default sgd)")
     g.add_argument("--epochs", type=int, default=10, help="epochs; for gd, steps (default 10)")
@@ -531,47 +574,63 @@ def cmd_train(args) -> None:
     from training.optim import TrainConfig
     from training.trajectories import train
 
-    from bridge.twins import training_activation
+    from bridge.activation_specs import parse_radius, resolve
 
-    activation = training_activation(args.activation, args.radius)
+    resolve(args.activation, None if parse_radius(args.radius) == "auto" else parse_radius(args.radius),
+            args.clamp)  # a bad spec is refused before the data is loaded
     device = pick_device(args.device)
     try:
         cfg = TrainConfig(optimizer=args.optimizer, epochs=args.epochs, lr=args.lr, batch=args.batch,
                           momentum=args.momentum, clip=args.clip, chunk=args.chunk, seed=args.seed)
         data = load_dataset(args.data, args.root, device, args.random_labels, args.seed, n_train=args.n_train)
+
+        def relu_model(radius):
+            torch.manual_seed(args.seed)
+            return AllConvNet("relu", width_mult=args.width_mult, radius=radius).to(device)
+
+        act = resolve_training_activation(args.activation, args, relu_model, data)
         torch.manual_seed(args.seed)
-        model = AllConvNet(activation, width_mult=args.width_mult).to(device)
+        model = AllConvNet(**act.model_options(), width_mult=args.width_mult).to(device)
     except ValueError as exc:  # DataError and bad values are ValueErrors: one line, exit 2
         raise SpecError(str(exc)) from None
     config = {"model": model.config, "data": {**data.describe(), "root": args.root, "seed": args.seed},
-              "activation_spec": args.activation, "seed": args.seed}
+              "activation_spec": act.spec, "activation": act.describe(), "seed": args.seed}
     keyed = {"train": {k: v for k, v in cfg.as_dict().items() if k != "epochs"}, **config}
     key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:10]
     run_dir = args.out or os.path.join("runs", f"train-{key}")
     from training.trajectories import RunError
 
     try:
-        result = train(model, data, cfg, run_dir, config=config,
-                       provenance={**provenance(config, args.seed), "device": device})
+        with warnings_on_stderr():
+            result = train(model, data, cfg, run_dir, config=config,
+                           provenance={**provenance(config, args.seed), "device": device})
     except RunError as exc:
         raise SpecError(str(exc)) from None
+    from training.trajectories import read_index
+
+    index = read_index(run_dir)
     out = {"parameters": model.n_parameters, "epochs": result.epochs, "status": result.status,
-           "message": result.message, "train_error": result.last.get("train_error"),
+           "message": result.message, "activation": act.describe(),
+           "outside_radius": {"start": index["checkpoints"][0].get("outside_radius"),
+                              "end": result.last.get("outside_radius")},
+           "range_warning": index.get("range_warning"), "train_error": result.last.get("train_error"),
            "test_error": result.last.get("test_error"), "train_loss": result.last["train_loss"],
            "test_loss": result.last["test_loss"], "seconds": round(result.seconds, 3), "run_dir": run_dir,
            "device": device, **provenance({"train": cfg.as_dict(), **config}, args.seed)}
     if result.message:
         print(f"landscape: {result.message}", file=sys.stderr)
-    text = (f"{model.n_parameters:,} parameters, {args.activation}, {args.optimizer}, {result.epochs} epochs "
-            f"on {data.describe()['name']} ({device}): train error {out['train_error']:.4f}, "
-            f"test error {out['test_error']:.4f}, train loss {out['train_loss']:.4g}, "
-            f"{out['seconds']:.1f} s\nrun folder {run_dir}")
+    outside = out["outside_radius"]["end"] or []
+    text = (f"{model.n_parameters:,} parameters, {act.spec}{' clamped' if act.clamp else ''}, {args.optimizer}, "
+            f"{result.epochs} epochs on {data.describe()['name']} ({device}): {result.status}; train error "
+            f"{out['train_error']:.4f}, test error {out['test_error']:.4f}, train loss {out['train_loss']:.4g}, "
+            f"{out['seconds']:.1f} s\noutside [-{act.radius:g}, {act.radius:g}] by layer: "
+            + ", ".join("n/a" if f is None else f"{100 * f:.3g}%" for f in outside) + f"\nrun folder {run_dir}")
     args.out = None  # the run folder is the output; result.json goes there below
     from bridge.provenance import write_result
 
     write_result(run_dir, out)
     _emit(out, args, text)
-    if result.status == "non-finite":
+    if result.status in ("diverged", "no progress"):
         raise _Failed()
 
 
@@ -587,12 +646,15 @@ def cmd_experiment(args) -> None:
     from training.plots import plot_run
 
     device = pick_device(args.device)
-    from bridge.twins import training_activation
+    from bridge.activation_specs import parse_radius
 
-    activation = training_activation(args.activation, args.radius) if args.activation else None
+    if parse_radius(args.radius) == "auto":
+        raise SpecError("experiment: --radius auto is not offered here; give R (train --radius auto prints one)")
+    act = resolve_training_activation(args.activation or "relu", args)
     try:
         cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed,
-                          activation=activation)
+                          activation=act.backend if args.activation else None, radius=act.radius,
+                          clamp=act.clamp or None)
     except (TypeError, ValueError) as exc:
         raise SpecError(str(exc)) from None
     out = args.out or os.path.join("runs", f"{args.name}-{args.scale}")
@@ -602,14 +664,14 @@ def cmd_experiment(args) -> None:
         summary = run_experiment(args.name, cfg, out, device=device)
     except ValueError as exc:  # data errors, another configuration in the folder
         raise SpecError(str(exc)) from None
-    plots = [str(p) for p in plot_run(out)]
+    plots = [str(p) for p in plot_run(out)] if summary["status"] != "diverged" else []
     from dataclasses import asdict
 
     result = {**summary, "plots": plots, "run_dir": out,
               **provenance({"experiment": args.name, "scale": args.scale, **asdict(cfg), "device": device},
                            cfg.seed)}
     write_result(out, result)
-    lines = [f"{args.name} ({args.scale}) in {out}"]
+    lines = [f"{args.name} ({args.scale}) in {out}: {summary['status']}"]
     for key in ("final_train_error", "interpolation_barrier_near", "interpolation_barrier_far",
                 "perturbation_lowered_loss", "retrained_below_reference"):
         if key in summary:
@@ -618,6 +680,9 @@ def cmd_experiment(args) -> None:
     lines += [f"  plot {p}" for p in plots]
     args.out = None  # result.json is already in the run folder
     _emit(result, args, "\n".join(lines))
+    if summary["status"] != "done":
+        print(f"landscape: {summary['message']}", file=sys.stderr)
+        raise _Failed()
 
 
 def cmd_plot(args) -> None:
@@ -728,32 +793,58 @@ def cmd_basin_model(args) -> None:
 # --- compare and study -------------------------------------------------------------------
 
 def cmd_compare(args) -> None:
-    from bridge.compare import compare
+    from bridge.activation_specs import parse_radius
+    from bridge.compare import compare, compare_auto_radius, preset
     from bridge.plots import compare_plot
     from bridge.provenance import provenance
+    from training.trajectories import RANGE_WARN
 
     device = pick_device(args.device)
-    activations = _split_specs(args.activations)
     try:
-        result = compare(args.network, activations, args.seeds, args.out, data=args.data, root=args.root,
-                         epochs=args.epochs, device=device, lr=args.lr, width_mult=args.width_mult,
-                         n_train=args.n_train, radius=args.radius,
-                         progress=lambda jobs: _progress(jobs, "compare"))
+        settings = preset(args.preset, network=args.network, seeds=args.seeds, epochs=args.epochs, lr=args.lr,
+                          width_mult=args.width_mult,
+                          activations=_split_specs(args.activations) if args.activations else None)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    activations = list(settings.pop("activations"))
+    radius = parse_radius(args.radius)
+    if radius == "auto":
+        try:
+            radius = compare_auto_radius(settings["network"], data=args.data, root=args.root, device=device,
+                                         n_train=args.n_train, width_mult=settings["width_mult"])
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+    try:
+        result = compare(activations=activations, out=args.out, data=args.data, root=args.root, device=device,
+                         n_train=args.n_train, radius=radius, clamp=args.clamp,
+                         progress=lambda jobs: _progress(jobs, "compare"), **settings)
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     result["plot"] = str(compare_plot(result, args.out))
-    result.update(provenance({"command": "compare", "network": args.network, "activations": activations,
-                              "seeds": args.seeds, "data": args.data, "epochs": args.epochs, "lr": args.lr,
-                              "width_mult": args.width_mult, "n_train": args.n_train, "device": device}, 0))
-    lines = [f"{args.network}: {result['metric']} after {args.epochs} epochs, {args.seeds} seeds"]
+    result["preset"] = args.preset
+    result.update(provenance({"command": "compare", "preset": args.preset, **settings, "activations": activations,
+                              "data": args.data, "n_train": args.n_train, "radius": radius, "clamp": args.clamp,
+                              "device": device}, 0))
+    lines = [f"{result['network']} ({args.preset}): {result['metric']} after {result['epochs']} epochs, "
+             f"{result['seeds']} seeds; mean +- std over the runs that ended done"]
     for spec, row in result["table"].items():
         m = row[result["metric"]]
         verdict = result["differences"].get(spec)
-        note = "reference" if verdict is None else {None: "no spread to compare", True: "exceeds the seed spread",
+        note = "reference" if verdict is None else {None: verdict.get("why", "no spread to compare"),
+                                                    True: "exceeds the seed spread",
                                                     False: "within the seed spread"}[verdict["exceeds_spread"]]
-        mean = "diverged" if m["mean"] is None else f"{m['mean']:.4g}"
+        mean = "-" if m["mean"] is None else f"{m['mean']:.4g}"
         std = "" if m["std"] is None else f" +- {m['std']:.2g}"
-        lines.append(f"  {spec:>20}: {mean}{std}  ({note})")
+        apart = ", ".join(f"{row[k]} {k.replace('_', ' ')}" for k in ("diverged", "no_progress") if row[k])
+        end = (row.get("outside_radius") or {}).get("end") or []
+        outside = max((f for f in end if f is not None), default=None)
+        lines.append(f"  {row['activation']['spec']:>22}: {mean}{std}  ({note}{'; ' + apart if apart else ''})"
+                     + ("" if outside is None else f"  outside [-R, R] up to {100 * outside:.2g}%"))
+        if outside is not None and outside > RANGE_WARN and row["activation"]["interval"] == "approximation" \
+                and not row["activation"]["clamp"]:
+            print(f"landscape: warning: {spec}: {100 * outside:.2g}% of the activation inputs of a layer lie outside "
+                  f"[-{row['activation']['radius']:g}, {row['activation']['radius']:g}] at the end: a larger --radius, "
+                  "--radius auto or --clamp may help", file=sys.stderr)
     _emit(result, args, "\n".join(lines))
 
 
@@ -800,6 +891,9 @@ def _approx_samples(approximants: dict, target: str, radius: float, degree: int,
 
 
 def cmd_approx(args) -> None:
+    from algebra.activation import check_radius
+
+    args.radius = DEFAULT_RADIUS if args.radius is None else check_radius(args.radius, "--radius")
     import warnings
 
     from algebra.approximants import KINDS, approximate, decay_rate
@@ -981,7 +1075,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="override the scale's data set")
     x.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
     x.add_argument("--activation", default=None, help="relu (default) or a polynomial spec")
-    x.add_argument("--radius", type=float, default=1.0, help="interval of relu-* approximants")
+    add_range_options(x)
     x.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
     x.add_argument("--seed", type=int, default=None, help="seed (default 0)")
     x.add_argument("--resume", action="store_true", help="continue the experiment in --out")
@@ -1007,17 +1101,21 @@ def make_parser() -> argparse.ArgumentParser:
     bm.set_defaults(func=cmd_basin_model)
 
     cp = sub.add_parser("compare", help="polynomial against ReLU activations: same network, data, seeds")
-    cp.add_argument("--network", choices=("dcnn", "tree"), default="dcnn",
+    cp.add_argument("--preset", choices=("default", "figure2"), default="default",
+                    help="default: 4 activations, width x0.5, 5 epochs; figure2: the paper's Figure 2 comparison "
+                         "(relu, two quadratics, relu-chebyshev:4, relu-minimax:4, relu-chebyshev:8; full width, "
+                         "10 epochs, 3 seeds); the options below override it")
+    cp.add_argument("--network", choices=("dcnn", "tree"), default=None,
                     help="dcnn: the paper's all-conv network on images; tree: the canonical tree on a ReLU teacher")
-    cp.add_argument("--activations", default="relu,relu-minimax:4,relu-chebyshev:4,poly:0,0.5,0.5",
-                    help="comma-separated specs, the first is the reference")
-    cp.add_argument("--radius", type=float, default=3.0, help="interval [-R, R] of relu-* approximants (default 3)")
-    cp.add_argument("--seeds", type=int, default=3, help="seeds per activation (default 3)")
+    cp.add_argument("--activations", default=None,
+                    help="comma-separated specs, the first is the reference (default: the preset's)")
+    add_range_options(cp)
+    cp.add_argument("--seeds", type=int, default=None, help="seeds per activation (default: the preset's, 3)")
     cp.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits")
     cp.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
-    cp.add_argument("--epochs", type=int, default=5)
+    cp.add_argument("--epochs", type=int, default=None, help="epochs (default: the preset's)")
     cp.add_argument("--lr", type=float, default=None, help="learning rate (default 0.01)")
-    cp.add_argument("--width-mult", type=float, default=0.5, help="dcnn width multiplier (default 0.5)")
+    cp.add_argument("--width-mult", type=float, default=None, help="dcnn width multiplier (default: the preset's)")
     cp.add_argument("--n-train", type=int, default=None, help="first N training points")
     cp.add_argument("--device", default=None)
     cp.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -1038,7 +1136,8 @@ def make_parser() -> argparse.ArgumentParser:
                    default="minimax", help="default minimax (best uniform, Remez)")
     a.add_argument("--degree", type=int, default=None, help="degree d >= 1")
     a.add_argument("--degrees", default=None, metavar="A:B", help="table of every kind over these degrees")
-    a.add_argument("--radius", type=float, default=1.0, help="interval [-R, R] (default 1)")
+    a.add_argument("--radius", default=None, metavar="R",
+                   help=f"interval [-R, R] (default {DEFAULT_RADIUS:g}, as for every relu-* spec)")
     a.add_argument("--dps", type=int, default=None, help="working precision in digits (default from the degree)")
     a.add_argument("--target", choices=("relu", "abs"), default="relu")
     add_output_options(a, "folder for result.json and the plots (PNG)")

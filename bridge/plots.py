@@ -98,26 +98,33 @@ def dimension_plot(result: dict, out_dir: str | Path) -> Path:
 
 
 def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -> Path:
-    """Mean training and test curves (error and loss) by epoch per activation (shaded: min to
-    max over seeds)."""
+    """Mean training and test curves (error and loss) by epoch per activation over the runs
+    that ended done (shaded: min to max over them; the legend counts the others apart)."""
     curves = json.loads(Path(result["curves"]).read_text())
     keys = ("train_loss", "test_loss")
     if result["metric"] == "test_error":
         keys = ("train_error", "test_error") + keys
     fig, axes = plt.subplots(len(keys) // 2, 2, figsize=(10, 3.8 * len(keys) // 2), squeeze=False)
     axes = axes.ravel()
-    for spec, runs in curves.items():
+    for spec, all_runs in curves.items():
+        runs = [r for r in all_runs if r.get("status", "done") == "done"]
+        if not runs:
+            continue
+        label = spec if len(runs) == len(all_runs) else f"{spec} ({len(runs)} of {len(all_runs)} done)"
         for ax, key in zip(axes, keys):
             values = [r[key] for r in runs]
             n = min(len(v) for v in values)
             arr = np.array([v[:n] for v in values], dtype=float)  # inf and nan: not drawn
             arr[~np.isfinite(arr)] = np.nan
             epochs = runs[0]["epoch"][:n]
-            line, = ax.plot(epochs, np.nanmean(arr, axis=0), "-", label=spec)
+            line, = ax.plot(epochs, np.nanmean(arr, axis=0), "-", label=label)
             ax.fill_between(epochs, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=line.get_color(), alpha=0.15)
     for ax, key in zip(axes, keys):
         ax.set(xlabel="epoch", ylabel=key.replace("_", " "), title=f"{result['network']}: {key.replace('_', ' ')}")
         if "loss" in key:
             ax.set_yscale("log")
-        ax.legend(fontsize=7)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+        else:
+            ax.text(0.5, 0.5, "no run ended done", transform=ax.transAxes, ha="center")
     return save_figure(fig, Path(out_dir) / name)

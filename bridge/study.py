@@ -16,6 +16,7 @@ Sections, each computed, written to result.json and report.md, and drawn:
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,11 +38,11 @@ class StudyConfig:
     trained_seeds: int = 6
     compare_activations: tuple = ("relu", "relu-minimax:4", "relu-chebyshev:4", "poly:0,0.5,0.5")
     compare_seeds: int = 3
-    compare_epochs: int = 6
+    compare_epochs: int = 5
     compare_n_train: int | None = None                      # all 1,437 training digits
-    compare_width_mult: float = 0.25
+    compare_width_mult: float = 1.0                         # the paper network at full width
     tree_epochs: int = 30
-    radius: float = 3.0                                     # interval of the relu-* approximants
+    radius: float | None = None                             # relu-* interval: DEFAULT_RADIUS
     device: str = "cpu"
     mixed_volume: bool = True
 
@@ -213,16 +214,24 @@ def report_markdown(r: dict) -> str:
     lines += ["", "## 6. Polynomial against ReLU", ""]
     for key in ("dcnn", "tree"):
         s = cmp[key]
-        lines += [f"### {key} ({s['data']['name']}, {s['epochs']} epochs, {s['seeds']} seeds; metric {s['metric']})", "",
-                  "| activation | train | test | diverged | vs " + s["reference"] + " |", "|---|---|---|---|---|"]
+        width = f", width x{s['width_mult']:g}" if s.get("width_mult") else ""
+        lines += [f"### {key} ({s['data']['name']}{width}, {s['epochs']} epochs, {s['seeds']} seeds; metric "
+                  f"{s['metric']})", "",
+                  "Means and spreads over the runs that ended done; diverged and no-progress runs are counted apart. "
+                  "Outside: the largest per-layer fraction of activation inputs outside [-R, R] at the end.", "",
+                  "| activation | train | test | done | diverged | no progress | outside | vs " + s["reference"] + " |",
+                  "|---|---|---|---|---|---|---|---|"]
         train_key = "train_error" if key == "dcnn" else "train_loss"
         for spec, row in s["table"].items():
             verdict = s["differences"].get(spec)
             note = "reference" if verdict is None else (
-                "n/a" if verdict["exceeds_spread"] is None else
+                verdict.get("why", "n/a") if verdict["exceeds_spread"] is None else
                 ("exceeds the seed spread" if verdict["exceeds_spread"] else "within the seed spread"))
-            lines.append(f"| {spec} | {_fmt(row[train_key]['mean'])} +- {_fmt(row[train_key]['std'])} | "
-                         f"{_fmt(row[s['metric']]['mean'])} +- {_fmt(row[s['metric']]['std'])} | {row['diverged']} | {note} |")
+            end = [f for f in (row.get("outside_radius") or {}).get("end") or [] if f is not None]
+            outside = f"{100 * max(end):.2g}%" if end else "-"
+            lines.append(f"| {row['activation']['spec']} | {_fmt(row[train_key]['mean'])} +- {_fmt(row[train_key]['std'])} | "
+                         f"{_fmt(row[s['metric']]['mean'])} +- {_fmt(row[s['metric']]['std'])} | {row['done']} | "
+                         f"{row['diverged']} | {row['no_progress']} | {outside} | {note} |")
         lines.append("")
     lines += [f"![compare]({Path(p).name})" for p in cmp["plots"]]
     lines += ["", "Seconds per section: " + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()), ""]
@@ -232,8 +241,10 @@ def report_markdown(r: dict) -> str:
 def terminal_summary(r: dict) -> str:
     d, t, k, c = r["dimension"], r["trained"], r["critical"], r["count"]
     cmp = r["compare"]["dcnn"]
-    ref = cmp["table"][cmp["reference"]][cmp["metric"]]["mean"]
-    best = min(cmp["table"].items(), key=lambda kv: kv[1][cmp["metric"]]["mean"] or 1e9)
+    ref = _fmt(cmp["table"][cmp["reference"]][cmp["metric"]]["mean"])
+    best = min(cmp["table"].items(), key=lambda kv: kv[1][cmp["metric"]]["mean"] if kv[1][cmp["metric"]]["mean"]
+               is not None else math.inf)
+    apart = sum(row["diverged"] + row["no_progress"] for row in cmp["table"].values())
     return "\n".join([
         f"bounds: N = 12 total degree {r['bounds']['rows'][[row['data'] for row in r['bounds']['rows']].index(12)]['total_degree']:,}"
         if 12 in [row["data"] for row in r["bounds"]["rows"]] else "bounds: done",
@@ -243,5 +254,6 @@ def terminal_summary(r: dict) -> str:
         f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "
         f"torch agrees {k['torch_check']['agree']}",
         f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}",
-        f"compare (dcnn): {cmp['reference']} test error {ref:.3f}; best {best[0]} {best[1][cmp['metric']]['mean']:.3f}",
+        f"compare (dcnn): {cmp['reference']} test error {ref}; best {best[0]} {_fmt(best[1][cmp['metric']]['mean'])}; "
+        f"{apart} runs diverged or made no progress",
     ])

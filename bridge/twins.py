@@ -13,17 +13,16 @@ from algebra.activation import SpecError
 from algebra.networks import DenseNetwork, Network, TreeNetwork
 
 
-def training_activation(spec: str, radius: float = 1.0):
-    """A DESIGN.md activation spec as the training backend takes it: "relu" or p0..pd.
+def training_activation(spec: str, radius: float | None = None):
+    """A DESIGN.md activation spec as the training backend takes it: "relu" or p0..pd
+    (bridge.activation_specs.resolve has the interval too).
 
     >>> training_activation("relu"), training_activation("poly:0.1,0.5,0.3")
     ('relu', [0.1, 0.5, 0.3])
     """
-    from algebra.activation import parse_activation
+    from bridge.activation_specs import resolve
 
-    if spec.strip().lower() == "relu":
-        return "relu"
-    return parse_activation(spec, radius=radius).float_coefficients()
+    return resolve(spec, radius).backend
 
 
 def torch_twin(net: Network, weights=None, dtype=torch.float64):

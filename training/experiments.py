@@ -7,6 +7,11 @@ Each experiment is a config dataclass with scale presets: ``micro`` (seconds, fo
 present, so an interrupted run resumes; then ``summary.json`` with the quantitative summary.
 Computing writes data; ``training.plots`` reads it.
 
+Outcomes (summary "status"): "done"; "diverged" when a loss becomes inf or nan (the
+message says where; no barrier or distance is reported from non-finite weights); "no
+progress" when the final training error of every unit stayed within NO_PROGRESS_MARGIN of
+chance (the numbers are kept: they are what such networks measure).
+
 Experiments:
 - ``sgd-stages``: stages of K parallel SGD trajectories; trajectories 1..K/2 start from the
   final model of trajectory 1 of the previous stage, K/2+1..K from a copy perturbed by noise
@@ -34,8 +39,9 @@ from training.catalog import EXPERIMENTS, SCALES
 from training.data import load_dataset
 from training.models import AllConvNet
 from training.mds import classical_mds
-from training.optim import MultiSGD, TrainConfig, evaluate, gd_step, make_optimizer, recompute_bn_stats
-from training.trajectories import interpolate, metrics, perturb
+from training.optim import (MultiSGD, NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
+                            recompute_bn_stats)
+from training.trajectories import NO_PROGRESS_MARGIN, chance, interpolate, metrics, perturb
 
 
 
@@ -46,6 +52,8 @@ class Common:
     n_train: int | None = None      # first n training points (None: all)
     width_mult: float = 1.0         # the paper network's widths times this
     activation: str | list = "relu"
+    radius: float | None = None     # interval of the activation (range check; clamp)
+    clamp: bool = False             # evaluate a polynomial at clip(z, -radius, radius)
     lr: float = 0.01                # the paper's SGD learning rate
     batch: int = 100                # the paper's batch size
     gd_lr: float = 0.1              # full-batch GD step
@@ -126,7 +134,8 @@ def make_config(name: str, scale: str = "tiny", **overrides):
 
 def _model(cfg: Common, device, width_mult: float | None = None, seed: int | None = None) -> AllConvNet:
     torch.manual_seed(cfg.seed if seed is None else seed)
-    return AllConvNet(cfg.activation, width_mult=cfg.width_mult if width_mult is None else width_mult).to(device)
+    return AllConvNet(cfg.activation, width_mult=cfg.width_mult if width_mult is None else width_mult,
+                      radius=cfg.radius, clamp=cfg.clamp).to(device)
 
 
 def flat(model) -> np.ndarray:
@@ -153,9 +162,12 @@ def layer_slices(model) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _errors(model, data) -> tuple[float, float, float]:
-    """Train error, test error, train loss, with the model's own statistics."""
+def _errors(model, data, where: str = "evaluation") -> tuple[float, float, float]:
+    """Train error, test error, train loss, with the model's own statistics; a non-finite
+    loss is divergence (NonFiniteLoss), not a number to average."""
     m = metrics(model, data, TrainConfig())
+    if not (np.isfinite(m["train_loss"]) and np.isfinite(m["test_loss"])):
+        raise NonFiniteLoss(None, None, m["train_loss"], where=where)
     return m["train_error"], m["test_error"], m["train_loss"]
 
 
@@ -216,7 +228,7 @@ def run_sgd_stages(cfg: SgdStages, out: Path, data, device, progress=True) -> di
                 multi.write_back()
             for j, m in enumerate(models):
                 weights[j, e] = flat(m)
-                errs[:, j, e] = _errors(m, data)
+                errs[:, j, e] = _errors(m, data, f"stage {s}, trajectory {j + 1}, epoch {e}")
         _save_npz(path, weights=weights, train_error=errs[0], test_error=errs[1], train_loss=errs[2])
         prev = models[0]
     return summarize_stages(cfg, out, data, device)
@@ -403,7 +415,16 @@ def run_experiment(name: str, cfg, out: str | Path, device: str = "cpu", progres
     out.mkdir(parents=True, exist_ok=True)
     if not cfg_path.exists():
         _save_json(cfg_path, described)
-    summary = RUNNERS[name](cfg, out, data, device, progress)
+    try:
+        summary = {"status": "done", "message": None, **RUNNERS[name](cfg, out, data, device, progress)}
+    except NonFiniteLoss as exc:
+        summary = {"status": "diverged", "message": str(exc)}
+    level = chance(data, "cross-entropy")["train_error"]
+    finals = summary.get("final_train_error")
+    finals = finals if isinstance(finals, list) else [finals] if finals is not None else []
+    if summary["status"] == "done" and finals and min(finals) >= level - NO_PROGRESS_MARGIN:
+        summary.update(status="no progress", message=f"no progress: final training errors {min(finals):.3g} and "
+                       f"above, chance is {level:.3g}")
     summary = {"experiment": name, **summary}
     _save_json(out / "summary.json", summary)
     return summary

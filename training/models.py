@@ -6,6 +6,10 @@ activation; no pooling; the last convolution maps to the 10 classes. The paper g
 parameter count (188,810) but not the widths; the default widths (64, 64, 80, 128) with
 biases give 188,698, 0.06% below it. ``width_mult`` scales every hidden width.
 
+``radius`` R (the interval of the activation, see training.activations) adds a
+``RangeMonitor`` (``model.range``) counting the activation inputs outside [-R, R] per layer;
+``clamp`` evaluates the activation at clip(z, -R, R).
+
 Batch norm (``BatchStatNorm``) uses the batch's statistics in training mode and, in
 evaluation mode, the exact statistics of the whole training set stored by
 ``optim.recompute_bn_stats``: never running averages. Perturbed and interpolated models
@@ -22,7 +26,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from training.activations import describe, make_activation
+from training.activations import RangeMonitor, describe, make_activation
 
 PAPER_WIDTHS = (64, 64, 80, 128)
 PAPER_PARAMETERS = 188_810
@@ -58,7 +62,8 @@ class AllConvNet(nn.Module):
     """
 
     def __init__(self, activation: str | Sequence[float] = "relu", widths: Sequence[int] = PAPER_WIDTHS,
-                 width_mult: float = 1.0, num_classes: int = 10, in_channels: int = 3):
+                 width_mult: float = 1.0, num_classes: int = 10, in_channels: int = 3,
+                 radius: float | None = None, clamp: bool = False):
         super().__init__()
         if width_mult <= 0:
             raise ValueError(f"width multiplier must be > 0, got {width_mult}")
@@ -70,9 +75,10 @@ class AllConvNet(nn.Module):
                                     for k in range(4))
         self.norms = nn.ModuleList(BatchStatNorm(c) for c in self.widths)
         self.head = nn.Conv2d(self.widths[-1], num_classes, 3, stride=2, padding=1)
-        self.act = make_activation(activation)
+        self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers=4)
         self.config = {"model": "allconv", "activation": describe(activation), "widths": list(self.widths),
-                       "width_mult": width_mult, "num_classes": num_classes, "in_channels": in_channels}
+                       "width_mult": width_mult, "num_classes": num_classes, "in_channels": in_channels,
+                       "radius": radius, "clamp": clamp}
 
     @property
     def n_parameters(self) -> int:
@@ -86,8 +92,18 @@ class AllConvNet(nn.Module):
 
     def forward(self, x: torch.Tensor, stats: Sequence | None = None) -> torch.Tensor:
         for k, (conv, norm) in enumerate(zip(self.hidden, self.norms)):
-            x = self.act(norm(conv(x), None if stats is None else stats[k]))
+            z = norm(conv(x), None if stats is None else stats[k])
+            if self.range is not None:
+                self.range.observe(k, z)
+            x = self.act(z)
         return self.head(x).flatten(1)
+
+
+def _activation_and_monitor(activation, radius: float | None, clamp: bool, layers: int):
+    if clamp and radius is None:
+        raise ValueError("clamping needs the activation's radius")
+    monitor = None if radius is None else RangeMonitor(radius, layers)
+    return make_activation(activation, radius if clamp else None), monitor
 
 
 # --- twins of the algebra's networks --------------------------------------------------------
@@ -160,14 +176,16 @@ class TreeNet(_FlatWeights):
     """
 
     def __init__(self, units: int = 1, activation: str | Sequence[float] = (0.1, 0.5, 0.3), bias: bool = True,
-                 shared: bool = False, depth: int = 2, dtype=torch.float32, generator=None):
+                 shared: bool = False, depth: int = 2, dtype=torch.float32, generator=None,
+                 radius: float | None = None, clamp: bool = False):
         super().__init__(tree_names(units, bias, shared, depth), activation, dtype, generator)
+        self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers=depth)
         self.units, self.bias, self.shared, self.depth = units, bias, shared, depth
         self._nodes = [(level, position, self._indices([[f"{c}{label}_{j}" for c in letters]
                                                         for j in range(1, units + 1)]))
                        for level, position, label, letters in tree_nodes(depth, shared, bias)]
         self.config = {"model": "tree", "units": units, "activation": describe(activation), "bias": bias,
-                       "shared": shared, "depth": depth}
+                       "shared": shared, "depth": depth, "radius": radius, "clamp": clamp}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         values, level_outs, level = x, [], 1
@@ -178,6 +196,8 @@ class TreeNet(_FlatWeights):
             z = p[:, 0] * values[:, 2 * position, None] + p[:, 1] * values[:, 2 * position + 1, None]
             if self.bias:
                 z = z + p[:, 2]
+            if self.range is not None:
+                self.range.observe(level - 1, z)
             level_outs.append((self.act(z) * p[:, -1]).sum(dim=1))
         return torch.stack(level_outs, dim=1)
 

@@ -62,8 +62,8 @@ class TrainConfig:
 class NonFiniteLoss(FloatingPointError):
     """The loss became inf or nan (polynomial networks can blow up)."""
 
-    def __init__(self, epoch: int, step: int | None, value: float):
-        where = f"epoch {epoch}" + ("" if step is None else f", step {step}")
+    def __init__(self, epoch: int | None, step: int | None, value: float, where: str | None = None):
+        where = where or (f"epoch {epoch}" + ("" if step is None else f", step {step}"))
         super().__init__(f"non-finite loss ({value}) in {where}: training stopped; "
                          "lower --lr, add --clip, or use a lower-degree activation")
         self.epoch, self.step = epoch, step
@@ -92,8 +92,48 @@ def _stat_sums(model, layer: int, x: torch.Tensor, *flat: torch.Tensor) -> torch
     return torch.stack([z.sum(dim=(0, 2, 3)), (z * z).sum(dim=(0, 2, 3))])
 
 
+KEEP_BYTES = 1 << 30  # whole-set activations kept between layers up to this size (else recomputed)
+
+
+def _layer_bytes(model, x: torch.Tensor) -> int | None:
+    """Bytes of the largest (input, output) pair of a normalized layer over the whole set,
+    for models built as hidden convolutions, norms and one activation (else None)."""
+    if not all(hasattr(model, a) for a in ("hidden", "norms", "act")):
+        return None
+    with torch.no_grad():
+        h, worst = x[:1], 0
+        for conv, norm in zip(model.hidden, model.norms):
+            z = conv(h)
+            worst = max(worst, h.numel() + z.numel())
+            h = model.act(norm(z, (z.mean(dim=(0, 2, 3)), z.var(dim=(0, 2, 3), unbiased=False))))
+    return worst * x.element_size() * len(x)
+
+
+@torch.no_grad()
+def _stats_keeping_activations(model, x: torch.Tensor, chunk: int) -> list:
+    """``full_set_stats`` (the same operations in the same order: bitwise the same result)
+    with each layer's outputs kept for the next layer instead of recomputed from the input:
+    one forward pass instead of L(L+1)/2 layer passes."""
+    inputs, stats = [x[s] for s in _chunks(len(x), chunk)], []
+    for layer, (conv, norm) in enumerate(zip(model.hidden, model.norms)):
+        zs = [conv(h) for h in inputs]
+        total = None
+        for z in zs:
+            part = torch.stack([z.sum(dim=(0, 2, 3)), (z * z).sum(dim=(0, 2, 3))])
+            total = part if total is None else total + part
+        count = len(x) * math.prod(zs[0].shape[2:])
+        mean = total[0] / count
+        var = (total[1] / count - mean * mean).clamp_min(0)
+        stats.append((mean, var))
+        if layer + 1 < len(model.hidden):
+            inputs = [model.act(norm(z, (mean, var))) for z in zs]
+    return stats
+
+
 def full_set_stats(model, x: torch.Tensor, chunk: int, differentiable: bool = False) -> list:
     """Per norm layer (mean, biased variance) over the whole set, layer by layer."""
+    if not differentiable and (size := _layer_bytes(model, x)) is not None and size <= KEEP_BYTES:
+        return _stats_keeping_activations(model, x, chunk)
     stats, flat = [], []
     for layer in range(_norm_layers(model)):
         total, count = None, 0

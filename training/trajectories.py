@@ -11,12 +11,26 @@ Moves on weights: ``perturb`` (Gaussian noise of std alpha times each parameter 
 own std, seeded) and ``interpolate`` (weighted averages of models). After either, the
 batch-norm statistics are recomputed on the training data: evaluation always uses the
 statistics that belong to the weights being evaluated.
+
+Outcomes (``RunResult.status``, ``index.json``'s "status"): "done"; "diverged" (the loss
+became inf or nan: the last finite checkpoint is kept); "no progress" (the whole budget
+ran, and the training error never came within NO_PROGRESS_MARGIN below chance, the
+error of always answering the most frequent class; for mse, the loss never fell below
+NO_PROGRESS_LOSS times that of answering the mean target); "interrupted". Only "done" runs
+are results; callers count the others apart.
+
+Range: for a model with a ``RangeMonitor`` every checkpoint records, per layer, the fraction
+of the activation's inputs outside [-R, R] over the training set ("outside_radius") and
+max |z| ("peak_input"); a polynomial network warns once (RangeWarning) when a fraction
+passes RANGE_WARN.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -27,6 +41,14 @@ from training.optim import (NonFiniteLoss, TrainConfig, evaluate, gd_step, make_
                             recompute_bn_stats, sgd_epoch)
 
 INDEX = "index.json"
+NO_PROGRESS_MARGIN = 0.05   # training error this far below chance counts as progress
+NO_PROGRESS_LOSS = 0.95     # mse: this fraction of the loss of answering the mean target
+RANGE_WARN = 1e-3           # fraction of activation inputs outside [-R, R] that warns
+STATUSES = ("done", "diverged", "no progress", "interrupted")
+
+
+class RangeWarning(UserWarning):
+    """A polynomial activation sees inputs outside the interval it was made for."""
 
 
 class RunError(ValueError):
@@ -47,21 +69,71 @@ def _write_json(path: Path, obj: dict) -> None:
 
 
 def metrics(model, data, cfg: TrainConfig) -> dict:
-    """Train and test loss (and error) on the full sets, statistics recomputed first."""
+    """Train and test loss (and error) on the full sets, statistics recomputed first; with
+    a range monitor also the activation inputs outside [-R, R] over the training set."""
     recompute_bn_stats(model, data.x_train, cfg.chunk)
-    train = evaluate(model, data.x_train, data.y_train, cfg.loss, cfg.chunk)
+    monitor = getattr(model, "range", None)
+    if monitor is not None:
+        with monitor.counting():
+            train = evaluate(model, data.x_train, data.y_train, cfg.loss, cfg.chunk)
+    else:
+        train = evaluate(model, data.x_train, data.y_train, cfg.loss, cfg.chunk)
     test = evaluate(model, data.x_test, data.y_test, cfg.loss, cfg.chunk)
     out = {"train_loss": train["loss"], "test_loss": test["loss"]}
     if "error" in train:
         out.update(train_error=train["error"], test_error=test["error"])
+    if monitor is not None:
+        out.update(outside_radius=monitor.fractions(), peak_input=monitor.peaks())
     return out
+
+
+def chance(data, kind: str) -> dict:
+    """What a network that learned nothing scores on the training set: the error of always
+    answering the most frequent class, or the mse loss of always answering the mean target.
+
+    >>> from types import SimpleNamespace as NS
+    >>> chance(NS(y_train=torch.tensor([0, 1, 1, 2])), "cross-entropy")
+    {'train_error': 0.5}
+    """
+    y = data.y_train
+    if kind == "cross-entropy":
+        return {"train_error": 1.0 - torch.bincount(y.flatten().long()).max().item() / len(y)}
+    if kind == "mse":
+        y = y.double().reshape(len(y), -1)
+        return {"train_loss": 0.5 * ((y - y.mean(dim=0)) ** 2).sum(dim=1).mean().item()}
+    return {}
+
+
+def made_progress(checkpoints: list[dict], level: dict) -> bool | None:
+    """Whether any checkpoint after epoch 0 beats chance clearly (None: nothing to judge)."""
+    later = [c for c in checkpoints if c["epoch"] > 0]
+    if not later or not level:
+        return None
+    if "train_error" in level:
+        return min(c["train_error"] for c in later) < level["train_error"] - NO_PROGRESS_MARGIN
+    return min(c["train_loss"] for c in later) < NO_PROGRESS_LOSS * level["train_loss"]
+
+
+def _range_warning(model, record: dict) -> str | None:
+    from training.activations import Polynomial
+
+    fractions = record.get("outside_radius")
+    if not fractions or not isinstance(getattr(model, "act", None), Polynomial) or model.act.clamp is not None:
+        return None
+    worst = max(range(len(fractions)), key=lambda k: -1 if fractions[k] is None else fractions[k])
+    if fractions[worst] is None or not fractions[worst] > RANGE_WARN:
+        return None
+    return (f"{100 * fractions[worst]:.2g}% of the inputs of activation layer {worst + 1} lie outside "
+            f"[-{model.range.radius:g}, {model.range.radius:g}] (max |z| {record['peak_input'][worst]:.3g}); beyond its "
+            f"interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: a larger --radius "
+            f"(or --radius auto) or --clamp may help")
 
 
 @dataclass
 class RunResult:
     run_dir: str
     epochs: int                 # epochs completed
-    status: str                 # "done" or "non-finite"
+    status: str                 # one of STATUSES
     message: str | None
     last: dict                  # metrics of the last checkpoint
     seconds: float
@@ -144,6 +216,7 @@ def train(model, data, cfg: TrainConfig, run_dir: str | Path, config: dict | Non
         _save(run_dir, index, model, opt, generator, 0, {**metrics(model, data, cfg), "seconds": 0.0})
     last = index["checkpoints"][-1]
     status, message = "done", None
+    warned = index.get("range_warning")
     epochs = range(start + 1, cfg.epochs + 1)
     if stop_after is not None:
         epochs = epochs[:stop_after]
@@ -158,16 +231,26 @@ def train(model, data, cfg: TrainConfig, run_dir: str | Path, config: dict | Non
                 record = {**metrics(model, data, cfg), "seconds": round(time.perf_counter() - began, 3)}
                 if not all(map(_finite, record.values())):
                     raise NonFiniteLoss(epoch, None, record["train_loss"])
+                if warned is None and (warned := _range_warning(model, record)):
+                    index["range_warning"] = warned
+                    warnings.warn(warned, RangeWarning, stacklevel=2)
                 _save(run_dir, index, model, opt, generator, epoch, record)
                 last = index["checkpoints"][-1]
                 bar.set_postfix(train_loss=f"{record['train_loss']:.4g}")
     except NonFiniteLoss as exc:
-        status, message = "non-finite", str(exc)
+        status, message = "diverged", str(exc)
         state = load_checkpoint(run_dir)  # the last good weights go back into the model
         model.load_state_dict(state["model"])
     done_epochs = index["checkpoints"][-1]["epoch"]
-    index.update(status=status if (status != "done" or done_epochs == cfg.epochs) else "interrupted",
-                 message=message)
+    if status == "done" and done_epochs != cfg.epochs:
+        status = "interrupted"
+    if status == "done" and made_progress(index["checkpoints"], chance(data, cfg.loss)) is False:
+        level = chance(data, cfg.loss)
+        key = next(iter(level))
+        best = min(c[key] for c in index["checkpoints"] if c["epoch"] > 0)
+        status, message = "no progress", (f"no progress: the best {key.replace('_', ' ')} {best:.4g} never came "
+                                          f"clearly below chance ({level[key]:.4g})")
+    index.update(status=status, message=message)
     _write_json(run_dir / INDEX, index)
     return RunResult(str(run_dir), done_epochs, index["status"], message, last, time.perf_counter() - began)
 
@@ -179,7 +262,7 @@ def _without_epochs(config: dict | None) -> dict | None:
 
 
 def _finite(v) -> bool:
-    return not isinstance(v, float) or (v == v and abs(v) != float("inf"))
+    return not isinstance(v, float) or math.isfinite(v)
 
 
 # --- moves on weights ----------------------------------------------------------------------

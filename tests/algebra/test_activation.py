@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from algebra.activation import SpecError, parse_activation
+from algebra.activation import DEFAULT_RADIUS, SpecError, parse_activation
 
 
 @pytest.mark.parametrize("spec, fragment", [
@@ -46,3 +46,31 @@ def test_horner_matches_power_sum(coeffs, z):
     spec = "poly:" + ",".join(f"{c.numerator}/{c.denominator}" for c in coeffs)
     a = parse_activation(spec)
     assert a.evaluate(z) == sum(c * z ** k for k, c in enumerate(coeffs))
+
+
+# --- the interval of relu-* approximants -----------------------------------------------------
+
+@pytest.mark.parametrize("spec, radius, fragment", [
+    ("relu-minimax:4@0", None, "radius after @"),
+    ("relu-minimax:4@inf", None, "radius after @"),
+    ("relu-minimax:4@nan", None, "radius after @"),
+    ("relu-minimax:4@1e-308", None, "radius after @"),
+    ("relu-minimax:4@x", None, "must be a number"),
+    ("relu-minimax:4", float("inf"), "radius must be"),
+    ("relu-minimax:4", 0.0, "radius must be"),
+    ("relu-minimax:4@3", 2.0, "give one of them"),
+    ("monomial:2@3", None, "not an integer"),
+    ("linear@3", None, "only relu-. approximants"),
+])
+def test_bad_radii_name_the_problem(spec, radius, fragment):
+    with pytest.raises(SpecError, match=fragment):
+        parse_activation(spec, radius=radius)
+
+
+def test_the_interval_is_part_of_the_spec():
+    default = parse_activation("relu-chebyshev:4")
+    assert default.radius == DEFAULT_RADIUS and default.spec == f"relu-chebyshev:4@{DEFAULT_RADIUS:g}"
+    assert parse_activation(default.spec) == default  # the canonical spec reads back to the same polynomial
+    assert parse_activation("relu-chebyshev:4@3") == parse_activation("relu-chebyshev:4", radius=3)
+    assert parse_activation("relu-chebyshev:4@3", radius=3.0).radius == 3.0  # agreeing values are fine
+    assert parse_activation("relu-chebyshev:4@3").coefficients != default.coefficients

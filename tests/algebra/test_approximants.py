@@ -160,8 +160,8 @@ def test_required_precision_grows_with_degree():
 # --- the activation specs that use them ---------------------------------------------------
 
 def test_relu_specs_resolve_to_approximants():
-    act = parse_activation("relu-minimax:4")
-    assert act.degree == 4 and act.spec == "relu-minimax:4"
+    act = parse_activation("relu-minimax:4", radius=1)
+    assert act.degree == 4 and act.spec == "relu-minimax:4@1"
     np.testing.assert_allclose([float(c) for c in act.coefficients],
                                [float(c) for c in approximate("minimax", 4).monomial], rtol=1e-15)
     wide = parse_activation("relu-chebyshev:3", radius=2.0)

@@ -9,7 +9,7 @@ from algebra.activation import SpecError
 from algebra.networks import DenseNetwork, TreeNetwork, evaluate, jacobian
 from algebra.systems import (Data, SystemTooLarge, critical_system, from_sympy, gradient, l2_weights, loss_polynomial,
                              make_data, naive_critical_system, random_slices, zero_loss_system)
-from tests.algebra.test_networks import _hand_tree, networks
+from tests.algebra.test_networks import networks
 
 
 # --- bad input ------------------------------------------------------------------------
@@ -84,17 +84,30 @@ def test_multi_output_equations_are_point_major():
 # --- moment build against the naive expansion ----------------------------------------
 
 def _hand_critical(r, p, bias, data, l2=None):
-    """sympy gradient of the explicitly expanded loss of the DESIGN.md formula."""
-    f = _hand_tree(r, p, bias, shared=False)
-    xs = sympy.symbols("x1:5")
-    loss = 0
-    for xi, yi in zip(data.x, data.y):
-        fi = f.subs(dict(zip(xs, [sympy.Rational(v) for v in xi])))
-        loss += sympy.expand((fi - sympy.Rational(yi[0])) ** 2) / 2
+    """sympy gradient of the explicitly expanded loss of the DESIGN.md formula, in sympy's
+    sparse polynomials (Poly: the same exact algebra as expand, without its cost)."""
     names = TreeNetwork(units=r, bias=bias).weight_names
+    gens = [sympy.Symbol(n) for n in names]
+    one = sympy.Poly(1, *gens)
+    W = lambda name: sympy.Poly(sympy.Symbol(name), *gens)  # noqa: E731
+    s = lambda z: sum((z ** k * c for k, c in enumerate(p) if c), one * 0)  # noqa: E731
+
+    def node(label, za, zb):
+        return sum((W(f"a{label}_{j}") * s(W(f"u{label}_{j}") * za + W(f"v{label}_{j}") * zb
+                                            + (W(f"b{label}_{j}") if bias else one * 0)) for j in range(1, r + 1)),
+                   one * 0)
+
+    loss = one * 0
+    for xi, yi in zip(data.x, data.y):
+        x1, x2, x3, x4 = [sympy.Rational(v) for v in xi]
+        g1, g2 = node("11", x1, x2), node("12", x3, x4)
+        f = sum((W(f"c2_{j}") * s(W(f"s2_{j}") * g1 + W(f"t2_{j}") * g2 + (W(f"e2_{j}") if bias else one * 0))
+                 for j in range(1, r + 1)), one * 0)
+        residual = f - sympy.Rational(yi[0])
+        loss += residual * residual * sympy.Rational(1, 2)
     if l2 is not None:
-        loss += sum(sympy.Rational(lam) * sympy.Symbol(n) ** 2 for lam, n in zip(l2, names)) / 2
-    return from_sympy([sympy.diff(loss, sympy.Symbol(n)) for n in names], names)
+        loss += sum((W(n) ** 2 * sympy.Rational(lam) for lam, n in zip(l2, names)), one * 0) * sympy.Rational(1, 2)
+    return from_sympy([loss.diff(g) for g in gens], names)
 
 
 def _assert_same_system(a, b, rtol=1e-12):

@@ -46,16 +46,45 @@ def test_compare_rejects_bad_input(tmp_path):
 
 
 def test_compare_table_recomputed_from_the_curves(tmp_path):
-    r = compare("tree", ["relu", "poly:0,0.5,0.5"], 2, tmp_path, epochs=2)
+    specs = ["relu-chebyshev:4", "poly:0,1,0.1"]
+    r = compare("tree", specs, 3, tmp_path, epochs=6, lr=0.2)
     curves = json.loads((tmp_path / "curves.json").read_text())
-    for spec in ("relu", "poly:0,0.5,0.5"):
-        finals = [run["test_loss"][-1] for run in curves[spec]]
+    for spec in specs:
+        finals = [run["test_loss"][-1] for run in curves[spec] if run["status"] == "done"]
+        assert r["table"][spec]["done"] == len(finals) >= 2
         assert r["table"][spec]["test_loss"]["mean"] == pytest.approx(np.mean(finals))
         assert r["table"][spec]["test_loss"]["std"] == pytest.approx(np.std(finals, ddof=1))
         assert (tmp_path / slug(spec) / "seed_1" / "index.json").exists()
-    v = r["differences"]["poly:0,0.5,0.5"]
-    a, b = r["table"]["poly:0,0.5,0.5"]["test_loss"], r["table"]["relu"]["test_loss"]
-    assert v["exceeds_spread"] == (abs(a["mean"] - b["mean"]) > 2 * np.sqrt((a["std"] ** 2 + b["std"] ** 2) / 2))
+    v = r["differences"]["poly:0,1,0.1"]
+    a, b = r["table"]["poly:0,1,0.1"], r["table"]["relu-chebyshev:4"]
+    bound = 2 * np.sqrt(a["test_loss"]["std"] ** 2 / a["done"] + b["test_loss"]["std"] ** 2 / b["done"])
+    assert v["spread_bound"] == pytest.approx(bound)
+    assert v["exceeds_spread"] == (abs(a["test_loss"]["mean"] - b["test_loss"]["mean"]) > bound)
+
+
+def test_compare_counts_diverged_and_stuck_runs_apart_and_never_averages_them(tmp_path):
+    r = compare("tree", ["relu", "monomial:5"], 2, tmp_path, epochs=2, lr=0.5, n_train=100)
+    relu, mono = r["table"]["relu"], r["table"]["monomial:5"]
+    assert (mono["runs"], mono["done"], mono["diverged"]) == (2, 0, 2)
+    assert (relu["done"], relu["no_progress"]) == (0, 2)  # a ReLU tree at lr 0.5 answers the mean target
+    assert mono["test_loss"] == {"mean": None, "std": None} and relu["test_loss"]["mean"] is None
+    assert r["differences"]["monomial:5"]["exceeds_spread"] is None
+    assert "reference" in r["differences"]["monomial:5"]["why"]
+    curves = json.loads((tmp_path / "curves.json").read_text())
+    assert {run["status"] for run in curves["monomial:5"]} == {"diverged"}
+    assert all("epoch" in run["message"] for run in curves["monomial:5"])
+
+
+def test_final_means_only_the_runs_that_ended_done():
+    from bridge.compare import _final
+
+    def run(status, value):
+        return {"status": status, "test_loss": [1.0, value], "outside_radius": [[0.0, None], [0.5, None]]}
+
+    row = _final([run("done", 0.2), run("done", 0.4), run("diverged", float("nan")), run("no progress", 0.9)])
+    assert (row["runs"], row["done"], row["diverged"], row["no_progress"]) == (4, 2, 1, 1)
+    assert row["test_loss"]["mean"] == pytest.approx(0.3) and row["test_loss"]["std"] == pytest.approx(0.1414213562)
+    assert row["outside_radius"] == {"start": [0.0, None], "end": [0.5, None]}
 
 
 def test_teacher_data_is_seeded_and_standardized():

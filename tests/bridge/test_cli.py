@@ -377,6 +377,88 @@ def test_compare_command(capsys, tmp_path):
     assert r["config"]["activations"] == ["relu", "poly:0,0.5,0.5"]
 
 
+def test_compare_figure2_preset_at_micro_scale(capsys, tmp_path):
+    code, out, err = run(capsys, "compare", "--preset", "figure2", "--epochs", "1", "--n-train", "60",
+                         "--width-mult", "0.125", "--seeds", "2", "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    from bridge.compare import PRESETS
+
+    assert list(r["table"]) == list(PRESETS["figure2"]["activations"]) and r["preset"] == "figure2"
+    assert Path(r["plot"]).exists() and r["width_mult"] == 0.125 and r["seeds"] == 2
+    for spec, row in r["table"].items():
+        assert row["runs"] == 2 == row["done"] + row["diverged"] + row["no_progress"]
+        assert len(row["outside_radius"]["end"]) == 4
+        assert row["activation"]["radius"] == 8.0
+    assert r["table"]["relu-chebyshev:8"]["activation"]["spec"] == "relu-chebyshev:8@8"
+
+
+def test_one_spec_means_one_polynomial_in_every_command(capsys, tmp_path):
+    from algebra.activation import parse_activation
+
+    spec = "relu-minimax:4"
+    algebra = parse_activation(spec).float_coefficients()
+    code, out, err = run(capsys, "train", "--activation", spec, "--epochs", "1", "--n-train", "40",
+                         "--width-mult", "0.125", "--out", str(tmp_path / "t"), "--json")
+    trained = json.loads(out)
+    assert trained["config"]["model"]["activation"] == algebra
+    assert trained["activation"]["spec"] == "relu-minimax:4@8" and trained["config"]["model"]["radius"] == 8.0
+    code, out, err = run(capsys, "experiment", "overparam", "--scale", "micro", "--activation", spec,
+                         "--out", str(tmp_path / "x"), "--json")
+    experiment = json.loads((tmp_path / "x" / "experiment.json").read_text())
+    assert experiment["activation"] == algebra and experiment["radius"] == 8.0
+    code, out, err = run(capsys, "export", "--activation", spec, "--out", str(tmp_path / "s.phc"), "--json")
+    assert json.loads(out)["config"]["activation"] == "relu-minimax:4@8", out
+
+
+def test_radius_auto_is_measured_on_the_relu_network_and_recorded(capsys, tmp_path):
+    from bridge.activation_specs import AUTO_MARGIN
+
+    code, out, err = run(capsys, "train", "--activation", "relu-chebyshev:4", "--radius", "auto", "--epochs", "1",
+                         "--n-train", "60", "--width-mult", "0.125", "--seed", "2", "--out", str(tmp_path / "t"),
+                         "--json")
+    r = json.loads(out)
+    radius = r["activation"]["radius"]
+    assert r["activation"]["spec"] == f"relu-chebyshev:4@{radius:g}" and (2 * radius).is_integer()
+    # the same initialization, measured directly: the ReLU run's largest activation input at epoch 0
+    code, out, err = run(capsys, "train", "--activation", "relu", "--epochs", "0", "--n-train", "60",
+                         "--width-mult", "0.125", "--seed", "2", "--out", str(tmp_path / "r"), "--json")
+    peak = max(json.loads((tmp_path / "r" / "index.json").read_text())["checkpoints"][0]["peak_input"])
+    assert radius - 0.5 < AUTO_MARGIN * peak <= radius
+
+
+def test_training_commands_report_divergence_and_no_progress(capsys, tmp_path):
+    code, out, err = run(capsys, "experiment", "sgd-stages", "--scale", "micro", "--activation", "monomial:40",
+                         "--out", str(tmp_path / "x"), "--json")
+    assert code == 1 and "non-finite" in err and "Traceback" not in err
+    r = json.loads(out)
+    assert r["status"] == "diverged" and "interpolation_barrier_near" not in r
+    code, out, err = run(capsys, "train", "--activation", "relu-chebyshev:4@1", "--epochs", "1", "--n-train", "100",
+                         "--width-mult", "0.25", "--out", str(tmp_path / "t"), "--json")
+    r = json.loads(out)
+    assert code == 1 and r["status"] == "no progress" and "chance" in err
+    assert "outside [-1, 1]" in err and err.count("warning") == 1  # the range warning, once
+    assert max(r["outside_radius"]["end"]) > 0.01
+    assert json.loads((tmp_path / "t" / "result.json").read_text())["status"] == "no progress"
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--radius", "inf"], "--radius must be"),
+    (["train", "--radius", "0"], "--radius must be"),
+    (["train", "--activation", "relu", "--clamp"], "not to relu"),
+    (["train", "--activation", "relu-minimax:4@3", "--radius", "2"], "give one of them"),
+    (["compare", "--preset", "figure3"], "invalid choice"),
+    (["compare", "--radius", "nan", "--seeds", "1"], "--radius must be"),
+    (["experiment", "sgd-stages", "--radius", "auto"], "not offered"),
+    (["approx", "--degree", "3", "--radius", "1e-308"], "--radius must be"),
+    (["bounds", "--activation", "relu-minimax:3", "--radius", "-1"], "--radius must be"),
+])
+def test_radius_and_clamp_bad_input(capsys, tmp_path, argv, fragment):
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "o"))
+    assert code == 2 and fragment in err and out == "" and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("argv, fragment", [
     (["compare", "--activations", "relu,tanh", "--seeds", "1"], "unknown activation"),
     (["compare", "--seeds", "0"], "seeds must be >= 1"),

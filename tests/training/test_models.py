@@ -87,3 +87,39 @@ def test_training_never_imports_sympy_phcpy_or_algebra():
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- range monitor and clamping -------------------------------------------------------------
+
+def test_range_fraction_equals_a_direct_count_on_a_fixed_batch():
+    from training.optim import recompute_bn_stats
+
+    torch.manual_seed(3)
+    x = torch.randn(16, 3, 32, 32)
+    model = AllConvNet([0.1, 0.5, 0.3], widths=(4, 5, 6, 7), radius=1.3)
+    recompute_bn_stats(model, x)
+    model.eval()
+    with torch.no_grad(), model.range.counting():
+        model(x)
+    expected, h = [], x
+    with torch.no_grad():
+        for k in range(4):
+            z = model.norms[k](model.hidden[k](h))
+            expected.append(int((z.abs() > 1.3).sum()) / z.numel())
+            h = model.act(z)
+    assert model.range.fractions() == pytest.approx(expected, abs=0)
+    with torch.no_grad():
+        model(x)  # outside a counting block nothing is counted
+    assert model.range.fractions() == pytest.approx(expected, abs=0)
+
+
+def test_clamp_evaluates_the_polynomial_at_the_clipped_input_and_refuses_relu():
+    from training.activations import Polynomial, make_activation
+
+    z = torch.tensor([-5.0, -1.0, 0.5, 3.0])
+    p = Polynomial([0.0, 1.0, 1.0], clamp=2.0)
+    assert p(z).tolist() == [2.0, 0.0, 0.75, 6.0]
+    with pytest.raises(ValueError, match="relu"):
+        make_activation("relu", clamp=2.0)
+    with pytest.raises(ValueError, match="radius"):
+        AllConvNet([0.0, 1.0], clamp=True)

@@ -83,3 +83,16 @@ def test_sgd_learns_digits():
         sgd_epoch(model, opt, data.x_train, data.y_train, cfg, g, epoch)
     recompute_bn_stats(model, data.x_train)
     assert evaluate(model, data.x_test, data.y_test)["error"] < 0.25
+
+
+@pytest.mark.parametrize("activation", ["relu", [0.1, 0.5, 0.3]])
+def test_keeping_activations_gives_bitwise_the_same_statistics(digits64, activation, monkeypatch):
+    import training.optim as optim
+
+    torch.manual_seed(0)
+    model = AllConvNet(activation, widths=(4, 5, 6, 7)).double()
+    kept = full_set_stats(model, digits64.x_train, chunk=24)
+    monkeypatch.setattr(optim, "KEEP_BYTES", 0)  # too small: every layer recomputed from the input
+    recomputed = full_set_stats(model, digits64.x_train, chunk=24)
+    for (m1, v1), (m2, v2) in zip(kept, recomputed):
+        assert torch.equal(m1, m2) and torch.equal(v1, v2)

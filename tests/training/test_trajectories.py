@@ -7,8 +7,8 @@ import torch
 from training.data import Dataset, load_dataset
 from training.models import AllConvNet, DenseNet
 from training.optim import TrainConfig, evaluate
-from training.trajectories import (RunError, interpolate, load_checkpoint, perturb, read_index,
-                                   train)
+from training.trajectories import (NO_PROGRESS_MARGIN, RangeWarning, RunError, chance, interpolate,
+                                   load_checkpoint, made_progress, perturb, read_index, train)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def _params(model):
 
 
 def test_run_folder_layout(small, tmp_path):
-    r = train(_model(), small, TrainConfig(epochs=2, batch=50), tmp_path, progress=False)
+    r = train(_model(), small, TrainConfig(epochs=2, batch=50, lr=0.05), tmp_path, progress=False)
     index = read_index(tmp_path)
     assert r.status == "done" and r.epochs == 2
     assert [c["epoch"] for c in index["checkpoints"]] == [0, 1, 2]
@@ -86,16 +86,17 @@ def test_polynomial_blow_up_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     model = DenseNet((2, 4, 1), activation=[0.0, 0.0, 0.0, 1.0], dtype=torch.float64)
     cfg = TrainConfig(epochs=50, lr=5.0, batch=16, loss="mse")
     r = train(model, data, cfg, tmp_path, progress=False)
-    assert r.status == "non-finite" and "epoch" in r.message and "\n" not in r.message
+    assert r.status == "diverged" and "epoch" in r.message and "\n" not in r.message
     index = read_index(tmp_path)
-    assert index["status"] == "non-finite" and index["message"] == r.message
+    assert index["status"] == "diverged" and index["message"] == r.message
     last = load_checkpoint(tmp_path)
     assert torch.equal(last["model"]["weights"], model.weights.detach())
     assert torch.isfinite(model.weights).all()
     clipped = DenseNet((2, 4, 1), activation=[0.0, 0.0, 0.0, 1.0], dtype=torch.float64)
     ok = train(clipped, data, TrainConfig(epochs=3, lr=0.01, batch=16, loss="mse", clip=1.0), tmp_path / "c",
                progress=False)
-    assert ok.status == "done"
+    # clipped, it stays finite; its loss (from 1e3 down to 40) never beats answering the mean target
+    assert ok.status == "no progress" and torch.isfinite(clipped.weights).all()
 
 
 def test_perturbation_statistics():
@@ -130,3 +131,46 @@ def test_interpolation_endpoints_and_midpoint(small):
     recompute_bn_stats(a, x)
     assert evaluate(at0, x, small.y_train) == evaluate(a, x, small.y_train)
     assert json.dumps(evaluate(mid, x, small.y_train))
+
+
+# --- outcomes and the range check -----------------------------------------------------------
+
+def test_chance_levels_are_the_majority_class_and_the_mean_target():
+    y = torch.tensor([3, 3, 3, 1])
+    assert chance(Dataset("t", torch.zeros(4, 1), y, torch.zeros(1, 1), y[:1]), "cross-entropy") == {"train_error": 0.25}
+    t = torch.tensor([[1.0], [3.0]])
+    assert chance(Dataset("t", torch.zeros(2, 1), t, t, t, num_classes=0), "mse") == {"train_loss": 0.5}
+
+
+def test_progress_needs_a_checkpoint_clearly_below_chance():
+    level = {"train_error": 0.9}
+    at = [{"epoch": 0, "train_error": 0.1}, {"epoch": 1, "train_error": 0.9 - NO_PROGRESS_MARGIN}]
+    assert made_progress(at, level) is False  # epoch 0 does not count; the margin is strict
+    assert made_progress(at + [{"epoch": 2, "train_error": 0.5}], level) is True
+    assert made_progress(at[:1], level) is None
+    assert made_progress([{"epoch": 1, "train_loss": 0.4}], {"train_loss": 0.5}) is True
+
+
+def test_a_run_that_learns_nothing_ends_no_progress_not_done(small, tmp_path):
+    r = train(_model(), small, TrainConfig(epochs=1, lr=1e-9, batch=50), tmp_path, progress=False)
+    assert r.status == "no progress" and "chance" in r.message
+    assert read_index(tmp_path)["status"] == "no progress"
+
+
+def test_range_is_recorded_per_layer_and_warns_once_for_polynomials(small, tmp_path):
+    torch.manual_seed(0)
+    model = AllConvNet([0.0, 0.5, 0.25], widths=(4, 4, 6, 8), radius=0.5)
+    with pytest.warns(RangeWarning, match="outside \\[-0.5, 0.5\\]") as caught:
+        train(model, small, TrainConfig(epochs=2, batch=50), tmp_path, progress=False)
+    assert sum(issubclass(w.category, RangeWarning) for w in caught) == 1
+    index = read_index(tmp_path)
+    assert "layer" in index["range_warning"]
+    for c in index["checkpoints"]:
+        assert len(c["outside_radius"]) == 4 and all(0.2 < f < 0.9 for f in c["outside_radius"])
+        assert all(p > 0.5 for p in c["peak_input"])
+    torch.manual_seed(0)
+    relu = AllConvNet("relu", widths=(4, 4, 6, 8), radius=0.5)  # measured, but ReLU has no interval: no warning
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RangeWarning)
+        train(relu, small, TrainConfig(epochs=1, batch=50), tmp_path / "relu", progress=False)
