@@ -29,6 +29,8 @@ from fractions import Fraction
 RELU_APPROXIMANTS = ("relu-chebyshev", "relu-legendre", "relu-minimax")
 DEFAULT_RADIUS = 8.0
 RADIUS_RANGE = (1e-6, 1e6)  # beyond it the approximant's coefficients under- or overflow
+MAX_DEGREE = 400
+MAX_COEFFICIENT = Fraction(10) ** 100
 
 
 class SpecError(ValueError):
@@ -75,9 +77,13 @@ class Activation:
 
 def _parse_number(text: str, spec: str) -> Fraction:
     try:
-        return Fraction(text.strip())
+        value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError):
         raise SpecError(f"activation spec {spec!r}: {text.strip()!r} is not a number") from None
+    if abs(value) > MAX_COEFFICIENT:
+        raise SpecError(f"activation spec {spec!r}: coefficient {text.strip()} is larger than {float(MAX_COEFFICIENT):g} "
+                        "in size (float64 evaluation and training overflow)")
+    return value
 
 
 def _parse_degree(text: str, spec: str) -> int:
@@ -87,6 +93,9 @@ def _parse_degree(text: str, spec: str) -> int:
         raise SpecError(f"activation spec {spec!r}: degree {text!r} is not an integer") from None
     if degree < 1:
         raise SpecError(f"activation spec {spec!r}: degree must be >= 1")
+    if degree > MAX_DEGREE:
+        raise SpecError(f"activation spec {spec!r}: degree at most {MAX_DEGREE} (beyond it approximants take hours "
+                        "and exact systems do not fit in memory)")
     return degree
 
 
@@ -142,6 +151,8 @@ def parse_activation(spec: str, radius: float | None = None) -> Activation:
             coeffs.pop()
         if len(coeffs) < 2 or all(c == 0 for c in coeffs[1:]):
             raise SpecError(f"activation spec {spec!r}: needs a non-constant polynomial p0,p1,...")
+        if len(coeffs) - 1 > MAX_DEGREE:
+            raise SpecError(f"activation spec {spec!r}: degree at most {MAX_DEGREE}")
         return Activation(spec, tuple(coeffs))
     if name == "relu" and not arg:
         raise SpecError(

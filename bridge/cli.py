@@ -14,9 +14,29 @@ import sys
 from typing import Sequence
 
 from algebra.activation import DEFAULT_RADIUS, SpecError
+from bridge.options import SEED, WORKERS, integer, number
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+
+# limits of the options (bridge.options): what each protects is in its message
+UNITS = integer(1, 32, "the exact systems and Jacobians grow with units^depth; 32 units is W = 384")
+DEPTH = integer(1, 6, "a depth-L tree has 2^L inputs and 2^L - 1 nodes")
+EPOCHS = integer(1, 100_000)
+LR = number(0, 10, open_lo=True)
+BATCH = integer(1, 1_000_000)
+MOMENTUM = number(0, 1, open_hi=True)
+CLIP = number(0, None, open_lo=True)
+WIDTH_MULT = number(0, 16, open_lo=True, why="the paper network's parameters grow like its square")
+N_TRAIN = integer(1, 10_000_000)
+DEGREE = integer(1, 400, "beyond it the Remez iteration and its working precision take hours")
+MAX_PATH_COUNT = integer(1, 10 ** 9)
+MAX_DATA = 10 ** 8     # data points: 10^8 points of 4 inputs are 3 GB as float64
+MAX_COUNTS = 10_000    # values in one --data A:B
+MAX_DIMENSION_DATA = 10_000
+BASIN_DIM = integer(2, 100_000, "memory grows like dim x basins")
+SEEDS = integer(1, 100, "each seed trains every activation")
+DPS = integer(15, 5_000, "precision costs grow like its square")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,8 +51,8 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("network")
     g.add_argument("--network", choices=("tree", "dense"), default="tree",
                    help="the canonical tree network (default) or a dense network")
-    g.add_argument("--units", type=int, default=1, help="tree: hidden units r per node (default 1)")
-    g.add_argument("--depth", type=int, default=2, help="tree: depth L, 2^L inputs (default 2)")
+    g.add_argument("--units", type=UNITS, default=1, help="tree: hidden units r per node (default 1)")
+    g.add_argument("--depth", type=DEPTH, default=2, help="tree: depth L, 2^L inputs (default 2)")
     g.add_argument("--shared", action="store_true", help="tree: nodes of a level share weights")
     g.add_argument("--widths", default="2,3,1", help="dense: widths d0,...,dL (default 2,3,1)")
     g.add_argument("--activation", default="poly:0.1,0.5,0.3",
@@ -46,7 +66,7 @@ def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
     g = p.add_argument_group("data and system")
     g.add_argument("--data", default="4", metavar="N" + (" | A:B | N1,N2,..." if many else ""),
                    help="number of data points" + (" or several (default 4)" if many else " (default 4)"))
-    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
     g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
     g.add_argument("--system", choices=("zero-loss", "critical"), default="zero-loss",
                    help="zero-loss equations f(x_i) = y_i, or grad L = 0 (default zero-loss)")
@@ -92,13 +112,19 @@ def parse_counts(text: str) -> list[int]:
     try:
         if ":" in text:
             lo, hi = (int(t) for t in text.split(":"))
-            values = list(range(lo, hi + 1))
         else:
             values = [int(t) for t in text.split(",")]
     except ValueError:
         raise SpecError(f"--data {text!r} does not parse: give N, A:B or N1,N2,...") from None
+    if ":" in text:
+        if hi - lo >= MAX_COUNTS:
+            raise SpecError(f"--data {text!r} asks for {hi - lo + 1:,} values; at most {MAX_COUNTS:,} at once")
+        values = list(range(lo, hi + 1))
     if not values or min(values) < 1:
         raise SpecError(f"--data {text!r}: the number of data points must be >= 1")
+    if max(values) > MAX_DATA:
+        raise SpecError(f"--data {text!r}: at most {MAX_DATA:,} data points (the data alone would not fit in memory "
+                        "beyond it)")
     return values
 
 
@@ -441,6 +467,9 @@ def cmd_dimension(args) -> None:
 
     net = network_from(args)
     counts = parse_counts(args.data)
+    if max(counts) > MAX_DIMENSION_DATA:
+        raise SpecError(f"dimension: --data {max(counts):,} exceeds {MAX_DIMENSION_DATA:,} points (the fit takes about "
+                        "6 ms per point per start here: a minute at the limit)")
     if args.starts < 1:
         raise SpecError(f"--starts must be >= 1, got {args.starts}")
     report = dimension_report(net, counts, seed=args.seed, starts=args.starts,
@@ -545,21 +574,21 @@ def add_training_options(p: argparse.ArgumentParser) -> None:
     add_range_options(g)
     g.add_argument("--optimizer", choices=("sgd", "gd"), default="sgd",
                    help="sgd (minibatches) or gd (full batch, exact gradient) (default sgd)")
-    g.add_argument("--epochs", type=int, default=10, help="epochs; for gd, steps (default 10)")
-    g.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01, the paper's)")
-    g.add_argument("--batch", type=int, default=100, help="sgd batch size (default 100, the paper's)")
-    g.add_argument("--momentum", type=float, default=0.0, help="sgd momentum (default 0)")
-    g.add_argument("--clip", type=float, default=None, help="clip the gradient norm at this value")
-    g.add_argument("--chunk", type=int, default=1000, help="images per chunk in full-set passes")
-    g.add_argument("--width-mult", type=float, default=1.0, help="scale every hidden width (default 1)")
+    g.add_argument("--epochs", type=EPOCHS, default=10, help="epochs; for gd, steps (default 10)")
+    g.add_argument("--lr", type=LR, default=0.01, help="learning rate (default 0.01, the paper's)")
+    g.add_argument("--batch", type=BATCH, default=100, help="sgd batch size (default 100, the paper's)")
+    g.add_argument("--momentum", type=MOMENTUM, default=0.0, help="sgd momentum (default 0)")
+    g.add_argument("--clip", type=CLIP, default=None, help="clip the gradient norm at this value")
+    g.add_argument("--chunk", type=BATCH, default=1000, help="images per chunk in full-set passes")
+    g.add_argument("--width-mult", type=WIDTH_MULT, default=1.0, help="scale every hidden width (default 1)")
     g.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
-    g.add_argument("--seed", type=int, default=0, help="seed of initialization and batch order (default 0)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of initialization and batch order (default 0)")
     d = p.add_argument_group("data")
     d.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits",
                    help="digits (embedded, default), synthetic, or cifar10 from --root")
     d.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
     d.add_argument("--random-labels", action="store_true", help="permute the training labels (seeded)")
-    d.add_argument("--n-train", type=int, default=None, help="use the first N training points")
+    d.add_argument("--n-train", type=N_TRAIN, default=None, help="use the first N training points")
 
 
 def cmd_train(args) -> None:
@@ -996,7 +1025,7 @@ def make_parser() -> argparse.ArgumentParser:
         add_network_options(c)
         add_data_options(c)
         add_fix_option(c)
-        c.add_argument("--workers", type=int, default=None,
+        c.add_argument("--workers", type=WORKERS, default=None,
                        help="worker processes tracking paths (default: CPU count)")
         if name == "solve":
             add_slice_option(c)
@@ -1007,12 +1036,12 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--verify", choices=("none", "runs", "exact"), default="runs",
                            help="runs: independent runs until the count stops growing (default); "
                                 "exact: also msolve's real count")
-            c.add_argument("--max-runs", type=int, default=4, help="most runs for --verify (default 4)")
+            c.add_argument("--max-runs", type=integer(1, 100), default=4, help="most runs for --verify (default 4)")
             c.add_argument("--engine", choices=ENGINES, default="ours",
                            help="ours: every path at once as arrays (default); phcpack: PHCpack's trackers")
             c.add_argument("--device", default=None, metavar="cpu|cuda",
                            help="track with torch on this device (engine ours; default numpy on the CPU)")
-            c.add_argument("--max-paths", type=int, default=MAX_PATHS,
+            c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=MAX_PATHS,
                            help=f"refuse start systems with more paths (default {MAX_PATHS:,})")
             c.add_argument("--partition", default=None, metavar="'a,b;c,...'",
                            help="variable groups of --start multihomogeneous (default for a network: "
@@ -1025,8 +1054,9 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--method", choices=("slice", "cascade"), default="slice",
                            help="slice: W - N random slices, trace test, own monodromy (default); "
                                 "cascade: PHCpack's cascade, every dimension (small systems)")
-            c.add_argument("--top", type=int, default=None, help="cascade: top dimension (default W - 1)")
-            c.add_argument("--loops", type=int, default=10, help="monodromy loops; 0 skips factoring")
+            c.add_argument("--top", type=integer(0, 10_000), default=None,
+                           help="cascade: top dimension (default W - 1)")
+            c.add_argument("--loops", type=integer(0, 100_000), default=10, help="monodromy loops; 0 skips factoring")
             c.set_defaults(func=cmd_witness)
         add_output_options(c)
 
@@ -1034,11 +1064,11 @@ def make_parser() -> argparse.ArgumentParser:
     add_network_options(d)
     g = d.add_argument_group("data")
     g.add_argument("--data", default="4", metavar="N | A:B | N1,N2,...", help="data points (default 4)")
-    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
-    d.add_argument("--starts", type=int, default=8, help="Levenberg-Marquardt starts per N (default 8)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
+    d.add_argument("--starts", type=integer(1, 10_000), default=8, help="Levenberg-Marquardt starts per N (default 8)")
     d.add_argument("--witness", action="store_true",
                    help="also the witness-set dimension (homotopy continuation; small networks)")
-    d.add_argument("--workers", type=int, default=None, help="worker processes for --witness")
+    d.add_argument("--workers", type=WORKERS, default=None, help="worker processes for --witness")
     add_output_options(d, "folder for result.json and, for several N, dimension.png")
     d.set_defaults(func=cmd_dimension)
 
@@ -1046,15 +1076,15 @@ def make_parser() -> argparse.ArgumentParser:
     add_network_options(c)
     g = c.add_argument_group("data")
     g.add_argument("--data", default="2", metavar="N", help="data points (default 2)")
-    g.add_argument("--seed", type=int, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
     g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
     c.add_argument("--l2", default=None, metavar="random|VALUES",
                    help="generalized L2 term 1/2 sum l_k w_k^2: random (seeded) or given lambda")
-    c.add_argument("--max-paths", type=int, default=None,
+    c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=None,
                    help="refuse solves with more total-degree paths (default 5000)")
     c.add_argument("--verify", choices=("none", "runs"), default="runs",
                    help="runs: independent runs until the count stops growing (default)")
-    c.add_argument("--workers", type=int, default=None, help="worker processes tracking paths")
+    c.add_argument("--workers", type=WORKERS, default=None, help="worker processes tracking paths")
     add_output_options(c)
     c.set_defaults(func=cmd_critical)
 
@@ -1077,7 +1107,7 @@ def make_parser() -> argparse.ArgumentParser:
     x.add_argument("--activation", default=None, help="relu (default) or a polynomial spec")
     add_range_options(x)
     x.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
-    x.add_argument("--seed", type=int, default=None, help="seed (default 0)")
+    x.add_argument("--seed", type=SEED, default=None, help="seed (default 0)")
     x.add_argument("--resume", action="store_true", help="continue the experiment in --out")
     x.add_argument("--json", action="store_true", help="one JSON object on stdout")
     x.add_argument("--out", default=None, help="experiment folder (default runs/NAME-SCALE)")
@@ -1089,12 +1119,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     bm = sub.add_parser("basin-model", help="the paper's basin model as a simulated landscape")
     bm.add_argument("--variant", choices=("basins", "basin-fractal"), default="basins")
-    bm.add_argument("--dim", type=int, default=50, help="dimension D (weights) (default 50)")
-    bm.add_argument("--basins", type=int, default=6, help="basins K (per level for basin-fractal) (default 6)")
-    bm.add_argument("--bottom-dim", type=int, default=10, help="dimension of the flat bottoms (default 10)")
-    bm.add_argument("--rugged", type=float, default=0.0, help="small-scale ruggedness eps in [0, 1) (default 0)")
-    bm.add_argument("--pairs", type=int, default=6, help="trajectory pairs per protocol (default 6)")
-    bm.add_argument("--seed", type=int, default=0)
+    bm.add_argument("--dim", type=BASIN_DIM, default=50, help="dimension D (weights) (default 50)")
+    bm.add_argument("--basins", type=integer(1, 10_000), default=6,
+                    help="basins K (per level for basin-fractal) (default 6)")
+    bm.add_argument("--bottom-dim", type=integer(0, 100_000), default=10,
+                    help="dimension of the flat bottoms (default 10)")
+    bm.add_argument("--rugged", type=number(0, 1, open_hi=True), default=0.0,
+                    help="small-scale ruggedness eps in [0, 1) (default 0)")
+    bm.add_argument("--pairs", type=integer(1, 10_000), default=6, help="trajectory pairs per protocol (default 6)")
+    bm.add_argument("--seed", type=SEED, default=0)
     bm.add_argument("--compare", default=None, metavar="RUN_DIR",
                     help="side by side with a network experiment's results (runs both variants)")
     add_output_options(bm, "folder for result.json and the plots (default runs/basin-model-...)")
@@ -1110,13 +1143,13 @@ def make_parser() -> argparse.ArgumentParser:
     cp.add_argument("--activations", default=None,
                     help="comma-separated specs, the first is the reference (default: the preset's)")
     add_range_options(cp)
-    cp.add_argument("--seeds", type=int, default=None, help="seeds per activation (default: the preset's, 3)")
+    cp.add_argument("--seeds", type=SEEDS, default=None, help="seeds per activation (default: the preset's, 3)")
     cp.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits")
     cp.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
-    cp.add_argument("--epochs", type=int, default=None, help="epochs (default: the preset's)")
-    cp.add_argument("--lr", type=float, default=None, help="learning rate (default 0.01)")
-    cp.add_argument("--width-mult", type=float, default=None, help="dcnn width multiplier (default: the preset's)")
-    cp.add_argument("--n-train", type=int, default=None, help="first N training points")
+    cp.add_argument("--epochs", type=EPOCHS, default=None, help="epochs (default: the preset's)")
+    cp.add_argument("--lr", type=LR, default=None, help="learning rate (default 0.01)")
+    cp.add_argument("--width-mult", type=WIDTH_MULT, default=None, help="dcnn width multiplier (default: the preset's)")
+    cp.add_argument("--n-train", type=N_TRAIN, default=None, help="first N training points")
     cp.add_argument("--device", default=None)
     cp.add_argument("--json", action="store_true", help="one JSON object on stdout")
     cp.add_argument("--out", required=True, help="folder for the runs, curves.json, compare.png, result.json")
@@ -1126,7 +1159,7 @@ def make_parser() -> argparse.ArgumentParser:
                                       "trained solutions, polynomial vs ReLU; report.md")
     st.add_argument("--out", default="results/study", help="folder for report.md, figures, result.json")
     st.add_argument("--quick", action="store_true", help="smallest sizes (seconds): a smoke test")
-    st.add_argument("--seed", type=int, default=0)
+    st.add_argument("--seed", type=SEED, default=0)
     st.add_argument("--device", default=None)
     st.add_argument("--json", action="store_true", help="one JSON object on stdout")
     st.set_defaults(func=cmd_study)
@@ -1134,15 +1167,43 @@ def make_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("approx", help="polynomial approximants of ReLU: Chebyshev, Legendre, minimax")
     a.add_argument("--kind", choices=KINDS,
                    default="minimax", help="default minimax (best uniform, Remez)")
-    a.add_argument("--degree", type=int, default=None, help="degree d >= 1")
+    a.add_argument("--degree", type=DEGREE, default=None, help="degree d >= 1")
     a.add_argument("--degrees", default=None, metavar="A:B", help="table of every kind over these degrees")
     a.add_argument("--radius", default=None, metavar="R",
                    help=f"interval [-R, R] (default {DEFAULT_RADIUS:g}, as for every relu-* spec)")
-    a.add_argument("--dps", type=int, default=None, help="working precision in digits (default from the degree)")
+    a.add_argument("--dps", type=DPS, default=None, help="working precision in digits (default from the degree)")
     a.add_argument("--target", choices=("relu", "abs"), default="relu")
     add_output_options(a, "folder for result.json and the plots (PNG)")
     a.set_defaults(func=cmd_approx)
     return parser
+
+
+NOT_CONFIGURATION = ("func", "out", "json", "workers", "resume", "command")  # options that never change a result
+EXTENDABLE = ("epochs",)  # train and compare continue their runs to a larger --epochs in the same folder
+
+
+def claimed_output(args):
+    """The --out folder checked and held before the command works (bridge.outputs); export
+    writes one file, whose folder is checked."""
+    from pathlib import Path
+
+    from bridge.outputs import check_writable, claim
+
+    out = getattr(args, "out", None)
+    if args.command == "experiment":
+        out = out or os.path.join("runs", f"{args.name}-{args.scale}")
+    elif args.command == "basin-model":
+        out = out or os.path.join("runs", f"basin-model-{args.variant}-d{args.dim}")
+    if out is None:
+        return contextlib.nullcontext()
+    if args.command == "export":
+        if Path(out).is_dir():
+            raise SpecError(f"--out {out} is a folder; export writes one file")
+        check_writable(Path(out).parent)
+        return contextlib.nullcontext()
+    ignored = NOT_CONFIGURATION + (EXTENDABLE if args.command in ("train", "compare") else ())
+    arguments = {k: v for k, v in vars(args).items() if k not in ignored}
+    return claim(out, args.command, arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1150,7 +1211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         args = make_parser().parse_args(argv)
-        args.func(args)
+        with claimed_output(args):
+            args.func(args)
     except SpecError as exc:
         print(f"landscape: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -27,8 +27,25 @@ def versions() -> dict[str, str | None]:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            out[name] = None
+            out[name] = _linked_version(name)
     return out
+
+
+def _linked_version(name: str) -> str | None:
+    """The version of a package linked into the venv from Debian's dist-packages (phcpy):
+    its egg-info sits next to the package's real folder, not on the venv's path."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name.lower())
+    if spec is None or not spec.origin:
+        return None
+    real = Path(os.path.realpath(Path(spec.origin).parent))
+    for info in sorted(real.parent.glob(f"{name}-*.egg-info")) + sorted(real.parent.glob(f"{name}-*.dist-info")):
+        try:
+            return metadata.Distribution.at(info).version
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def git_commit() -> str | None:
@@ -58,6 +75,8 @@ def write_atomic(path: str | os.PathLike, text: str) -> Path:
     try:
         with os.fdopen(fd, "w") as f:
             f.write(text)
+            f.flush()
+            os.fsync(f.fileno())  # on the disk before the rename makes it the result
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -67,8 +86,45 @@ def write_atomic(path: str | os.PathLike, text: str) -> Path:
 
 
 def to_json(obj, indent: int | None = 1) -> str:
-    """JSON text of a result, numpy scalars and arrays included."""
-    return json.dumps(obj, indent=indent, default=_default)
+    """Strict JSON text of a result, numpy scalars and arrays included: NaN and infinities
+    (which JSON does not have) become null, and a top-level "non_finite" lists where they
+    were and what they were.
+
+    >>> to_json({"a": [1.0, float("nan")], "b": float("-inf")}, indent=None)
+    '{"a": [1.0, null], "b": null, "non_finite": {"a[1]": "nan", "b": "-inf"}}'
+    """
+    found: dict[str, str] = {}
+    clean = _finite(obj, "", found)
+    if found and isinstance(clean, dict):
+        clean = {**clean, "non_finite": found}
+    return json.dumps(clean, indent=indent, allow_nan=False)
+
+
+def _finite(obj, path: str, found: dict):
+    """A copy of obj with plain JSON types only, non-finite floats replaced by None."""
+    import math
+
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): _finite(v, f"{path}.{k}" if path else str(k), found) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v, f"{path}[{i}]", found) for i, v in enumerate(obj)]
+    if isinstance(obj, np.ndarray):
+        return _finite(obj.tolist(), path, found)
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        value = float(obj)
+        if not math.isfinite(value):
+            found[path] = repr(value)
+            return None
+        return value
+    if obj is None or isinstance(obj, str):
+        return obj
+    return _default(obj)
 
 
 def write_result(out_dir: str | os.PathLike, result: dict, name: str = "result.json") -> Path:

@@ -186,14 +186,20 @@ def barrier(curve: list[float]) -> float:
 
 
 def _save_npz(path: Path, **arrays) -> None:
-    tmp = path.with_name(path.name + ".tmp.npz")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # per process: no shared temporary name
     np.savez(tmp, **arrays)
-    os.replace(tmp, path)
+    _replace_synced(tmp, path)
 
 
 def _save_json(path: Path, obj) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(obj, indent=1, default=float))
+    _replace_synced(tmp, path)
+
+
+def _replace_synced(tmp: Path, path: Path) -> None:
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -320,8 +326,8 @@ def run_gd_branches(cfg: GdBranches, out: Path, data, device, progress=True) -> 
             b["average_error"].append(evaluate(avg, data.x_train, data.y_train)["error"])
         torch.save({"main": main.state_dict(), "epoch": e, "curves": curves,
                     "branches": [{k: v for k, v in b.items() if k != "net"} | {"model": b["net"].state_dict()}
-                                 for b in branches]}, str(state_path) + ".tmp")
-        os.replace(str(state_path) + ".tmp", state_path)
+                                 for b in branches]}, f"{state_path}.{os.getpid()}.tmp")
+        _replace_synced(Path(f"{state_path}.{os.getpid()}.tmp"), state_path)
     rows = []
     for b in branches:
         main_part = curves["main"][b["at"]:]

@@ -26,6 +26,7 @@ passes RANGE_WARN.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -41,6 +42,7 @@ from training.optim import (NonFiniteLoss, TrainConfig, evaluate, gd_step, make_
                             recompute_bn_stats, sgd_epoch)
 
 INDEX = "index.json"
+LOCK = ".train.lock"
 NO_PROGRESS_MARGIN = 0.05   # training error this far below chance counts as progress
 NO_PROGRESS_LOSS = 0.95     # mse: this fraction of the loss of answering the mean target
 RANGE_WARN = 1e-3           # fraction of activation inputs outside [-R, R] that warns
@@ -56,9 +58,27 @@ class RunError(ValueError):
 
 
 def atomic_write_bytes(path: Path, write: Callable[[str], None]) -> None:
+    """Write to a temporary name, flush it to the disk, then rename: a crash leaves the old
+    file or the new one, never a torn one."""
     tmp = f"{path}.tmp{os.getpid()}"
     write(tmp)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _locked(run_dir: Path):
+    """An advisory lock on the run folder for one training call: a second process training
+    into the same folder is refused instead of interleaving its checkpoints."""
+    import fcntl
+
+    with open(run_dir / LOCK, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(f"{run_dir} is being trained by another process; wait for it or use a new folder") from None
+        yield
 
 
 def _write_json(path: Path, obj: dict) -> None:
@@ -124,8 +144,8 @@ def _range_warning(model, record: dict) -> str | None:
     if fractions[worst] is None or not fractions[worst] > RANGE_WARN:
         return None
     return (f"{100 * fractions[worst]:.2g}% of the inputs of activation layer {worst + 1} lie outside "
-            f"[-{model.range.radius:g}, {model.range.radius:g}] (max |z| {record['peak_input'][worst]:.3g}); beyond its "
-            f"interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: a larger --radius "
+            f"[-{model.range.radius:g}, {model.range.radius:g}] (max |z| {record['peak_input'][worst]:.3g}); "
+            f"beyond its interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: a larger --radius "
             f"(or --radius auto) or --clamp may help")
 
 
@@ -184,11 +204,34 @@ def train(model, data, cfg: TrainConfig, run_dir: str | Path, config: dict | Non
     must have the same. provenance: versions, commit, command of each call (appended);
     resume: continue a run folder holding the same config from its last checkpoint.
     stop_after: stop after this many epochs of this call (tests use it to interrupt).
+    A damaged last checkpoint is dropped with a warning and the run resumes from the one
+    before; a folder another process is training into is refused (RunError).
     """
-    from tqdm import tqdm
-
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(run_dir):
+        return _train(model, data, cfg, run_dir, config, resume, progress, stop_after, provenance)
+
+
+def _last_good_checkpoint(run_dir: Path, index: dict) -> dict:
+    """The state of the last checkpoint that loads; damaged later ones are dropped from the
+    index with a warning (the run continues from the good one)."""
+    while index["checkpoints"]:
+        entry = index["checkpoints"][-1]
+        try:
+            return torch.load(run_dir / entry["file"], map_location="cpu", weights_only=False)
+        except Exception as exc:  # a truncated or corrupted file: torch raises several kinds
+            index["checkpoints"].pop()
+            earlier = index["checkpoints"][-1]["epoch"] if index["checkpoints"] else None
+            warnings.warn(f"{run_dir / entry['file']} is damaged ({type(exc).__name__}); "
+                          + (f"resuming from epoch {earlier}" if earlier is not None else "starting again"),
+                          RuntimeWarning, stacklevel=3)
+    return {}
+
+
+def _train(model, data, cfg, run_dir, config, resume, progress, stop_after, provenance) -> RunResult:
+    from tqdm import tqdm
+
     full = {"train": cfg.as_dict(), **(config or {})}
     opt = make_optimizer(model, cfg)
     generator = torch.Generator().manual_seed(cfg.seed)
@@ -201,8 +244,8 @@ def train(model, data, cfg: TrainConfig, run_dir: str | Path, config: dict | Non
         index["config"]["train"]["epochs"] = cfg.epochs  # more epochs extend the run
         if not resume:
             raise RunError(f"{run_dir} already holds this run; resume it or use a new --out folder")
-        if index["checkpoints"]:
-            state = load_checkpoint(run_dir)
+        state = _last_good_checkpoint(run_dir, index)
+        if state:
             model.load_state_dict(state["model"])
             opt.load_state_dict(state["optimizer"])
             generator.set_state(state["generator"])

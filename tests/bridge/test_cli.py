@@ -26,7 +26,7 @@ def run(capsys, *argv):
     (["bounds", "--data", "a:b"], "does not parse"),
     (["bounds", "--network", "dense", "--widths", "2,,1"], "widths"),
     (["bounds", "--partition", "u11_1,v11_1"], "misses variable"),
-    (["bounds", "--units", "two"], "invalid int value"),
+    (["bounds", "--units", "two"], "--units: must be an integer"),
     (["bounds", "--system", "hessian"], "invalid choice"),
     (["nonsense"], "invalid choice"),
     (["export", "--format", "phc"], "required: --out"),
@@ -46,9 +46,9 @@ def run(capsys, *argv):
     (["train", "--data", "cifar10", "--root", "/nonexistent"], "CIFAR-10 not found"),
     (["train", "--data", "cifar10"], "--root"),
     (["train", "--activation", "tanh"], "unknown activation"),
-    (["train", "--lr", "0"], "lr must be > 0"),
+    (["train", "--lr", "0"], "--lr: must be a finite number in (0, 10]"),
     (["train", "--optimizer", "adam"], "invalid choice"),
-    (["train", "--width-mult", "-1"], "width multiplier"),
+    (["train", "--width-mult", "-1"], "--width-mult: must be a finite number in (0, 16]"),
     (["train", "--device", "cuda:0"], "no CUDA device"),
     (["train", "--device", "gpu!"], "not a torch device"),
     (["solve", "--data", "2"], "--slice"),
@@ -141,7 +141,7 @@ def test_console_script_end_to_end(tmp_path):
 # --- approx ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["approx", "--degree", "0"], ">= 1"),
+    (["approx", "--degree", "0"], "--degree: must be an integer in [1, 400]"),
     (["approx", "--degree", "3", "--radius", "0"], "radius"),
     (["approx", "--degree", "3", "--kind", "pade"], "invalid choice"),
     (["approx", "--degree", "100", "--dps", "20"], "needs at least 51 digits"),
@@ -359,7 +359,7 @@ def test_basin_model_command_with_compare(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv, fragment", [
     (["basin-model", "--variant", "valleys"], "invalid choice"),
-    (["basin-model", "--dim", "1"], "dimension must be >= 2"),
+    (["basin-model", "--dim", "1"], "--dim: must be an integer in [2, 100,000]"),
     (["basin-model", "--dim", "5", "--bottom-dim", "5"], "bottom dimension"),
     (["basin-model", "--compare", "/nonexistent"], "no summary.json"),
 ])
@@ -421,7 +421,7 @@ def test_radius_auto_is_measured_on_the_relu_network_and_recorded(capsys, tmp_pa
     radius = r["activation"]["radius"]
     assert r["activation"]["spec"] == f"relu-chebyshev:4@{radius:g}" and (2 * radius).is_integer()
     # the same initialization, measured directly: the ReLU run's largest activation input at epoch 0
-    code, out, err = run(capsys, "train", "--activation", "relu", "--epochs", "0", "--n-train", "60",
+    code, out, err = run(capsys, "train", "--activation", "relu", "--epochs", "1", "--n-train", "60",
                          "--width-mult", "0.125", "--seed", "2", "--out", str(tmp_path / "r"), "--json")
     peak = max(json.loads((tmp_path / "r" / "index.json").read_text())["checkpoints"][0]["peak_input"])
     assert radius - 0.5 < AUTO_MARGIN * peak <= radius
@@ -461,7 +461,7 @@ def test_radius_and_clamp_bad_input(capsys, tmp_path, argv, fragment):
 
 @pytest.mark.parametrize("argv, fragment", [
     (["compare", "--activations", "relu,tanh", "--seeds", "1"], "unknown activation"),
-    (["compare", "--seeds", "0"], "seeds must be >= 1"),
+    (["compare", "--seeds", "0"], "--seeds: must be an integer in [1, 100]"),
     (["compare", "--network", "resnet"], "invalid choice"),
     (["compare", "--data", "cifar10", "--root", "/nonexistent", "--seeds", "1"], "CIFAR-10 not found"),
     (["study", "--device", "cuda:3"], "no CUDA device"),

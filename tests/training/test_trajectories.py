@@ -31,8 +31,8 @@ def test_run_folder_layout(small, tmp_path):
     assert r.status == "done" and r.epochs == 2
     assert [c["epoch"] for c in index["checkpoints"]] == [0, 1, 2]
     assert {"train_loss", "train_error", "test_loss", "test_error"} <= set(index["checkpoints"][-1])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch_0000.pt", "epoch_0001.pt", "epoch_0002.pt",
-                                                          "index.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".train.lock", "epoch_0000.pt", "epoch_0001.pt",
+                                                          "epoch_0002.pt", "index.json"]
     assert not list(tmp_path.glob("*.tmp*"))
 
 
@@ -174,3 +174,33 @@ def test_range_is_recorded_per_layer_and_warns_once_for_polynomials(small, tmp_p
     with warnings.catch_warnings():
         warnings.simplefilter("error", RangeWarning)
         train(relu, small, TrainConfig(epochs=1, batch=50), tmp_path / "relu", progress=False)
+
+
+# --- concurrent use and damaged files ---------------------------------------------------------
+
+def test_a_folder_being_trained_is_refused(small, tmp_path):
+    import fcntl
+
+    from training.trajectories import LOCK
+
+    tmp_path.mkdir(exist_ok=True)
+    with open(tmp_path / LOCK, "a+") as held:  # another process's training call
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RunError, match="another process"):
+            train(_model(), small, TrainConfig(epochs=1, batch=50), tmp_path, progress=False)
+    assert not (tmp_path / "index.json").exists()
+
+
+def test_a_damaged_last_checkpoint_falls_back_to_the_one_before(small, tmp_path):
+    cfg = TrainConfig(epochs=3, batch=40, lr=0.05)
+    whole = _model()
+    train(whole, small, cfg, tmp_path / "whole", progress=False)
+    part = _model()
+    train(part, small, cfg, tmp_path / "part", progress=False, stop_after=2)
+    damaged = tmp_path / "part" / "epoch_0002.pt"
+    damaged.write_bytes(damaged.read_bytes()[:100])  # truncated, as by a failing disk
+    resumed = _model()
+    with pytest.warns(RuntimeWarning, match="epoch_0002.pt is damaged.*resuming from epoch 1"):
+        r = train(resumed, small, cfg, tmp_path / "part", progress=False)
+    assert r.status == "done" and [c["epoch"] for c in read_index(tmp_path / "part")["checkpoints"]] == [0, 1, 2, 3]
+    assert torch.equal(_params(resumed), _params(whole))  # bit-identical to the uninterrupted run

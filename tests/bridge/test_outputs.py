@@ -1,0 +1,130 @@
+"""Output folders: checked before the work, one command and configuration each, locked."""
+import json
+import os
+
+import pytest
+
+from bridge.cli import main
+from bridge.outputs import LOCK, MARKER, FolderBusy, claim
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_file_or_an_unwritable_place_is_refused_before_any_work(capsys, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    code, out, err = run(capsys, "bounds", "--out", str(target))
+    assert code == 2 and "is a file" in err and out == ""
+    code, out, err = run(capsys, "bounds", "--out", str(target / "below"))
+    assert code == 2 and "is a file" in err
+    code, out, err = run(capsys, "export", "--out", str(tmp_path))
+    assert code == 2 and "export writes one file" in err
+
+
+def test_an_unwritable_parent_is_refused(capsys, tmp_path, monkeypatch):
+    import bridge.outputs
+
+    # root writes anywhere, so the permission is simulated where the check reads it
+    monkeypatch.setattr(bridge.outputs.os, "access", lambda path, mode: False)
+    code, out, err = run(capsys, "bounds", "--out", str(tmp_path / "x"))
+    assert code == 2 and "not writable" in err and not (tmp_path / "x").exists()
+
+
+def test_one_folder_holds_one_command_and_one_configuration(capsys, tmp_path):
+    out = str(tmp_path / "o")
+    assert run(capsys, "bounds", "--data", "2", "--out", out)[0] == 0
+    assert run(capsys, "bounds", "--data", "2", "--out", out, "--json")[0] == 0  # the same again: fine
+    code, _, err = run(capsys, "bounds", "--data", "3", "--out", out)
+    assert code == 2 and "another configuration" in err and "--data '2' there, '3' now" in err
+    code, _, err = run(capsys, "approx", "--degree", "2", "--out", out)
+    assert code == 2 and "holds the result of `landscape bounds`" in err
+    assert json.loads((tmp_path / "o" / MARKER).read_text())["command"] == "bounds"
+
+
+def test_bad_input_found_inside_a_command_leaves_nothing_behind(capsys, tmp_path):
+    code, _, err = run(capsys, "train", "--activation", "relu", "--clamp", "--out", str(tmp_path / "t"))
+    assert code == 2 and "not to relu" in err
+    assert not (tmp_path / "t").exists()
+
+
+def test_a_held_folder_is_refused_with_who_holds_it(capsys, tmp_path):
+    with claim(tmp_path / "o", "compare", {"seeds": 1}):
+        (tmp_path / "o" / MARKER).unlink()  # held by a run whose arguments this test does not spell out
+        code, out, err = run(capsys, "compare", "--seeds", "1", "--out", str(tmp_path / "o"))
+        assert code == 2 and f"in use by landscape compare (pid {os.getpid()})" in err
+        with pytest.raises(FolderBusy):
+            with claim(tmp_path / "o", "compare", {"seeds": 1}):
+                pass
+    assert (tmp_path / "o" / LOCK).exists()
+    with claim(tmp_path / "o", "compare", {"seeds": 1}):  # released: free again
+        pass
+
+
+def test_a_result_of_unknown_origin_is_not_overwritten(capsys, tmp_path):
+    (tmp_path / "result.json").write_text("{}")
+    code, _, err = run(capsys, "bounds", "--out", str(tmp_path))
+    assert code == 2 and "unknown origin" in err
+
+
+# --- numbers out of range, sizes without limit: one line, exit 2, fast, nothing written ----------
+
+BAD = [
+    (["bounds", "--data", "12345678901234567890"], "at most"),
+    (["bounds", "--data", "1:100000000000"], "at most 10,000 at once"),
+    (["bounds", "--seed", "-1"], "--seed: must be an integer in [0, 4,294,967,295]"),
+    (["bounds", "--units", "1000"], "--units: must be an integer in [1, 32]"),
+    (["bounds", "--units", "1000000"], "units"),
+    (["bounds", "--depth", "40"], "--depth"),
+    (["bounds", "--activation", "poly:0,1e300"], "larger than 1e+100"),
+    (["bounds", "--activation", "monomial:100000"], "degree at most 400"),
+    (["bounds", "--activation", "relu-minimax:10000"], "degree at most 400"),
+    (["bounds", "--activation", "relu-minimax:3", "--radius", "1e-308"], "--radius must be"),
+    (["train", "--radius", "inf"], "--radius must be"),
+    (["train", "--momentum", "-1"], "--momentum: must be a finite number in [0, 1)"),
+    (["train", "--momentum", "nan"], "--momentum"),
+    (["train", "--lr", "inf"], "--lr: must be a finite number"),
+    (["train", "--epochs", "0"], "--epochs: must be an integer in [1, 100,000]"),
+    (["train", "--width-mult", "1000"], "grow like its square"),
+    (["train", "--clip", "0"], "--clip"),
+    (["approx", "--degree", "10000"], "--degree: must be an integer in [1, 400]"),
+    (["approx", "--degree", "3", "--dps", "100000000"], "--dps"),
+    (["dimension", "--data", "100000"], "exceeds 10,000 points"),
+    (["basin-model", "--dim", "10000000"], "memory grows like dim x basins"),
+    (["basin-model", "--rugged", "1"], "--rugged"),
+    (["compare", "--seeds", "1000000000"], "each seed trains every activation"),
+    (["solve", "--max-paths", "0"], "--max-paths"),
+    (["critical", "--workers", "0"], "--workers"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_numbers_and_sizes_give_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
+    import time
+
+    began = time.perf_counter()
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "o"))
+    assert code == 2 and fragment in err, err
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert time.perf_counter() - began < 5
+    assert not (tmp_path / "o").exists()
+
+
+# --- what result files record ---------------------------------------------------------------
+
+def test_json_on_stdout_is_strict_and_says_what_was_not_finite(capsys):
+    from bridge.provenance import to_json
+
+    text = to_json({"barrier": float("inf"), "rows": [{"loss": float("nan")}, {"loss": 1.5}]})
+    parsed = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON output"))
+    assert parsed["barrier"] is None and parsed["rows"][0]["loss"] is None and parsed["rows"][1]["loss"] == 1.5
+    assert parsed["non_finite"] == {"barrier": "inf", "rows[0].loss": "nan"}
+
+
+def test_provenance_records_phcpy_linked_from_debian(phc_ready):
+    from bridge.provenance import versions
+
+    assert versions()["PHCpy"] is not None
