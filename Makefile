@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup phcpy phc run test bench clean
+.PHONY: all setup phcpy phc run test fuzz bench clean
 
 all: test
 
@@ -36,6 +36,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# the bad-input harness with 200 out-of-range values per numeric option (make test runs 4)
+fuzz: setup
+	LANDSCAPE_FUZZ_EXAMPLES=200 $(BIN)/python -m pytest tests/bridge/test_harness.py
 
 bench: setup phc
 	$(BIN)/python benchmarks/critical_build.py

@@ -26,15 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from algebra.errors import SpecError  # noqa: F401  (re-exported: most modules import it from here)
+
 RELU_APPROXIMANTS = ("relu-chebyshev", "relu-legendre", "relu-minimax")
 DEFAULT_RADIUS = 8.0
 RADIUS_RANGE = (1e-6, 1e6)  # beyond it the approximant's coefficients under- or overflow
 MAX_DEGREE = 400
 MAX_COEFFICIENT = Fraction(10) ** 100
-
-
-class SpecError(ValueError):
-    """A user-supplied specification (activation, network, partition...) is malformed."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ def check_radius(radius, where: str = "radius") -> float:
     >>> check_radius(float("inf"))
     Traceback (most recent call last):
     ...
-    algebra.activation.SpecError: radius must be a number in [1e-06, 1e+06], got inf
+    algebra.errors.SpecError: radius must be a number in [1e-06, 1e+06], got inf
     """
     try:
         value = float(radius)
@@ -133,7 +131,7 @@ def parse_activation(spec: str, radius: float | None = None) -> Activation:
     >>> parse_activation("relu")
     Traceback (most recent call last):
     ...
-    algebra.activation.SpecError: activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, linear or a relu-* approximant
+    algebra.errors.SpecError: activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, linear or a relu-* approximant
     """
     if not isinstance(spec, str) or not spec.strip():
         raise SpecError("activation spec is empty")
@@ -168,13 +166,9 @@ def parse_activation(spec: str, radius: float | None = None) -> Activation:
                                 "give one of them")
             radius = own
         radius = DEFAULT_RADIUS if radius is None else check_radius(radius)
-        try:
-            from algebra import approximants  # built by the approximants issue
-        except ImportError:
-            raise SpecError(
-                f"activation {spec!r} needs algebra.approximants, which this version "
-                "does not have yet") from None
-        return approximants.activation_from_spec(name, degree, radius)
+        from algebra.approximants import spec_coefficients
+
+        return Activation(f"{name}:{degree}@{radius:g}", spec_coefficients(name, degree, radius), radius=radius)
     if "@" in spec:
         raise SpecError(f"activation spec {spec!r}: only relu-* approximants have an interval @R")
     raise SpecError(

@@ -40,7 +40,7 @@ from typing import Callable, Sequence
 import mpmath
 from mpmath import mp
 
-from algebra.activation import Activation, SpecError
+from algebra.errors import SpecError
 
 KINDS = ("chebyshev", "chebyshev-series", "legendre", "minimax")
 SPEC_KINDS = {"relu-chebyshev": "chebyshev", "relu-legendre": "legendre", "relu-minimax": "minimax"}
@@ -517,11 +517,11 @@ def decay_rate(degrees: Sequence[int], errors: Sequence[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def activation_from_spec(name: str, degree: int, radius: float = 1.0) -> Activation:
-    """The Activation of a relu-* spec: monomial coefficients rounded to float64 (what the
-    training backend uses), kept as the exact rationals of those doubles."""
+def spec_coefficients(name: str, degree: int, radius: float = 1.0) -> tuple[Fraction, ...]:
+    """p0..pd of a relu-* spec (algebra.activation builds the Activation): monomial
+    coefficients rounded to float64 (what the training backend uses), kept as the exact
+    rationals of those doubles."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ApproximationWarning)
         approx = approximate(SPEC_KINDS[name], degree, radius)
-    coeffs = tuple(Fraction(float(c)) for c in approx.monomial)
-    return Activation(f"{name}:{degree}@{float(radius):g}", coeffs, radius=float(radius))
+    return tuple(Fraction(float(c)) for c in approx.monomial)

@@ -439,7 +439,7 @@ def parse_phc(text: str, source: str = "<text>") -> PolySystem:
     >>> parse_phc("2\\nx - 1;\\n")
     Traceback (most recent call last):
     ...
-    algebra.activation.SpecError: <text>: 2 polynomials announced, 1 found (each must end in ';')
+    algebra.errors.SpecError: <text>: 2 polynomials announced, 1 found (each must end in ';')
     """
     counts, head_line, pos = _header(text, source)
     unknowns: dict[str, int] = {}

@@ -36,6 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from algebra.activation import SpecError
+from algebra.bounds import multihomogeneous_bezout, partition_indices
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem, combine, monomial_values
 
@@ -676,3 +677,24 @@ def track(start: PolySystem, target: PolySystem, points: np.ndarray, gamma: comp
     ends = _track(strings[1], {"start": strings[0]}, coords, names, gamma, precision, workers, seed,
                   timeout)
     return [_path(target, i, e, precision) for i, e in enumerate(ends)]
+
+
+# --- bounds next to a count ------------------------------------------------------------------
+
+def network_partition(system, net) -> list[list[str]]:
+    """The network's own variable groups (one per node or layer), less the fixed weights."""
+    groups = ([n for n in g if n in system.variables] for g in net.groups.values())
+    return [g for g in groups if g]
+
+
+def solve_bounds(system, net, mixed_volume) -> dict:
+    """Root-count bounds of the square system being solved, next to its count."""
+    if mixed_volume is None:  # our engine's total-degree start does not need it; the table does
+        mixed_volume = system_mixed_volume(system)
+    out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
+    if net is not None:
+        groups = network_partition(system, net)
+        idx = partition_indices(system.variables, groups)
+        out["multihomogeneous"] = multihomogeneous_bezout(system.multidegrees(idx), [len(g) for g in idx])
+        out["partition"] = groups
+    return out

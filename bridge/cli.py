@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 from typing import Sequence
@@ -267,6 +268,8 @@ def parse_fix(items: Sequence[str]) -> dict[str, complex]:
             raise SpecError(f"--fix {item!r}: write NAME=VALUE with a number") from None
         if not eq or not name:
             raise SpecError(f"--fix {item!r}: write NAME=VALUE")
+        if not (math.isfinite(v.real) and math.isfinite(v.imag)):
+            raise SpecError(f"--fix {item!r}: the value must be a finite number")
         out[name.strip()] = v.real if v.imag == 0 else v
     return out
 
@@ -345,6 +348,11 @@ def system_from(args):
     if args.file:
         from algebra.phcfile import read_phc
 
+        given = [f"--{dest.replace('_', '-')}" for dest in NETWORK_SYSTEM_OPTIONS
+                 if getattr(args, dest, None) != args.defaults.get(dest)]
+        if given:
+            raise SpecError(f"{' '.join(given)} describe{'s' if len(given) == 1 else ''} a network's system; with a "
+                            f"file the system is the file's (edit the file, or drop the file to use a network)")
         system = read_phc(args.file)
         return system, {"file": os.path.abspath(args.file)}, None
     net = network_from(args)
@@ -352,30 +360,6 @@ def system_from(args):
     return system, {**net.describe(), "system": args.system, "data": data.n_points,
                     "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
                     "slice": args.slice}, net
-
-
-def network_partition(system, net) -> list[list[str]]:
-    """The network's own variable groups (one per node or layer), less the fixed weights."""
-    groups = ([n for n in g if n in system.variables] for g in net.groups.values())
-    return [g for g in groups if g]
-
-
-def solve_bounds(system, net, mixed_volume) -> dict:
-    """Root-count bounds of the square system being solved, next to its count."""
-    import math
-
-    from algebra.bounds import multihomogeneous_bezout, partition_indices
-    from algebra.solve import system_mixed_volume
-
-    if mixed_volume is None:  # our engine's total-degree start does not need it; the table does
-        mixed_volume = system_mixed_volume(system)
-    out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
-    if net is not None:
-        groups = network_partition(system, net)
-        idx = partition_indices(system.variables, groups)
-        out["multihomogeneous"] = multihomogeneous_bezout(system.multidegrees(idx), [len(g) for g in idx])
-        out["partition"] = groups
-    return out
 
 
 def _solve_text(r: dict, what: str) -> str:
@@ -404,7 +388,7 @@ def _solve_text(r: dict, what: str) -> str:
 
 def cmd_solve(args) -> None:
     from algebra.bounds import parse_partition
-    from algebra.solve import solve
+    from algebra.solve import network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
     system, described, net = system_from(args)
@@ -775,6 +759,8 @@ def cmd_basin_model(args) -> None:
     from training.plots import plot_basin_model
     from bridge.provenance import provenance
 
+    if args.bottom_dim is None:
+        args.bottom_dim = min(10, args.dim - 1)
     net = network_summary(args.compare) if args.compare else None
     variants = [args.variant] + ([v for v in ("basins", "basin-fractal") if v != args.variant] if args.compare else [])
     try:
@@ -836,15 +822,22 @@ def cmd_compare(args) -> None:
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     activations = list(settings.pop("activations"))
+    if settings["network"] == "tree":
+        given = [o for o, v in (("--data", args.data), ("--root", args.root), ("--width-mult", args.width_mult)) if v]
+        if given:
+            raise SpecError(f"{', '.join(given)}: the tree network trains on its ReLU-teacher data, not on images; "
+                            "these options apply to --network dcnn")
+        settings.pop("width_mult", None)
+    data = args.data or "digits"
     radius = parse_radius(args.radius)
     if radius == "auto":
         try:
-            radius = compare_auto_radius(settings["network"], data=args.data, root=args.root, device=device,
-                                         n_train=args.n_train, width_mult=settings["width_mult"])
+            radius = compare_auto_radius(settings["network"], data=data, root=args.root, device=device,
+                                         n_train=args.n_train, width_mult=settings.get("width_mult", 1.0))
         except ValueError as exc:
             raise SpecError(str(exc)) from None
     try:
-        result = compare(activations=activations, out=args.out, data=args.data, root=args.root, device=device,
+        result = compare(activations=activations, out=args.out, data=data, root=args.root, device=device,
                          n_train=args.n_train, radius=radius, clamp=args.clamp,
                          progress=lambda jobs: _progress(jobs, "compare"), **settings)
     except ValueError as exc:
@@ -852,7 +845,8 @@ def cmd_compare(args) -> None:
     result["plot"] = str(compare_plot(result, args.out))
     result["preset"] = args.preset
     result.update(provenance({"command": "compare", "preset": args.preset, **settings, "activations": activations,
-                              "data": args.data, "n_train": args.n_train, "radius": radius, "clamp": args.clamp,
+                              "data": data if settings["network"] == "dcnn" else "relu-teacher",
+                              "n_train": args.n_train, "radius": radius, "clamp": args.clamp,
                               "device": device}, 0))
     lines = [f"{result['network']} ({args.preset}): {result['metric']} after {result['epochs']} epochs, "
              f"{result['seeds']} seeds; mean +- std over the runs that ended done"]
@@ -1059,6 +1053,7 @@ def make_parser() -> argparse.ArgumentParser:
             c.add_argument("--loops", type=integer(0, 100_000), default=10, help="monodromy loops; 0 skips factoring")
             c.set_defaults(func=cmd_witness)
         add_output_options(c)
+        c.set_defaults(defaults={a.dest: a.default for a in c._actions})  # to tell given options from defaults
 
     d = sub.add_parser("dimension", help="dimension of zero-loss sets against W - N, functional dimension")
     add_network_options(d)
@@ -1122,8 +1117,8 @@ def make_parser() -> argparse.ArgumentParser:
     bm.add_argument("--dim", type=BASIN_DIM, default=50, help="dimension D (weights) (default 50)")
     bm.add_argument("--basins", type=integer(1, 10_000), default=6,
                     help="basins K (per level for basin-fractal) (default 6)")
-    bm.add_argument("--bottom-dim", type=integer(0, 100_000), default=10,
-                    help="dimension of the flat bottoms (default 10)")
+    bm.add_argument("--bottom-dim", type=integer(0, 100_000), default=None,
+                    help="dimension of the flat bottoms (default 10, or D - 1 when D <= 10)")
     bm.add_argument("--rugged", type=number(0, 1, open_hi=True), default=0.0,
                     help="small-scale ruggedness eps in [0, 1) (default 0)")
     bm.add_argument("--pairs", type=integer(1, 10_000), default=6, help="trajectory pairs per protocol (default 6)")
@@ -1144,7 +1139,8 @@ def make_parser() -> argparse.ArgumentParser:
                     help="comma-separated specs, the first is the reference (default: the preset's)")
     add_range_options(cp)
     cp.add_argument("--seeds", type=SEEDS, default=None, help="seeds per activation (default: the preset's, 3)")
-    cp.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits")
+    cp.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default=None,
+                    help="dcnn's images (default digits)")
     cp.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
     cp.add_argument("--epochs", type=EPOCHS, default=None, help="epochs (default: the preset's)")
     cp.add_argument("--lr", type=LR, default=None, help="learning rate (default 0.01)")
@@ -1178,7 +1174,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-NOT_CONFIGURATION = ("func", "out", "json", "workers", "resume", "command")  # options that never change a result
+NOT_CONFIGURATION = ("func", "out", "json", "workers", "resume", "command", "defaults")  # never change a result
+NETWORK_SYSTEM_OPTIONS = ("network", "units", "depth", "shared", "widths", "activation", "radius", "no_bias", "data",
+                          "complex_data", "system", "l2", "fix", "slice")
 EXTENDABLE = ("epochs",)  # train and compare continue their runs to a larger --epochs in the same folder
 
 

@@ -47,6 +47,7 @@ def integer(lo: int | None = None, hi: int | None = None, why: str = ""):
             raise argparse.ArgumentTypeError(f"must be an integer {_range_text(lo, hi)}, got {shown}{tail}")
         return value
     parse.__name__ = "integer"
+    parse.bounds = (lo, hi, False, False)  # read by the bad-input harness (tests/bridge/test_harness.py)
     return parse
 
 
@@ -67,6 +68,7 @@ def number(lo: float | None = None, hi: float | None = None, *, open_lo: bool = 
                 f"must be a finite number {_range_text(lo, hi, open_lo, open_hi)}, got {text}{tail}")
         return value
     parse.__name__ = "number"
+    parse.bounds = (lo, hi, open_lo, open_hi)
     return parse
 
 

@@ -65,8 +65,7 @@ def _section_bounds(cfg: StudyConfig) -> dict:
 
 
 def _section_count(cfg: StudyConfig) -> dict:
-    from algebra.solve import solve
-    from bridge.cli import solve_bounds
+    from algebra.solve import solve, solve_bounds
 
     net = TreeNetwork()
     data = make_data(net, cfg.count_data, cfg.seed)

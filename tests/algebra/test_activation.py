@@ -74,3 +74,12 @@ def test_the_interval_is_part_of_the_spec():
     assert parse_activation("relu-chebyshev:4@3") == parse_activation("relu-chebyshev:4", radius=3)
     assert parse_activation("relu-chebyshev:4@3", radius=3.0).radius == 3.0  # agreeing values are fine
     assert parse_activation("relu-chebyshev:4@3").coefficients != default.coefficients
+
+
+def test_no_import_circle_between_activation_and_approximants():
+    import subprocess
+    import sys
+
+    code = ("import sys, algebra.approximants; "
+            "assert 'algebra.activation' not in sys.modules, 'approximants imports activation'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -114,3 +114,11 @@ def test_tiny_study_has_every_section_and_its_numbers_recompute(phc_ready, tmp_p
     assert r["count"]["solutions"] == 72
     assert r["critical"]["complex_nonsingular"] == 5  # f = a b x with L2: worked out by hand in test_critical
     assert r["trained"]["all_consistent"] and r["trained"]["predicted_dimension"] == 12 - 4
+
+
+def test_the_study_does_not_import_the_command_line():
+    import subprocess
+    import sys
+
+    code = "import sys, bridge.study; assert 'bridge.cli' not in sys.modules, 'bridge.study imports bridge.cli'"
+    subprocess.run([sys.executable, "-c", code], check=True)

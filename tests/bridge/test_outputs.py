@@ -128,3 +128,32 @@ def test_provenance_records_phcpy_linked_from_debian(phc_ready):
     from bridge.provenance import versions
 
     assert versions()["PHCpy"] is not None
+
+
+# --- flags that would be silently ignored, values that would be silently wrong ----------------
+
+IGNORED = [
+    (["solve", "FILE", "--fix", "x=1"], "--fix describes a network's system"),
+    (["solve", "FILE", "--slice", "1"], "--slice"),
+    (["solve", "FILE", "--network", "dense", "--data", "3"], "--network --data describe"),
+    (["witness", "FILE", "--activation", "monomial:2"], "--activation"),
+    (["compare", "--network", "tree", "--data", "synthetic", "--out", "OUT/c"], "--data: the tree network trains on"),
+    (["compare", "--network", "tree", "--width-mult", "0.5", "--out", "OUT/c"], "--width-mult"),
+    (["export", "--fix", "a11_1=nan", "--out", "OUT/e.phc"], "finite number"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", IGNORED, ids=[" ".join(a) for a, _ in IGNORED])
+def test_options_that_cannot_apply_are_refused_not_ignored(capsys, tmp_path, argv, fragment):
+    system = tmp_path / "f.phc"
+    system.write_text("2\nx^2 - 1;\ny^2 - 4;\n")
+    argv = [str(system) if a == "FILE" else a.replace("OUT", str(tmp_path)) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and out == "", err
+    assert not (tmp_path / "e.phc").exists() and not (tmp_path / "c").exists()
+
+
+def test_basin_model_default_bottom_fits_a_small_dimension(capsys, tmp_path):
+    code, out, err = run(capsys, "basin-model", "--dim", "6", "--pairs", "1", "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    assert json.loads(out)["config"]["bottom_dim"] == 5
