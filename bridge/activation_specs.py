@@ -85,12 +85,10 @@ def auto_radius(model_factory, data, chunk: int = 1000) -> float:
     """R from the observed range: ``model_factory(radius)`` builds the ReLU network with the
     run's initialization (and a range monitor of that radius); its activation inputs over
     the training set at initialization give max |z|."""
-    from training.optim import recompute_bn_stats
-    from training.trajectories import metrics
     from training.optim import TrainConfig
+    from training.trajectories import metrics
 
     model = model_factory(DEFAULT_RADIUS)
-    recompute_bn_stats(model, data.x_train, chunk)
     record = metrics(model, data, TrainConfig(chunk=chunk, loss="mse" if data.num_classes == 0 else "cross-entropy"))
     peak = max(record["peak_input"])
     if not math.isfinite(peak) or peak <= 0:

@@ -712,56 +712,18 @@ def cmd_plot(args) -> None:
 
 # --- basin model -----------------------------------------------------------------------
 
-def _ratio(near, far):
-    return None if near is None or not far else near / far
-
-
-def network_summary(run_dir: str) -> dict:
-    """A network experiment's summary.json, checked for what the comparison needs."""
-    import json
-
-    path = os.path.join(run_dir, "summary.json")
-    try:
-        with open(path) as f:
-            net = json.load(f)
-    except FileNotFoundError:
-        raise SpecError(f"--compare {run_dir}: no summary.json there (run `landscape experiment` first)") from None
-    except json.JSONDecodeError as exc:
-        raise SpecError(f"--compare {path} is damaged: {exc}") from None
-    if "interpolation_barrier_near" not in net:
-        raise SpecError(f"--compare {run_dir}: experiment {net.get('experiment')!r} has no interpolation barriers "
-                        "(use sgd-stages, random-labels or gd-branches)")
-    return net
-
-
-def compare_with_network(runs: list[dict], net: dict, run_dir: str) -> dict:
-    """The model's summary numbers next to a network experiment's."""
-    rows = [{"source": "network", "experiment": net.get("experiment"),
-             "barrier_near": net["interpolation_barrier_near"], "barrier_far": net["interpolation_barrier_far"],
-             "near_over_far": _ratio(net["interpolation_barrier_near"], net["interpolation_barrier_far"]),
-             "perturbation_lowered_loss": net.get("perturbation_lowered_loss")}]
-    for r in runs:
-        rows.append({"source": r["variant"], "barrier_near": r["interpolation_barrier_within_basin"],
-                     "barrier_far": r["interpolation_barrier_far"],
-                     "near_over_far": _ratio(r["interpolation_barrier_within_basin"], r["interpolation_barrier_far"]),
-                     "perturbation_lowered_loss": r["perturbation_lowered_loss"]})
-    target = rows[0]["near_over_far"]
-    closest = None
-    if target is not None:
-        closest = min(rows[1:], key=lambda r: abs((r["near_over_far"] or 0) - target))["source"]
-    return {"network_run": run_dir, "rows": rows, "resembles": closest,
-            "rule": "the variant whose within-basin barrier / far barrier is closest to the network's "
-                    "near / far barrier (a ratio, so error and loss units cancel)"}
-
-
 def cmd_basin_model(args) -> None:
-    from training.basin_model import BasinConfig, ProtocolConfig, run_protocols
+    from training.basin_model import (BasinConfig, ProtocolConfig, compare_with_network, network_summary,
+                                      run_protocols)
     from training.plots import plot_basin_model
     from bridge.provenance import provenance
 
     if args.bottom_dim is None:
         args.bottom_dim = min(10, args.dim - 1)
-    net = network_summary(args.compare) if args.compare else None
+    try:
+        net = network_summary(args.compare) if args.compare else None
+    except ValueError as exc:
+        raise SpecError(f"--compare {exc}") from None
     variants = [args.variant] + ([v for v in ("basins", "basin-fractal") if v != args.variant] if args.compare else [])
     try:
         configs = [BasinConfig(variant=v, dim=args.dim, basins=args.basins, bottom_dim=args.bottom_dim,

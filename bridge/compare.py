@@ -40,7 +40,6 @@ from training.optim import TrainConfig
 from training.trajectories import RangeWarning, read_index, train
 
 NETWORKS = ("dcnn", "tree")
-OUTCOMES = ("done", "diverged", "no progress")
 PRESETS = {
     "default": dict(network="dcnn", activations=("relu", "relu-minimax:4", "relu-chebyshev:4", "poly:0,0.5,0.5"),
                     seeds=3, epochs=5, width_mult=0.5),

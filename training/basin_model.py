@@ -340,3 +340,49 @@ def run_protocols(cfg: BasinConfig, proto: ProtocolConfig = ProtocolConfig(), pr
             "branch_at": list(sorted(proto.branch_at)),
             "branch_distance": [float(np.mean([r[i] for r in distances])) for i in range(len(proto.branch_at))],
             "safe_distance": land.safe_distance(), "basins": land.n_basins}
+
+
+# --- the model next to a network experiment ----------------------------------------------------
+
+def _ratio(near, far):
+    return None if near is None or not far else near / far
+
+
+def network_summary(run_dir: str) -> dict:
+    """A network experiment's summary.json, checked for what the comparison needs
+    (ValueError naming the folder otherwise)."""
+    import json
+    import os
+
+    path = os.path.join(run_dir, "summary.json")
+    try:
+        with open(path) as f:
+            net = json.load(f)
+    except FileNotFoundError:
+        raise ValueError(f"{run_dir}: no summary.json there (run `landscape experiment` first)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is damaged: {exc}") from None
+    if "interpolation_barrier_near" not in net or net.get("interpolation_barrier_near") is None:
+        raise ValueError(f"{run_dir}: experiment {net.get('experiment')!r} has no interpolation barriers "
+                         "(use sgd-stages, random-labels or gd-branches that ended done)")
+    return net
+
+
+def compare_with_network(runs: list[dict], net: dict, run_dir: str) -> dict:
+    """The model's summary numbers next to a network experiment's."""
+    rows = [{"source": "network", "experiment": net.get("experiment"),
+             "barrier_near": net["interpolation_barrier_near"], "barrier_far": net["interpolation_barrier_far"],
+             "near_over_far": _ratio(net["interpolation_barrier_near"], net["interpolation_barrier_far"]),
+             "perturbation_lowered_loss": net.get("perturbation_lowered_loss")}]
+    for r in runs:
+        rows.append({"source": r["variant"], "barrier_near": r["interpolation_barrier_within_basin"],
+                     "barrier_far": r["interpolation_barrier_far"],
+                     "near_over_far": _ratio(r["interpolation_barrier_within_basin"], r["interpolation_barrier_far"]),
+                     "perturbation_lowered_loss": r["perturbation_lowered_loss"]})
+    target = rows[0]["near_over_far"]
+    closest = None
+    if target is not None:
+        closest = min(rows[1:], key=lambda r: abs((r["near_over_far"] or 0) - target))["source"]
+    return {"network_run": run_dir, "rows": rows, "resembles": closest,
+            "rule": "the variant whose within-basin barrier / far barrier is closest to the network's "
+                    "near / far barrier (a ratio, so error and loss units cancel)"}

@@ -145,8 +145,8 @@ def _range_warning(model, record: dict) -> str | None:
         return None
     return (f"{100 * fractions[worst]:.2g}% of the inputs of activation layer {worst + 1} lie outside "
             f"[-{model.range.radius:g}, {model.range.radius:g}] (max |z| {record['peak_input'][worst]:.3g}); "
-            f"beyond its interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: a larger --radius "
-            f"(or --radius auto) or --clamp may help")
+            "beyond its interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: "
+            "a larger --radius (or --radius auto) or --clamp may help")
 
 
 @dataclass
@@ -260,6 +260,9 @@ def _train(model, data, cfg, run_dir, config, resume, progress, stop_after, prov
     last = index["checkpoints"][-1]
     status, message = "done", None
     warned = index.get("range_warning")
+    if warned is None and (warned := _range_warning(model, last)):  # already at the start: say so before training
+        index["range_warning"] = warned
+        warnings.warn(warned, RangeWarning, stacklevel=3)
     epochs = range(start + 1, cfg.epochs + 1)
     if stop_after is not None:
         epochs = epochs[:stop_after]
