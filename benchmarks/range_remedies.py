@@ -7,6 +7,12 @@ baseline, ReLU, runs in the same script with the same initialization and batch o
 
     .venv/bin/python benchmarks/range_remedies.py [--epochs 3] [--spec relu-chebyshev:4] [--seed 0]
 
+``--sweep`` instead trains each of ``--specs`` at each of ``--radii`` (5 epochs by default): the
+measurement behind DEFAULT_RADIUS = 8 (algebra/activation.py), with the batch-norm outputs' range.
+
+    .venv/bin/python benchmarks/range_remedies.py --sweep --epochs 5 \
+        --specs relu-chebyshev:4,relu-minimax:4,relu-chebyshev:8,relu-minimax:8,relu-chebyshev:16 --radii 1,2,3,4,6,8
+
 Columns: the run's outcome, final train and test error, the largest per-layer fraction of
 activation inputs outside [-R, R] at the end, and seconds.
 """
@@ -36,8 +42,13 @@ def main() -> None:
     parser.add_argument("--spec", default="relu-chebyshev:4")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-train", type=int, default=None)
+    parser.add_argument("--sweep", action="store_true", help="specs x radii instead of the remedies")
+    parser.add_argument("--specs", default="relu-chebyshev:4,relu-minimax:4,relu-chebyshev:8")
+    parser.add_argument("--radii", default="1,2,3,4,6,8")
     args = parser.parse_args()
     data = load_dataset("digits", n_train=args.n_train)
+    if args.sweep:
+        return sweep(args, data)
 
     def relu_model(radius):
         torch.manual_seed(args.seed)
@@ -65,6 +76,31 @@ def main() -> None:
         print(f"{label:<44} {act.spec + (' clamp' if act.clamp else ''):<22} {r.status:<12} "
               f"{r.last['train_error']:9.4f} {r.last['test_error']:9.4f} {100 * outside:7.3g}% "
               f"{time.perf_counter() - began:6.1f}", flush=True)
+
+
+def sweep(args, data) -> None:
+    """Every spec at every radius: outcome and errors after the same budget, and the largest
+    batch-norm output the ReLU network sees (the range an interval has to cover)."""
+    from bridge.cli import _split_specs
+
+    torch.manual_seed(args.seed)
+    relu = AllConvNet("relu", radius=1.0)
+    with tempfile.TemporaryDirectory() as folder:
+        r = train(relu, data, TrainConfig(epochs=args.epochs, seed=args.seed), folder, progress=False)
+    print(f"relu after {args.epochs} epochs: train error {r.last['train_error']:.4f}; max |z| per layer "
+          + ", ".join(f"{p:.2f}" for p in r.last["peak_input"]))
+    print(f"{'spec':<24} {'outcome':<12} {'train err':>9} {'test err':>9} {'outside':>8}")
+    for spec in _split_specs(args.specs):
+        for radius in [float(x) for x in args.radii.split(",")]:
+            act = resolve(spec, radius)
+            torch.manual_seed(args.seed)
+            model = AllConvNet(**act.model_options())
+            with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+                warnings.simplefilter("ignore", RangeWarning)
+                r = train(model, data, TrainConfig(epochs=args.epochs, seed=args.seed), folder, progress=False)
+            outside = max(f for f in r.last["outside_radius"] if f is not None)
+            print(f"{act.spec:<24} {r.status:<12} {r.last['train_error']:9.4f} {r.last['test_error']:9.4f} "
+                  f"{100 * outside:7.3g}%", flush=True)
 
 
 if __name__ == "__main__":
