@@ -81,7 +81,7 @@ def main() -> None:
 def sweep(args, data) -> None:
     """Every spec at every radius: outcome and errors after the same budget, and the largest
     batch-norm output the ReLU network sees (the range an interval has to cover)."""
-    from bridge.cli import _split_specs
+    from bridge.commands.common import split_specs
 
     torch.manual_seed(args.seed)
     relu = AllConvNet("relu", radius=1.0)
@@ -90,7 +90,7 @@ def sweep(args, data) -> None:
     print(f"relu after {args.epochs} epochs: train error {r.last['train_error']:.4f}; max |z| per layer "
           + ", ".join(f"{p:.2f}" for p in r.last["peak_input"]))
     print(f"{'spec':<24} {'outcome':<12} {'train err':>9} {'test err':>9} {'outside':>8}")
-    for spec in _split_specs(args.specs):
+    for spec in split_specs(args.specs):
         for radius in [float(x) for x in args.radii.split(",")]:
             act = resolve(spec, radius)
             torch.manual_seed(args.seed)

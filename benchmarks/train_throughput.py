@@ -131,9 +131,9 @@ def main() -> None:
 def activation_table(args, data, cfg, device) -> None:
     """One SGD epoch per activation, the same loop and initialization; ratio to ReLU."""
     from bridge.activation_specs import resolve
-    from bridge.cli import _split_specs
+    from bridge.commands.common import split_specs
 
-    specs = _split_specs(args.activations)
+    specs = split_specs(args.activations)
     if specs[0] != "relu":
         specs = ["relu"] + [s for s in specs if s != "relu"]
     print(f"\n{'activation (on-device loop)':<36} {'s/epoch':>8} {'images/s':>10} {'/ relu':>7}")

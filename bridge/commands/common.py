@@ -1,0 +1,241 @@
+"""What every command shares: option groups, the typed limits, output and errors."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+
+from algebra.activation import DEFAULT_RADIUS, SpecError
+from bridge.options import SEED, WORKERS, integer, number  # noqa: F401  (WORKERS: for the command modules)
+
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+# limits of the options (bridge.options): what each protects is in its message
+UNITS = integer(1, 32, "the exact systems and Jacobians grow with units^depth; 32 units is W = 384")
+DEPTH = integer(1, 6, "a depth-L tree has 2^L inputs and 2^L - 1 nodes")
+EPOCHS = integer(1, 100_000)
+LR = number(0, 10, open_lo=True)
+BATCH = integer(1, 1_000_000)
+MOMENTUM = number(0, 1, open_hi=True)
+CLIP = number(0, None, open_lo=True)
+WIDTH_MULT = number(0, 16, open_lo=True, why="the paper network's parameters grow like its square")
+N_TRAIN = integer(1, 10_000_000)
+DEGREE = integer(1, 400, "beyond it the Remez iteration and its working precision take hours")
+MAX_PATH_COUNT = integer(1, 10 ** 9)
+MAX_DATA = 10 ** 8     # data points: 10^8 points of 4 inputs are 3 GB as float64
+MAX_COUNTS = 10_000    # values in one --data A:B
+MAX_DIMENSION_DATA = 10_000
+BASIN_DIM = integer(2, 100_000, "memory grows like dim x basins")
+SEEDS = integer(1, 100, "each seed trains every activation")
+DPS = integer(15, 5_000, "precision costs grow like its square")
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, status 2, as for every other bad input
+        command = self.prog.removeprefix("landscape").strip()
+        raise SpecError(f"{command}: {message}" if command else message)
+
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("network")
+    g.add_argument("--network", choices=("tree", "dense"), default="tree",
+                   help="the canonical tree network (default) or a dense network")
+    g.add_argument("--units", type=UNITS, default=1, help="tree: hidden units r per node (default 1)")
+    g.add_argument("--depth", type=DEPTH, default=2, help="tree: depth L, 2^L inputs (default 2)")
+    g.add_argument("--shared", action="store_true", help="tree: nodes of a level share weights")
+    g.add_argument("--widths", default="2,3,1", help="dense: widths d0,...,dL (default 2,3,1)")
+    g.add_argument("--activation", default="poly:0.1,0.5,0.3",
+                   help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3)")
+    g.add_argument("--radius", default=None, metavar="R",
+                   help=f"interval [-R, R] of relu-* approximants without @R (default {DEFAULT_RADIUS:g})")
+    g.add_argument("--no-bias", action="store_true", help="networks without biases")
+
+
+def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+    g = p.add_argument_group("data and system")
+    g.add_argument("--data", default="4", metavar="N" + (" | A:B | N1,N2,..." if many else ""),
+                   help="number of data points" + (" or several (default 4)" if many else " (default 4)"))
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    g.add_argument("--system", choices=("zero-loss", "critical"), default="zero-loss",
+                   help="zero-loss equations f(x_i) = y_i, or grad L = 0 (default zero-loss)")
+    g.add_argument("--l2", default=None, metavar="random|VALUES",
+                   help="critical system: generalized L2 term with random (seeded) or given lambda")
+
+
+def add_fix_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix a weight (gauge fixing); repeat for several")
+
+
+def add_slice_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--slice", nargs="?", const="square", default=None, metavar="K",
+                   help="add K random affine slices (no K: as many as make the system square)")
+
+
+def add_output_options(p: argparse.ArgumentParser, out_help: str = "folder for result.json") -> None:
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--out", default=None, help=out_help)
+
+
+def network_from(args):
+    from algebra.activation import parse_activation
+    from algebra.networks import DenseNetwork, TreeNetwork
+
+    from algebra.activation import check_radius
+
+    radius = None if args.radius is None else check_radius(args.radius, "--radius")
+    activation = parse_activation(args.activation, radius=radius)
+    if args.network == "tree":
+        return TreeNetwork(units=args.units, activation=activation, bias=not args.no_bias,
+                           shared=args.shared, depth=args.depth)
+    return DenseNetwork(widths=args.widths, activation=activation, bias=not args.no_bias)
+
+
+def parse_counts(text: str) -> list[int]:
+    """'4' -> [4]; '1:3' -> [1, 2, 3]; '1,50000' -> [1, 50000].
+
+    >>> parse_counts("2:4"), parse_counts("1,50000")
+    ([2, 3, 4], [1, 50000])
+    """
+    try:
+        if ":" in text:
+            lo, hi = (int(t) for t in text.split(":"))
+        else:
+            values = [int(t) for t in text.split(",")]
+    except ValueError:
+        raise SpecError(f"--data {text!r} does not parse: give N, A:B or N1,N2,...") from None
+    if ":" in text:
+        if hi - lo >= MAX_COUNTS:
+            raise SpecError(f"--data {text!r} asks for {hi - lo + 1:,} values; at most {MAX_COUNTS:,} at once")
+        values = list(range(lo, hi + 1))
+    if not values or min(values) < 1:
+        raise SpecError(f"--data {text!r}: the number of data points must be >= 1")
+    if max(values) > MAX_DATA:
+        raise SpecError(f"--data {text!r}: at most {MAX_DATA:,} data points (the data alone would not fit in memory "
+                        "beyond it)")
+    return values
+
+
+def progress_bar(items: list, what: str):
+    """A progress bar on stderr for multi-item work (silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit="item", disable=None if len(items) > 1 else True, leave=False)
+
+
+def add_range_options(g) -> None:
+    """--radius and --clamp of the training commands (train, experiment, compare)."""
+    g.add_argument("--radius", default=None, metavar="R|auto",
+                   help=f"interval [-R, R] of relu-* approximants without @R, and of the range check of every "
+                        f"activation (default {DEFAULT_RADIUS:g}); auto: {AUTO_HELP}")
+    g.add_argument("--clamp", action="store_true",
+                   help="evaluate polynomial activations at clip(z, -R, R): bounded, but the network is then "
+                        "no longer polynomial")
+
+
+AUTO_HELP = "from the largest activation input of the ReLU network at initialization, with a 25%% margin"
+
+
+def resolve_training_activation(spec: str, args, relu_model=None, data=None):
+    """The spec as trained (bridge.activation_specs), with --radius auto measured on
+    ``relu_model(radius)`` over ``data``."""
+    from bridge.activation_specs import auto_radius, parse_radius, resolve
+
+    radius = parse_radius(args.radius)
+    if radius == "auto":
+        if relu_model is None:
+            raise SpecError("--radius auto needs a network and data to measure")
+        radius = auto_radius(relu_model, data)
+    return resolve(spec, radius, args.clamp)
+
+
+@contextlib.contextmanager
+def warnings_on_stderr():
+    """Warnings of library code as one line each on stderr (never on stdout: --json)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"landscape: warning: {message}", file=sys.stderr)
+
+
+def emit(result: dict, args, text: str) -> None:
+    from bridge.provenance import to_json, write_result
+
+    if args.out:
+        write_result(args.out, result)
+    if args.json:
+        print(to_json(result, indent=None))
+    else:
+        print(text)
+        if args.out:
+            print(f"wrote {args.out}/result.json")
+
+
+def pick_device(name: str | None) -> str:
+    import torch
+
+    if name is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise SpecError(f"--device {name!r} is not a torch device (cpu, cuda, cuda:1, ...)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SpecError(f"--device {name}: this machine has no CUDA device")
+    return name
+
+
+def add_training_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("training")
+    g.add_argument("--activation", default="relu",
+                   help="relu, or a polynomial spec: poly:..., monomial:k, relu-minimax:4, ... (default relu)")
+    add_range_options(g)
+    g.add_argument("--optimizer", choices=("sgd", "gd"), default="sgd",
+                   help="sgd (minibatches) or gd (full batch, exact gradient) (default sgd)")
+    g.add_argument("--epochs", type=EPOCHS, default=10, help="epochs; for gd, steps (default 10)")
+    g.add_argument("--lr", type=LR, default=0.01, help="learning rate (default 0.01, the paper's)")
+    g.add_argument("--batch", type=BATCH, default=100, help="sgd batch size (default 100, the paper's)")
+    g.add_argument("--momentum", type=MOMENTUM, default=0.0, help="sgd momentum (default 0)")
+    g.add_argument("--clip", type=CLIP, default=None, help="clip the gradient norm at this value")
+    g.add_argument("--chunk", type=BATCH, default=1000, help="images per chunk in full-set passes")
+    g.add_argument("--width-mult", type=WIDTH_MULT, default=1.0, help="scale every hidden width (default 1)")
+    g.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of initialization and batch order (default 0)")
+    d = p.add_argument_group("data")
+    d.add_argument("--data", choices=("digits", "synthetic", "cifar10"), default="digits",
+                   help="digits (embedded, default), synthetic, or cifar10 from --root")
+    d.add_argument("--root", default=None, help="folder holding cifar-10-batches-py/")
+    d.add_argument("--random-labels", action="store_true", help="permute the training labels (seeded)")
+    d.add_argument("--n-train", type=N_TRAIN, default=None, help="use the first N training points")
+
+
+class Failed(Exception):
+    """The command ran and reported a failure (its message is already on stderr)."""
+
+
+def split_specs(text: str) -> list[str]:
+    """Split 'relu,relu-chebyshev:4,poly:0,0,1' at commas that start a new spec.
+
+    >>> split_specs("relu,relu-chebyshev:4,poly:0,0,1")
+    ['relu', 'relu-chebyshev:4', 'poly:0,0,1']
+    """
+    out: list[str] = []
+    for part in text.split(","):
+        part = part.strip()
+        if out and (part[:1].isdigit() or part[:1] in "-+."):
+            out[-1] += "," + part  # a coefficient of the previous poly: spec
+        elif part:
+            out.append(part)
+    if not out:
+        raise SpecError("--activations is empty")
+    return out
+
+
+NETWORK_SYSTEM_OPTIONS = ("network", "units", "depth", "shared", "widths", "activation", "radius", "no_bias", "data",
+                          "complex_data", "system", "l2", "fix", "slice")

@@ -1,0 +1,64 @@
+"""`landscape critical`: isolated critical points of the loss, classified."""
+from __future__ import annotations
+
+from bridge.commands.common import (MAX_PATH_COUNT, SEED, WORKERS, add_network_options, add_output_options, emit,
+                                    network_from, parse_counts, SpecError)
+
+
+def cmd_critical(args) -> None:
+    from algebra.critical import critical_points
+    from algebra.systems import make_data
+    from bridge.provenance import provenance
+
+    net = network_from(args)
+    counts = parse_counts(args.data)
+    if len(counts) != 1:
+        raise SpecError("critical takes one number of data points (--data N)")
+    data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
+    from algebra.critical import MAX_PATHS
+
+    max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
+    if max_paths < 1:
+        raise SpecError(f"--max-paths must be >= 1, got {max_paths}")
+    result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
+                             workers=args.workers, verify=args.verify == "runs")
+    out = result.as_dict()
+    config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2,
+              "max_paths": max_paths, "verify": args.verify,
+              "field": "complex" if args.complex_data else "real"}
+    out.update(provenance(config, args.seed))
+    lines = [f"critical points of the loss: {net.kind} network, W = {net.n_weights}, N = {counts[0]}"
+             + (f", L2 {args.l2}" if args.l2 else ""),
+             f"  complex nonsingular {out['complex_nonsingular']}, real {out['real']}: "
+             f"{out['minima']} minima, {out['saddles']} saddles, {out['maxima']} maxima, "
+             f"{out['degenerate']} degenerate",
+             f"  paths {out['solve']['paths']} (total degree {out['bounds']['total_degree']}, "
+             f"multihomogeneous {out['bounds']['multihomogeneous']}), singular {out['solve']['singular']}, "
+             f"at infinity {out['solve']['at_infinity']}, failed {out['solve']['failed']}, "
+             f"certified {out['solve']['certified']}"]
+    for p in out["points"][:10]:
+        lines.append(f"  {p['kind']:>12}  loss {p['loss']:.6g}  nullity {p['nullity']}")
+    if out["zero_loss"]:
+        z = out["zero_loss"]
+        lines.append(f"  zero-loss set: dimension {z['dimension']} (W - N = {z['predicted']}), Hessian "
+                     f"nullity {z['hessian_nullity']}: {'degenerate' if z['degenerate'] else 'not degenerate'}")
+    lines += [f"  note: {n}" for n in out["notes"]]
+    emit(out, args, "\n".join(lines))
+
+
+def add_parser(sub) -> None:
+    c = sub.add_parser("critical", help="isolated critical points of the loss, classified by Hessian inertia")
+    add_network_options(c)
+    g = c.add_argument_group("data")
+    g.add_argument("--data", default="2", metavar="N", help="data points (default 2)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
+    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    c.add_argument("--l2", default=None, metavar="random|VALUES",
+                   help="generalized L2 term 1/2 sum l_k w_k^2: random (seeded) or given lambda")
+    c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=None,
+                   help="refuse solves with more total-degree paths (default 5000)")
+    c.add_argument("--verify", choices=("none", "runs"), default="runs",
+                   help="runs: independent runs until the count stops growing (default)")
+    c.add_argument("--workers", type=WORKERS, default=None, help="worker processes tracking paths")
+    add_output_options(c)
+    c.set_defaults(func=cmd_critical)

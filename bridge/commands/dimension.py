@@ -1,0 +1,68 @@
+"""`landscape dimension`: dimension of zero-loss sets against W - N."""
+from __future__ import annotations
+
+from bridge.commands.common import (MAX_DIMENSION_DATA, SEED, WORKERS, add_network_options, add_output_options, emit,
+                                    integer, network_from, parse_counts, progress_bar, SpecError)
+
+
+def cmd_dimension(args) -> None:
+    from algebra.dimension import dimension_report
+    from bridge.provenance import provenance
+
+    net = network_from(args)
+    counts = parse_counts(args.data)
+    if max(counts) > MAX_DIMENSION_DATA:
+        raise SpecError(f"dimension: --data {max(counts):,} exceeds {MAX_DIMENSION_DATA:,} points (the fit takes about "
+                        "6 ms per point per start here: a minute at the limit)")
+    if args.starts < 1:
+        raise SpecError(f"--starts must be >= 1, got {args.starts}")
+    report = dimension_report(net, counts, seed=args.seed, starts=args.starts,
+                              with_witness=args.witness, workers=args.workers,
+                              progress=lambda items: progress_bar(items, "dimension"))
+    first = report["table"][0]
+    flat = {k: first[k] for k in ("data", "predicted", "expected", "measured", "regime", "smooth",
+                                  "singular_value_gap", "consistent")} if len(counts) == 1 else {}
+    config = {"command": "dimension", **net.describe(), "data": counts, "starts": args.starts,
+              "witness": args.witness}
+    result = {**report, **flat, "consistent": report["consistent"], **provenance(config, args.seed)}
+    text = _dimension_text(result)
+    if args.out and len(counts) > 1:
+        from bridge.plots import dimension_plot
+
+        text += f"\nwrote {dimension_plot(result, args.out)}"
+    emit(result, args, text)
+
+
+def _dimension_text(r: dict) -> str:
+    sym = r["symmetries"]
+    lines = [f"{r['network']['network']} network, W = {r['weights']} weights, functional dimension "
+             f"F = {r['functional_dimension']} (polynomial space {r['polynomial_space_dimension']}), "
+             f"gap {r['functional_gap']['gap']:.1e}",
+             f"fibre W - F = {r['fibre_dimension']}: {sym['rescalings']} rescalings + {sym['group']} "
+             f"other symmetry directions, {r['unexplained']} unexplained"]
+    lines.append(f"{'N':>5} {'regime':>11} {'W-N':>5} {'expected':>9} {'measured':>9} {'field':>8}"
+                 + (" witness" if r["table"] and "witness" in r["table"][0] else "") + "  ok")
+    for row in r["table"]:
+        fmt = lambda v: "-" if v is None else str(v)  # noqa: E731
+        line = (f"{row['data']:>5} {row['regime']:>11} {row['predicted']:>5} {fmt(row['expected']):>9} "
+                f"{fmt(row['measured']):>9} {fmt(row['field']):>8}")
+        if "witness" in row:
+            line += f" {fmt(row['witness']['dimension']):>7}"
+        lines.append(line + ("  yes" if row["consistent"] else "  NO"))
+    lines.append("consistent with the prediction" if r["consistent"] else
+                 "NOT consistent everywhere: see the rows marked NO")
+    return "\n".join(lines)
+
+
+def add_parser(sub) -> None:
+    d = sub.add_parser("dimension", help="dimension of zero-loss sets against W - N, functional dimension")
+    add_network_options(d)
+    g = d.add_argument_group("data")
+    g.add_argument("--data", default="4", metavar="N | A:B | N1,N2,...", help="data points (default 4)")
+    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
+    d.add_argument("--starts", type=integer(1, 10_000), default=8, help="Levenberg-Marquardt starts per N (default 8)")
+    d.add_argument("--witness", action="store_true",
+                   help="also the witness-set dimension (homotopy continuation; small networks)")
+    d.add_argument("--workers", type=WORKERS, default=None, help="worker processes for --witness")
+    add_output_options(d, "folder for result.json and, for several N, dimension.png")
+    d.set_defaults(func=cmd_dimension)

@@ -1,0 +1,158 @@
+"""`landscape solve` and `landscape witness`: counts and witness sets of a file's or a network's system."""
+from __future__ import annotations
+
+import os
+
+from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, add_data_options, add_fix_option,
+                                    add_network_options, add_output_options, add_slice_option, emit, integer,
+                                    network_from, SpecError)
+from bridge.commands.export import build_system
+
+
+def system_from(args):
+    """The system a solve/witness command works on: a PHCpack file, or a network's system.
+    Returns (system, description for the result, network or None)."""
+    if args.file:
+        from algebra.phcfile import read_phc
+
+        given = [f"--{dest.replace('_', '-')}" for dest in NETWORK_SYSTEM_OPTIONS
+                 if getattr(args, dest, None) != args.defaults.get(dest)]
+        if given:
+            raise SpecError(f"{' '.join(given)} describe{'s' if len(given) == 1 else ''} a network's system; with a "
+                            f"file the system is the file's (edit the file, or drop the file to use a network)")
+        system = read_phc(args.file)
+        return system, {"file": os.path.abspath(args.file)}, None
+    net = network_from(args)
+    system, data = build_system(net, args)
+    return system, {**net.describe(), "system": args.system, "data": data.n_points,
+                    "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
+                    "slice": args.slice}, net
+
+
+def _solve_text(r: dict, what: str) -> str:
+    lines = [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
+             f"({r['start']['why']})",
+             f"  finite {r['finite']}, singular {r['singular']}, at infinity {r['at_infinity']}, "
+             f"failed {r['failed']}",
+             f"  distinct solutions {r['solutions']} (real {r['real']}), "
+             f"{'certified' if r['certified'] else 'NOT certified'}: {r['verification'].get('why', '')}"]
+    b = r["bounds"]
+    lines.append("  bounds: total degree {:,}".format(b["total_degree"])
+                 + (f", multihomogeneous {b['multihomogeneous']:,}" if "multihomogeneous" in b else "")
+                 + (f", mixed volume {b['mixed_volume']:,}" if b.get("mixed_volume") is not None else ""))
+    if "krawczyk" in r["verification"]:
+        k = r["verification"]["krawczyk"]
+        lines.append(f"  Krawczyk: {k['certified']} of {k['solutions']} regular solutions proved, "
+                     f"{k['distinct']} distinct, {k['real']} proved real")
+    if "exact" in r["verification"]:
+        e = r["verification"]["exact"]
+        lines.append(f"  msolve real solutions {e['msolve_real']}, phcpy {e['phc_real']}: "
+                     + ("agree" if e["agree"] else "DISAGREE"))
+    lines += [f"  note: {n}" for n in r["notes"]]
+    lines.append(f"  {r['seconds']:.2f} s, seed {r['seed']}")
+    return "\n".join(lines)
+
+
+def cmd_solve(args) -> None:
+    from algebra.bounds import parse_partition
+    from algebra.solve import network_partition, solve, solve_bounds
+    from bridge.provenance import provenance
+
+    system, described, net = system_from(args)
+    verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
+    partition = parse_partition(args.partition) if args.partition else None
+    if partition is None and args.start == "multihomogeneous" and net is not None:
+        partition = network_partition(system, net)
+    if partition is None and args.start == "multihomogeneous":
+        raise SpecError("--start multihomogeneous on a file needs --partition 'x,y;z,...'")
+    result = solve(system, start=args.start, precision=args.precision, workers=args.workers,
+                   seed=args.seed, verify=verify, max_runs=args.max_runs, engine=args.engine,
+                   device=args.device, max_paths=args.max_paths, certify=args.certify,
+                   partition=partition)
+    out = result.as_dict(with_solutions=bool(args.out))
+    out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
+    config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
+              "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
+              "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
+              "partition": partition}
+    out.update(provenance(config, args.seed))
+    emit(out, args, _solve_text(out, f"{system.kind} system, {system.n_equations} equations"))
+
+
+def cmd_witness(args) -> None:
+    from algebra.witness import cascade, witness
+    from bridge.provenance import provenance
+
+    system, described, _ = system_from(args)
+    if args.method == "cascade":
+        result = cascade(system, top=args.top, seed=args.seed, loops=args.loops)
+    else:
+        if args.top is not None:
+            raise SpecError("--top applies to --method cascade only")
+        result = witness(system, seed=args.seed, loops=args.loops, workers=args.workers)
+    out = result.as_dict()
+    config = {"command": "witness", **described, "method": args.method, "loops": args.loops,
+              "top": args.top}
+    out.update(provenance(config, args.seed))
+    lines = [f"{system.kind} system: {system.n_equations} equations in {system.n_variables} unknowns, "
+             f"solution set of dimension {out['dimension']} ({args.method})"]
+    for c in out["components"]:
+        factors = "not factored" if c["factors"] is None else (
+            "factors of degrees " + ", ".join(map(str, c["factors"]))
+            + ("" if c["factors_certified"] else " (not certified)"))
+        complete = {True: ", complete by the trace test", False: ", INCOMPLETE by the trace test",
+                    None: ""}[c.get("complete")]
+        lines.append(f"  dimension {c['dimension']}: degree {c['degree']}{complete}, {factors}")
+    if out["isolated"]:
+        lines.append(f"  isolated solutions: {out['isolated']}")
+    lines += [f"  note: {n}" for n in out["notes"]]
+    lines.append(f"  {out['seconds']:.2f} s, seed {args.seed}")
+    emit(out, args, "\n".join(lines))
+
+
+def add_parser(sub) -> None:
+    from algebra.solve import ENGINES, MAX_PATHS, PRECISIONS, STARTS
+
+    for name, helptext in (("solve", "count the solutions of a square system by homotopy continuation"),
+                           ("witness", "dimension, degree and factors of a solution set (witness sets)")):
+        c = sub.add_parser(name, help=helptext)
+        c.add_argument("file", nargs="?", default=None,
+                       help="a system in PHCpack format (otherwise the network's system)")
+        add_network_options(c)
+        add_data_options(c)
+        add_fix_option(c)
+        c.add_argument("--workers", type=WORKERS, default=None,
+                       help="worker processes tracking paths (default: CPU count)")
+        if name == "solve":
+            add_slice_option(c)
+            c.add_argument("--start", choices=STARTS, default="auto",
+                           help="start system (default auto: chosen from the bounds)")
+            c.add_argument("--precision", choices=PRECISIONS, default="d",
+                           help="precision of the first track; failed paths go higher (default d)")
+            c.add_argument("--verify", choices=("none", "runs", "exact"), default="runs",
+                           help="runs: independent runs until the count stops growing (default); "
+                                "exact: also msolve's real count")
+            c.add_argument("--max-runs", type=integer(1, 100), default=4, help="most runs for --verify (default 4)")
+            c.add_argument("--engine", choices=ENGINES, default="ours",
+                           help="ours: every path at once as arrays (default); phcpack: PHCpack's trackers")
+            c.add_argument("--device", default=None, metavar="cpu|cuda",
+                           help="track with torch on this device (engine ours; default numpy on the CPU)")
+            c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=MAX_PATHS,
+                           help=f"refuse start systems with more paths (default {MAX_PATHS:,})")
+            c.add_argument("--partition", default=None, metavar="'a,b;c,...'",
+                           help="variable groups of --start multihomogeneous (default for a network: "
+                                "one per node or layer)")
+            c.add_argument("--certify", action="store_true",
+                           help="prove each regular solution by Krawczyk's test in ball arithmetic")
+            c.set_defaults(func=cmd_solve)
+        else:
+            c.set_defaults(slice=None)
+            c.add_argument("--method", choices=("slice", "cascade"), default="slice",
+                           help="slice: W - N random slices, trace test, own monodromy (default); "
+                                "cascade: PHCpack's cascade, every dimension (small systems)")
+            c.add_argument("--top", type=integer(0, 10_000), default=None,
+                           help="cascade: top dimension (default W - 1)")
+            c.add_argument("--loops", type=integer(0, 100_000), default=10, help="monodromy loops; 0 skips factoring")
+            c.set_defaults(func=cmd_witness)
+        add_output_options(c)
+        c.set_defaults(defaults={a.dest: a.default for a in c._actions})  # to tell given options from defaults
