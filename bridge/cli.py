@@ -14,9 +14,8 @@ from typing import Sequence
 
 from bridge.commands import (approx, basin_model, bounds, compare, critical, dimension, experiment, export, solve,
                              study, train)
-from bridge.commands.common import split_specs, parse_counts  # noqa: F401  (tests and users import them here)
+from bridge.commands.common import parse_counts, parse_fix, split_specs  # noqa: F401  (imported from here by tests)
 from bridge.commands.common import EXIT_FAILURE, EXIT_USAGE, Failed, Parser, SpecError
-from bridge.commands.export import parse_fix  # noqa: F401
 
 
 COMMANDS = (bounds, export, solve, dimension, critical, train, experiment, basin_model, compare, study, approx)

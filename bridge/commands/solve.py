@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import os
 
-from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, add_data_options, add_fix_option,
-                                    add_network_options, add_output_options, add_slice_option, emit, integer,
-                                    network_from, SpecError)
-from bridge.commands.export import build_system
+from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, add_data_options,
+                                    add_fix_option, add_network_options, add_output_options, add_slice_option,
+                                    build_system, emit, integer, network_from)
 
 
 def system_from(args):
