@@ -29,7 +29,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bridge.activation_specs import auto_radius, resolve  # noqa: E402
+from bridge.activation_specs import auto_radius_allconv, resolve  # noqa: E402
 from training.data import load_dataset  # noqa: E402
 from training.models import AllConvNet  # noqa: E402
 from training.optim import TrainConfig  # noqa: E402
@@ -50,11 +50,7 @@ def main() -> None:
     if args.sweep:
         return sweep(args, data)
 
-    def relu_model(radius):
-        torch.manual_seed(args.seed)
-        return AllConvNet("relu", radius=radius)
-
-    auto = auto_radius(relu_model, data)
+    auto = auto_radius_allconv(data, args.seed)
     rows = [("relu (baseline)", resolve("relu", 1.0), {}),
             (f"{args.spec} at R = 1 (the issue's case)", resolve(args.spec, 1.0), {}),
             ("  + --clamp (no longer polynomial)", resolve(args.spec, 1.0, clamp=True), {}),

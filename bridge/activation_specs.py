@@ -94,3 +94,16 @@ def auto_radius(model_factory, data, chunk: int = 1000) -> float:
     if not math.isfinite(peak) or peak <= 0:
         raise SpecError(f"--radius auto: the activation inputs at initialization have max |z| = {peak}")
     return check_radius(math.ceil(2 * AUTO_MARGIN * peak) / 2, "--radius auto")
+
+
+def auto_radius_allconv(data, seed: int = 0, width_mult: float = 1.0, device: str = "cpu") -> float:
+    """``auto_radius`` of the paper network initialized from ``seed`` (as train and compare
+    initialize it) on ``data``."""
+    import torch
+
+    from training.models import AllConvNet
+
+    def relu_model(radius):
+        torch.manual_seed(seed)
+        return AllConvNet("relu", width_mult=width_mult, radius=radius).to(device)
+    return auto_radius(relu_model, data)

@@ -84,23 +84,17 @@ def compare_auto_radius(network: str, *, data: str = "digits", root: str | None 
                         n_train: int | None = None, width_mult: float = 0.5, units: int = 2) -> float:
     """``radius="auto"`` for a comparison: measured on the ReLU network of seed 0 (the paper
     network on its images, or the tree on its teacher data), as compare initializes them."""
-    from bridge.activation_specs import auto_radius
+    from bridge.activation_specs import auto_radius, auto_radius_allconv
 
     if network == "dcnn":
-        dataset = load_dataset(data, root, device, n_train=n_train)
+        return auto_radius_allconv(load_dataset(data, root, device, n_train=n_train), 0, width_mult, device)
 
-        def relu_model(radius):
-            torch.manual_seed(0)
-            return AllConvNet("relu", width_mult=width_mult, radius=radius).to(device)
-    else:
-        dataset = teacher_data(n_train or 400)
-
-        def relu_model(radius):
-            model = TreeNet(units=units, activation="relu", dtype=torch.float64, radius=radius,
-                            generator=torch.Generator().manual_seed(0))
-            model.weights.data.mul_(0.5)
-            return model
-    return auto_radius(relu_model, dataset)
+    def relu_model(radius):
+        model = TreeNet(units=units, activation="relu", dtype=torch.float64, radius=radius,
+                        generator=torch.Generator().manual_seed(0))
+        model.weights.data.mul_(0.5)
+        return model
+    return auto_radius(relu_model, teacher_data(n_train or 400))
 
 
 def _curves(run_dir: Path) -> dict:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,7 +40,7 @@ from training.models import AllConvNet
 from training.mds import classical_mds
 from training.optim import (MultiSGD, NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
                             recompute_bn_stats)
-from training.trajectories import NO_PROGRESS_MARGIN, chance, interpolate, metrics, perturb
+from training.trajectories import NO_PROGRESS_MARGIN, atomic_write_bytes, chance, interpolate, metrics, perturb
 
 
 
@@ -186,21 +185,14 @@ def barrier(curve: list[float]) -> float:
 
 
 def _save_npz(path: Path, **arrays) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # per process: no shared temporary name
-    np.savez(tmp, **arrays)
-    _replace_synced(tmp, path)
+    def write(tmp):
+        with open(tmp, "wb") as f:  # a file object: np.savez would add .npz to a temporary name
+            np.savez(f, **arrays)
+    atomic_write_bytes(path, write)
 
 
 def _save_json(path: Path, obj) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, default=float))
-    _replace_synced(tmp, path)
-
-
-def _replace_synced(tmp: Path, path: Path) -> None:
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic_write_bytes(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1, default=float)))
 
 
 def _bar(items, desc, progress):
@@ -324,10 +316,10 @@ def run_gd_branches(cfg: GdBranches, out: Path, data, device, progress=True) -> 
             b["error"].append(_errors(b["net"], data)[0])
             avg = interpolate([main, b["net"]], [0.5, 0.5], x_train=data.x_train)
             b["average_error"].append(evaluate(avg, data.x_train, data.y_train)["error"])
-        torch.save({"main": main.state_dict(), "epoch": e, "curves": curves,
-                    "branches": [{k: v for k, v in b.items() if k != "net"} | {"model": b["net"].state_dict()}
-                                 for b in branches]}, f"{state_path}.{os.getpid()}.tmp")
-        _replace_synced(Path(f"{state_path}.{os.getpid()}.tmp"), state_path)
+        state = {"main": main.state_dict(), "epoch": e, "curves": curves,
+                 "branches": [{k: v for k, v in b.items() if k != "net"} | {"model": b["net"].state_dict()}
+                              for b in branches]}
+        atomic_write_bytes(state_path, lambda tmp: torch.save(state, tmp))
     rows = []
     for b in branches:
         main_part = curves["main"][b["at"]:]

@@ -152,11 +152,12 @@ def dense_names(widths: Sequence[int], bias: bool = True) -> list[str]:
 
 
 class _FlatWeights(nn.Module):
-    def __init__(self, names: list[str], activation, dtype, generator: torch.Generator | None):
+    def __init__(self, names: list[str], activation, dtype, generator: torch.Generator | None,
+                 radius: float | None = None, clamp: bool = False, layers: int = 0):
         super().__init__()
         self.names = tuple(names)
         self.weights = nn.Parameter(torch.randn(len(names), dtype=dtype, generator=generator))
-        self.act = make_activation(activation)
+        self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers)
         self.index = {n: k for k, n in enumerate(names)}
 
     def _indices(self, names) -> torch.Tensor:
@@ -178,8 +179,7 @@ class TreeNet(_FlatWeights):
     def __init__(self, units: int = 1, activation: str | Sequence[float] = (0.1, 0.5, 0.3), bias: bool = True,
                  shared: bool = False, depth: int = 2, dtype=torch.float32, generator=None,
                  radius: float | None = None, clamp: bool = False):
-        super().__init__(tree_names(units, bias, shared, depth), activation, dtype, generator)
-        self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers=depth)
+        super().__init__(tree_names(units, bias, shared, depth), activation, dtype, generator, radius, clamp, depth)
         self.units, self.bias, self.shared, self.depth = units, bias, shared, depth
         self._nodes = [(level, position, self._indices([[f"{c}{label}_{j}" for c in letters]
                                                         for j in range(1, units + 1)]))

@@ -93,10 +93,7 @@ def metrics(model, data, cfg: TrainConfig) -> dict:
     a range monitor also the activation inputs outside [-R, R] over the training set."""
     recompute_bn_stats(model, data.x_train, cfg.chunk)
     monitor = getattr(model, "range", None)
-    if monitor is not None:
-        with monitor.counting():
-            train = evaluate(model, data.x_train, data.y_train, cfg.loss, cfg.chunk)
-    else:
+    with monitor.counting() if monitor is not None else contextlib.nullcontext():
         train = evaluate(model, data.x_train, data.y_train, cfg.loss, cfg.chunk)
     test = evaluate(model, data.x_test, data.y_test, cfg.loss, cfg.chunk)
     out = {"train_loss": train["loss"], "test_loss": test["loss"]}
@@ -132,6 +129,14 @@ def made_progress(checkpoints: list[dict], level: dict) -> bool | None:
     if "train_error" in level:
         return min(c["train_error"] for c in later) < level["train_error"] - NO_PROGRESS_MARGIN
     return min(c["train_loss"] for c in later) < NO_PROGRESS_LOSS * level["train_loss"]
+
+
+def _warn_range(index: dict, model, record: dict) -> str | None:
+    """Warn (once per run: the message is kept in the index) when ``record`` passes RANGE_WARN."""
+    if index.get("range_warning") is None and (message := _range_warning(model, record)):
+        index["range_warning"] = message
+        warnings.warn(message, RangeWarning, stacklevel=4)
+    return index.get("range_warning")
 
 
 def _range_warning(model, record: dict) -> str | None:
@@ -259,10 +264,7 @@ def _train(model, data, cfg, run_dir, config, resume, progress, stop_after, prov
         _save(run_dir, index, model, opt, generator, 0, {**metrics(model, data, cfg), "seconds": 0.0})
     last = index["checkpoints"][-1]
     status, message = "done", None
-    warned = index.get("range_warning")
-    if warned is None and (warned := _range_warning(model, last)):  # already at the start: say so before training
-        index["range_warning"] = warned
-        warnings.warn(warned, RangeWarning, stacklevel=3)
+    _warn_range(index, model, last)  # already at the start: said before training
     epochs = range(start + 1, cfg.epochs + 1)
     if stop_after is not None:
         epochs = epochs[:stop_after]
@@ -277,9 +279,7 @@ def _train(model, data, cfg, run_dir, config, resume, progress, stop_after, prov
                 record = {**metrics(model, data, cfg), "seconds": round(time.perf_counter() - began, 3)}
                 if not all(map(_finite, record.values())):
                     raise NonFiniteLoss(epoch, None, record["train_loss"])
-                if warned is None and (warned := _range_warning(model, record)):
-                    index["range_warning"] = warned
-                    warnings.warn(warned, RangeWarning, stacklevel=2)
+                _warn_range(index, model, record)
                 _save(run_dir, index, model, opt, generator, epoch, record)
                 last = index["checkpoints"][-1]
                 bar.set_postfix(train_loss=f"{record['train_loss']:.4g}")
@@ -290,8 +290,8 @@ def _train(model, data, cfg, run_dir, config, resume, progress, stop_after, prov
     done_epochs = index["checkpoints"][-1]["epoch"]
     if status == "done" and done_epochs != cfg.epochs:
         status = "interrupted"
-    if status == "done" and made_progress(index["checkpoints"], chance(data, cfg.loss)) is False:
-        level = chance(data, cfg.loss)
+    level = chance(data, cfg.loss)
+    if status == "done" and made_progress(index["checkpoints"], level) is False:
         key = next(iter(level))
         best = min(c[key] for c in index["checkpoints"] if c["epoch"] > 0)
         status, message = "no progress", (f"no progress: the best {key.replace('_', ' ')} {best:.4g} never came "

@@ -141,19 +141,6 @@ def add_range_options(g) -> None:
 AUTO_HELP = "from the largest activation input of the ReLU network at initialization, with a 25%% margin"
 
 
-def resolve_training_activation(spec: str, args, relu_model=None, data=None):
-    """The spec as trained (bridge.activation_specs), with --radius auto measured on
-    ``relu_model(radius)`` over ``data``."""
-    from bridge.activation_specs import auto_radius, parse_radius, resolve
-
-    radius = parse_radius(args.radius)
-    if radius == "auto":
-        if relu_model is None:
-            raise SpecError("--radius auto needs a network and data to measure")
-        radius = auto_radius(relu_model, data)
-    return resolve(spec, radius, args.clamp)
-
-
 @contextlib.contextmanager
 def warnings_on_stderr():
     """Warnings of library code as one line each on stderr (never on stdout: --json)."""

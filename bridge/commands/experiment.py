@@ -4,8 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bridge.commands.common import (SEED, add_range_options, emit, Failed, pick_device, resolve_training_activation,
-                                    SpecError)
+from bridge.commands.common import SEED, Failed, SpecError, add_range_options, emit, pick_device
 
 
 def cmd_experiment(args) -> None:
@@ -14,11 +13,12 @@ def cmd_experiment(args) -> None:
     from training.plots import plot_run
 
     device = pick_device(args.device)
-    from bridge.activation_specs import parse_radius
+    from bridge.activation_specs import parse_radius, resolve
 
-    if parse_radius(args.radius) == "auto":
+    radius = parse_radius(args.radius)
+    if radius == "auto":
         raise SpecError("experiment: --radius auto is not offered here; give R (train --radius auto prints one)")
-    act = resolve_training_activation(args.activation or "relu", args)
+    act = resolve(args.activation or "relu", radius, args.clamp)
     try:
         cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed,
                           activation=act.backend if args.activation else None, radius=act.radius,

@@ -4,8 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bridge.commands.common import (add_training_options, emit, Failed, pick_device, resolve_training_activation,
-                                    SpecError, warnings_on_stderr)
+from bridge.commands.common import Failed, SpecError, add_training_options, emit, pick_device, warnings_on_stderr
 
 
 def cmd_train(args) -> None:
@@ -20,21 +19,18 @@ def cmd_train(args) -> None:
     from training.optim import TrainConfig
     from training.trajectories import train
 
-    from bridge.activation_specs import parse_radius, resolve
+    from bridge.activation_specs import auto_radius_allconv, parse_radius, resolve
 
-    resolve(args.activation, None if parse_radius(args.radius) == "auto" else parse_radius(args.radius),
-            args.clamp)  # a bad spec is refused before the data is loaded
+    radius = parse_radius(args.radius)
+    # a bad spec is refused before the data is loaded; auto resolves it again once R is measured
+    act = resolve(args.activation, None if radius == "auto" else radius, args.clamp)
     device = pick_device(args.device)
     try:
         cfg = TrainConfig(optimizer=args.optimizer, epochs=args.epochs, lr=args.lr, batch=args.batch,
                           momentum=args.momentum, clip=args.clip, chunk=args.chunk, seed=args.seed)
         data = load_dataset(args.data, args.root, device, args.random_labels, args.seed, n_train=args.n_train)
-
-        def relu_model(radius):
-            torch.manual_seed(args.seed)
-            return AllConvNet("relu", width_mult=args.width_mult, radius=radius).to(device)
-
-        act = resolve_training_activation(args.activation, args, relu_model, data)
+        if radius == "auto":
+            act = resolve(args.activation, auto_radius_allconv(data, args.seed, args.width_mult, device), args.clamp)
         torch.manual_seed(args.seed)
         model = AllConvNet(**act.model_options(), width_mult=args.width_mult).to(device)
     except ValueError as exc:  # DataError and bad values are ValueErrors: one line, exit 2
