@@ -79,7 +79,8 @@ def _parse_number(text: str, spec: str) -> Fraction:
     except (ValueError, ZeroDivisionError):
         raise SpecError(f"activation spec {spec!r}: {text.strip()!r} is not a number") from None
     if abs(value) > MAX_COEFFICIENT:
-        raise SpecError(f"activation spec {spec!r}: coefficient {text.strip()} is larger than {float(MAX_COEFFICIENT):g} "
+        raise SpecError(f"activation spec {spec!r}: coefficient {text.strip()} is larger than "
+                        f"{float(MAX_COEFFICIENT):g} "
                         "in size (float64 evaluation and training overflow)")
     return value
 

@@ -77,7 +77,8 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
     if st.count != mv:
         raise SolverError(f"PHCpack's polyhedral start system has {st.count} solutions for a mixed "
                           f"volume of {mv}: refusing to count from it; use start='total-degree'")
-    why = "asked for" if start == "polyhedral" else f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the total degree {td:,}"
+    why = "asked for" if start == "polyhedral" else (f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the "
+                                                     f"total degree {td:,}")
     return st, why + " (supports with the origin added: the paths reach every isolated solution in C^n)"
 
 
