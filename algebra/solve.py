@@ -257,7 +257,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
           seed: int = 0, verify: bool | str = True, max_runs: int = 4,
           timeout: float = 3600, progress=None, projective: bool = False, engine: str = "ours",
           device: str | None = None, max_paths: int = MAX_PATHS, certify: bool = False,
-          partition: list[list[str]] | None = None) -> SolveResult:
+          partition: list[list[str]] | None = None, runner=None) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
     engine: "ours" (default: ``algebra.continuation``, every path at once as arrays, in a
@@ -265,7 +265,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     ``algebra.phc``, the cross-check). ``device`` (ours only): None for numpy, or a torch
     device ("cpu", "cuda"). ``max_paths``: refuse start systems with more paths, saying
     how many. ``certify``: prove every regular solution with Krawczyk's test in ball
-    arithmetic (``algebra.certify``).
+    arithmetic (``algebra.certify``). ``runner(fn, items)`` (our engine): where the chunks
+    of paths are tracked (bridge.cluster: worker processes or a Dask cluster; default here).
 
     start: "total-degree" (prod of the degrees paths), "multihomogeneous" (our engine: a
     linear-product start system for ``partition``, groups of variable names; its
@@ -304,10 +305,13 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
 
         # our engine always tracks in a projective chart: ``projective`` changes nothing
         result = solve_with_engine(system, start, seed, verify, max_runs, device, max_paths, progress,
-                                   partition)
+                                   partition, runner)
     else:
         if device is not None:
             raise SpecError("a device applies to our engine only (engine='ours')")
+        if runner is not None:
+            raise SpecError("a runner (a Dask cluster) applies to our engine only (engine='ours'); PHCpack's "
+                            "engine runs its own worker processes (workers=N)")
         if start == "multihomogeneous":
             raise SpecError("the multihomogeneous start is our engine's (engine='ours')")
         result = _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout,

@@ -30,7 +30,7 @@ def make_parser():
     return parser
 
 
-NOT_CONFIGURATION = ("func", "out", "json", "workers", "resume", "command", "defaults")  # never change a result
+NOT_CONFIGURATION = ("func", "out", "json", "workers", "scheduler", "resume", "command", "defaults")  # never change a result
 EXTENDABLE = ("epochs",)  # train and compare continue their runs to a larger --epochs in the same folder
 
 
@@ -60,14 +60,18 @@ def claimed_output(args):
 
 def main(argv: Sequence[str] | None = None) -> int:
     from algebra.phc import SolverError
+    from bridge.cluster import ClusterError, UnitFailed
 
     try:
         args = make_parser().parse_args(argv)
         with claimed_output(args):
             args.func(args)
-    except SpecError as exc:
+    except (SpecError, ClusterError) as exc:
         print(f"landscape: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except UnitFailed as exc:
+        print(f"landscape: failure: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except SolverError as exc:
         print(f"landscape: solver failure: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -24,10 +24,12 @@ the CIFAR-shaped ``synthetic`` set) it runs on a CPU in minutes.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -107,13 +109,60 @@ def _curves(run_dir: Path) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """What every run of one comparison shares (sent with each unit of work)."""
+    network: str
+    out: Path
+    data: str
+    root: str | None
+    n_train: int | None
+    device: str
+    epochs: int
+    lr: float
+    batch: int
+    width_mult: float
+    units: int
+
+
+@functools.lru_cache(maxsize=4)
+def _dataset(network: str, data: str, root, device: str, n_train):
+    return load_dataset(data, root, device, n_train=n_train) if network == "dcnn" else teacher_data(n_train or 400)
+
+
+def _train_one(setting: _Setting, job: tuple) -> dict:
+    """One (activation, seed) run, trained into its resumable folder (a unit of work: run
+    again, a finished run is read back, not retrained); its curves."""
+    spec, act, s = job
+    torch.manual_seed(s)
+    options = act.model_options()
+    if setting.network == "dcnn":
+        model = AllConvNet(**options, width_mult=setting.width_mult).to(setting.device)
+        loss = "cross-entropy"
+    else:
+        model = TreeNet(units=setting.units, dtype=torch.float64, generator=torch.Generator().manual_seed(s),
+                        **options)
+        model.weights.data.mul_(0.5)
+        loss = "mse"
+    dataset = _dataset(setting.network, setting.data, setting.root, setting.device, setting.n_train)
+    cfg = TrainConfig(epochs=setting.epochs, lr=setting.lr, batch=setting.batch, seed=s, loss=loss)
+    run_dir = setting.out / slug(spec) / f"seed_{s}"
+    with warnings.catch_warnings():  # the table reports the range of every activation
+        warnings.simplefilter("ignore", RangeWarning)
+        train(model, dataset, cfg, run_dir, config={"network": setting.network, "activation": act.describe(),
+                                                    "seed": s, "data": dataset.describe()}, progress=False)
+    return {"seed": s, **_curves(run_dir)}
+
+
 def compare(network: str, activations: list[str], seeds: int, out: str | Path, *, data: str = "digits",
             root: str | None = None, epochs: int = 5, device: str = "cpu", lr: float | None = None,
             batch: int | None = None, width_mult: float = 0.5, n_train: int | None = None, units: int = 2,
-            radius: float | None = None, clamp: bool = False, progress=None) -> dict:
+            radius: float | None = None, clamp: bool = False, runner=None) -> dict:
     """Train every activation from every seed; return the table and where the curves are.
     ``radius``: the interval of approximants without @R and the reference interval of the
-    range check (None: DEFAULT_RADIUS); ``clamp`` applies to the polynomial activations."""
+    range check (None: DEFAULT_RADIUS); ``clamp`` applies to the polynomial activations.
+    ``runner(fn, items)``: where the (activation, seed) runs go (default: here, in turn;
+    bridge.cluster); the numbers do not depend on it."""
     if network not in NETWORKS:
         raise ValueError(f"network must be one of {', '.join(NETWORKS)}, got {network!r}")
     if not activations:
@@ -123,28 +172,17 @@ def compare(network: str, activations: list[str], seeds: int, out: str | Path, *
     out = Path(out)
     resolved = {spec: resolve(spec, radius, clamp and spec.strip().lower() != "relu") for spec in activations}
     if network == "dcnn":
-        dataset = load_dataset(data, root, device, n_train=n_train)
-        loss, lr, batch = "cross-entropy", lr or 0.01, batch or 100
+        lr, batch = lr or 0.01, batch or 100
     else:
-        dataset = teacher_data(n_train or 400)
-        loss, lr, batch = "mse", lr or 0.05, batch or 20
-    jobs = [(spec, s) for spec in activations for s in range(seeds)]
+        lr, batch = lr or 0.05, batch or 20
+    # a missing data set fails here, before any training; on the CPU, as the runs may be on a cluster's GPUs
+    dataset = _dataset(network, data, root, "cpu", n_train)
+    setting = _Setting(network, out, data, root, n_train, device, epochs, lr, batch, width_mult, units)
+    jobs = [(spec, resolved[spec], s) for spec in activations for s in range(seeds)]
+    runs = (runner or (lambda fn, items: [fn(x) for x in items]))(functools.partial(_train_one, setting), jobs)
     curves: dict[str, list[dict]] = {spec: [] for spec in activations}
-    for spec, s in (progress(jobs) if progress else jobs):
-        torch.manual_seed(s)
-        options = resolved[spec].model_options()
-        if network == "dcnn":
-            model = AllConvNet(**options, width_mult=width_mult).to(device)
-        else:
-            model = TreeNet(units=units, dtype=torch.float64, generator=torch.Generator().manual_seed(s), **options)
-            model.weights.data.mul_(0.5)
-        cfg = TrainConfig(epochs=epochs, lr=lr, batch=batch, seed=s, loss=loss)
-        run_dir = out / slug(spec) / f"seed_{s}"
-        with warnings.catch_warnings():  # the table reports the range of every activation
-            warnings.simplefilter("ignore", RangeWarning)
-            train(model, dataset, cfg, run_dir, config={"network": network, "activation": resolved[spec].describe(),
-                                                        "seed": s, "data": dataset.describe()}, progress=False)
-        curves[spec].append({"seed": s, **_curves(run_dir)})
+    for (spec, _, _), run in zip(jobs, runs):
+        curves[spec].append(run)
     metric = "test_error" if network == "dcnn" else "test_loss"
     table = {spec: {**_final(curves[spec]), "activation": resolved[spec].describe()} for spec in activations}
     reference = activations[0]

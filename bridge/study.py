@@ -64,13 +64,13 @@ def _section_bounds(cfg: StudyConfig) -> dict:
     return {"network": net.describe(), "rows": rows}
 
 
-def _section_count(cfg: StudyConfig) -> dict:
+def _section_count(cfg: StudyConfig, runner=None) -> dict:
     from algebra.solve import solve, solve_bounds
 
     net = TreeNetwork()
     data = make_data(net, cfg.count_data, cfg.seed)
     system = random_slices(zero_loss_system(net, data), net.n_weights - data.n_points, cfg.seed)
-    result = solve(system, seed=cfg.seed)
+    result = solve(system, seed=cfg.seed, runner=runner)
     bounds = solve_bounds(system, net, result.start.get("mixed_volume"))
     return {"network": net.describe(), "data": cfg.count_data, "slices": net.n_weights - cfg.count_data,
             **result.summary(), "bounds": bounds, "start": result.start["kind"],
@@ -109,11 +109,11 @@ def _section_trained(cfg: StudyConfig) -> dict:
                              seed=cfg.seed)
 
 
-def _section_compare(cfg: StudyConfig, out: Path) -> dict:
+def _section_compare(cfg: StudyConfig, out: Path, runner=None) -> dict:
     from bridge.compare import compare
     from bridge.plots import compare_plot
 
-    common = dict(seeds=cfg.compare_seeds, device=cfg.device, radius=cfg.radius)
+    common = dict(seeds=cfg.compare_seeds, device=cfg.device, radius=cfg.radius, runner=runner)
     dcnn = compare("dcnn", list(cfg.compare_activations), out=out / "compare_dcnn", epochs=cfg.compare_epochs,
                    n_train=cfg.compare_n_train, width_mult=cfg.compare_width_mult, **common)
     tree = compare("tree", list(cfg.compare_activations), out=out / "compare_tree", epochs=cfg.tree_epochs, **common)
@@ -124,8 +124,9 @@ def _section_compare(cfg: StudyConfig, out: Path) -> dict:
 SECTIONS = ("bounds", "count", "dimension", "critical", "trained", "compare")
 
 
-def run_study(cfg: StudyConfig, out: str | Path, progress=None) -> dict:
-    """Every section in order; returns the result (also written as result.json and report.md)."""
+def run_study(cfg: StudyConfig, out: str | Path, progress=None, runner=None) -> dict:
+    """Every section in order; returns the result (also written as result.json and report.md).
+    ``runner(fn, items)`` (bridge.cluster): where the count's paths and the comparisons' runs go."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result = {"config": asdict(cfg), "seconds": {}}
@@ -134,7 +135,7 @@ def run_study(cfg: StudyConfig, out: str | Path, progress=None) -> dict:
         if name == "bounds":
             result[name] = _section_bounds(cfg)
         elif name == "count":
-            result[name] = _section_count(cfg)
+            result[name] = _section_count(cfg, runner)
         elif name == "dimension":
             result[name] = _section_dimension(cfg, out)
         elif name == "critical":
@@ -142,7 +143,7 @@ def run_study(cfg: StudyConfig, out: str | Path, progress=None) -> dict:
         elif name == "trained":
             result[name] = _section_trained(cfg)
         else:
-            result[name] = _section_compare(cfg, out)
+            result[name] = _section_compare(cfg, out, runner)
         result["seconds"][name] = round(time.perf_counter() - began, 2)
     from bridge.plots import bounds_plot
 

@@ -2,10 +2,13 @@
 
 Each experiment is a config dataclass with scale presets: ``micro`` (seconds, for tests),
 ``tiny`` (minutes on 2 CPU cores, digits), ``paper`` (the paper's protocol: CIFAR-10, a GPU).
-``run_experiment`` writes data files into the output folder, one per unit of work
-(a stage, a width, or the state after each epoch), each written atomically and skipped when
-present, so an interrupted run resumes; then ``summary.json`` with the quantitative summary.
-Computing writes data; ``training.plots`` reads it.
+``run_experiment`` runs an experiment as waves of units of work (a group of a stage's
+trajectories, the main GD run, a GD branch point, the SGD run, one retraining, a width, the
+summary), through a ``runner`` that may send them to worker processes (bridge.cluster). Each
+unit writes its data file atomically and returns at once when it is present, so an
+interrupted run resumes and a killed worker loses one unit; the numbers do not depend on
+where the units ran. Then ``summary.json`` with the quantitative summary. Computing writes
+data; ``training.plots`` reads it.
 
 Outcomes (summary "status"): "done"; "diverged" when a loss becomes inf or nan (the
 message says where; no barrier or distance is reported from non-finite weights); "no
@@ -17,8 +20,9 @@ Experiments:
   final model of trajectory 1 of the previous stage, K/2+1..K from a copy perturbed by noise
   ``noise`` x each tensor's std. Weights recorded every epoch; MDS of all of them, per layer,
   and of the late stages alone.
-- ``gd-branches``: full-batch GD; at the branch epochs, perturbed branches (noise levels),
-  trained by GD alongside; main and branch averaged epoch by epoch and evaluated.
+- ``gd-branches``: full-batch GD; at the branch epochs, perturbed branches (noise levels) of
+  the model after that many steps, trained by GD alongside; main and branch averaged epoch by
+  epoch and evaluated.
 - ``perturb-retrain``: SGD then GD; models at chosen SGD epochs perturbed (large and small
   noise, several times) and retrained by GD, against the unperturbed GD from the same point.
 - ``random-labels``: ``sgd-stages`` on permuted labels.
@@ -27,6 +31,7 @@ Experiments:
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -67,6 +72,8 @@ class SgdStages(Common):
     epochs: int = 10                # per stage
     noise: float = 0.01             # x each tensor's std, for the second half
     late_from: int = 5              # the paper redoes the MDS for stages 5..12
+    group: int | None = None        # trajectories vmapped together in one unit of work (divides K/2;
+                                    # None: K/2); part of the numbers, as vmapping changes rounding
 
 
 @dataclass
@@ -126,6 +133,9 @@ def make_config(name: str, scale: str = "tiny", **overrides):
     cfg = KINDS[name](**values)
     if isinstance(cfg, SgdStages) and (cfg.trajectories < 2 or cfg.trajectories % 2):
         raise ValueError(f"trajectories must be even and >= 2, got {cfg.trajectories}")
+    if isinstance(cfg, SgdStages) and cfg.group is not None and not (
+            isinstance(cfg.group, int) and cfg.group >= 1 and (cfg.trajectories // 2) % cfg.group == 0):
+        raise ValueError(f"group must divide half the trajectories ({cfg.trajectories // 2}), got {cfg.group}")
     return cfg
 
 
@@ -201,43 +211,116 @@ def _bar(items, desc, progress):
     return tqdm(items, desc=desc, unit="unit", disable=None if progress else True, leave=False)
 
 
+# --- units of work --------------------------------------------------------------------------
+# An experiment runs as waves of units through ``runner(fn, items)`` (in-process by default;
+# bridge.cluster runs them as Dask tasks). A unit rebuilds what it needs from the config and
+# the run folder, writes its result atomically into out/units/, and returns at once when that
+# result is there: a unit killed mid-way is simply run again, a finished one never.
+
+@functools.lru_cache(maxsize=4)
+def _dataset(data: str, root, device: str, random_labels: bool, seed: int, n_train):
+    return load_dataset(data, root, device, random_labels, seed, n_train=n_train)
+
+
+def _data(cfg: Common, device):
+    """The experiment's data set, loaded once per process (units of one worker share it)."""
+    return _dataset(cfg.data, cfg.root, str(device), cfg.random_labels, cfg.seed, cfg.n_train)
+
+
+def _chance_unit(cfg: Common, device, _=None) -> float:
+    """Loads the data (a missing data set fails here, before the folder is claimed); returns
+    the chance training error that "no progress" is measured against."""
+    return chance(_data(cfg, device), "cross-entropy")["train_error"]
+
+
+def _units_dir(out) -> Path:
+    path = Path(out) / "units"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _save_checkpoint(path: Path, epoch: int, nets: list, opts: list, record) -> None:
+    state = {"epoch": epoch, "nets": [n.state_dict() for n in nets], "opts": [o.state_dict() for o in opts],
+             "record": record}
+    atomic_write_bytes(path, lambda tmp: torch.save(state, tmp))
+
+
+def _load_checkpoint(path: Path, nets: list, opts: list, device):
+    """(epoch, record) of a unit's checkpoint, its nets and optimizers restored; None if absent."""
+    if not path.exists():
+        return None
+    state = torch.load(path, map_location=device, weights_only=False)
+    for net, sd in zip(nets, state["nets"]):
+        net.load_state_dict(sd)
+    for opt, sd in zip(opts, state["opts"]):
+        opt.load_state_dict(sd)
+    return state["epoch"], state["record"]
+
+
 # --- sgd-stages / random-labels -------------------------------------------------------------
 
-def run_sgd_stages(cfg: SgdStages, out: Path, data, device, progress=True) -> dict:
-    k, half = cfg.trajectories, cfg.trajectories // 2
-    start = _model(cfg, device)
-    recompute_bn_stats(start, data.x_train)
-    prev = start
-    for s in _bar(range(1, cfg.stages + 1), "stages", progress):
-        path = out / f"stage_{s:02d}.npz"
-        if path.exists():
-            prev = set_flat(copy.deepcopy(start), np.load(path)["weights"][0, -1])
-            continue
-        base = copy.deepcopy(prev)
-        shaken = perturb(copy.deepcopy(prev), cfg.noise, seed=cfg.seed * 1000 + s)
-        models = [copy.deepcopy(base) for _ in range(half)] + [copy.deepcopy(shaken) for _ in range(half)]
-        multi = MultiSGD(models, TrainConfig(lr=cfg.lr, batch=cfg.batch),
-                         seeds=[cfg.seed * 100_000 + s * 100 + j for j in range(k)])
-        weights = np.zeros((k, cfg.epochs + 1, len(flat(start))), dtype=np.float32)
-        errs = np.zeros((3, k, cfg.epochs + 1))
-        for e in range(cfg.epochs + 1):
-            if e:
-                multi.epoch(data.x_train, data.y_train, e)
-                multi.write_back()
-            for j, m in enumerate(models):
-                weights[j, e] = flat(m)
-                errs[:, j, e] = _errors(m, data, f"stage {s}, trajectory {j + 1}, epoch {e}")
-        _save_npz(path, weights=weights, train_error=errs[0], test_error=errs[1], train_loss=errs[2])
-        prev = models[0]
-    return summarize_stages(cfg, out, data, device)
+def _group_size(cfg: SgdStages) -> int:
+    return cfg.group or cfg.trajectories // 2
+
+
+def _stage_path(out, s: int) -> Path:
+    return Path(out) / f"stage_{s:02d}.npz"
+
+
+def _stage_group(cfg: SgdStages, out, device, job: tuple[int, int]) -> None:
+    """Trajectories g*size .. (g+1)*size - 1 of stage s, vmapped together (one MultiSGD)."""
+    s, g = job
+    path = _units_dir(out) / f"stage_{s:02d}_group_{g}.npz"
+    if path.exists() or _stage_path(out, s).exists():
+        return
+    data = _data(cfg, device)
+    prev = _model(cfg, device)
+    recompute_bn_stats(prev, data.x_train)
+    if s > 1:  # trajectory 1 of the previous stage, on the start's statistics
+        set_flat(prev, np.load(_stage_path(out, s - 1))["weights"][0, -1])
+    size, half = _group_size(cfg), cfg.trajectories // 2
+    members = range(g * size, (g + 1) * size)
+    source = prev if members[0] < half else perturb(copy.deepcopy(prev), cfg.noise, seed=cfg.seed * 1000 + s)
+    models = [copy.deepcopy(source) for _ in members]
+    multi = MultiSGD(models, TrainConfig(lr=cfg.lr, batch=cfg.batch),
+                     seeds=[cfg.seed * 100_000 + s * 100 + j for j in members])
+    weights = np.zeros((size, cfg.epochs + 1, len(flat(prev))), dtype=np.float32)
+    errs = np.zeros((3, size, cfg.epochs + 1))
+    for e in range(cfg.epochs + 1):
+        if e:
+            multi.epoch(data.x_train, data.y_train, e)
+            multi.write_back()
+        for i, (j, m) in enumerate(zip(members, models)):
+            weights[i, e] = flat(m)
+            errs[:, i, e] = _errors(m, data, f"stage {s}, trajectory {j + 1}, epoch {e}")
+    _save_npz(path, weights=weights, train_error=errs[0], test_error=errs[1], train_loss=errs[2])
+
+
+def _join_stage(cfg: SgdStages, out: Path, s: int) -> None:
+    """The stage file from its groups' files (which then go)."""
+    parts = [_units_dir(out) / f"stage_{s:02d}_group_{g}.npz" for g in range(cfg.trajectories // _group_size(cfg))]
+    files = [np.load(p) for p in parts]
+    _save_npz(_stage_path(out, s), **{key: np.concatenate([f[key] for f in files])
+                                      for key in ("weights", "train_error", "test_error", "train_loss")})
+    for p in parts:
+        p.unlink()
+
+
+def run_sgd_stages(cfg: SgdStages, out: Path, device, runner) -> dict:
+    groups = cfg.trajectories // _group_size(cfg)
+    for s in range(1, cfg.stages + 1):
+        if not _stage_path(out, s).exists():
+            runner(functools.partial(_stage_group, cfg, out, device), [(s, g) for g in range(groups)])
+            _join_stage(cfg, out, s)
+    return runner(functools.partial(_stages_summary, cfg, out, device), [None])[0]
 
 
 def _load_stages(out: Path, stages: int):
-    files = [np.load(out / f"stage_{s:02d}.npz") for s in range(1, stages + 1)]
-    return files
+    return [np.load(_stage_path(out, s)) for s in range(1, stages + 1)]
 
 
-def summarize_stages(cfg: SgdStages, out: Path, data, device) -> dict:
+def _stages_summary(cfg: SgdStages, out: Path, device, _=None) -> dict:
+    data = _data(cfg, device)
     stages = _load_stages(out, cfg.stages)
     template = _model(cfg, device)
     last = stages[-1]
@@ -285,52 +368,68 @@ def _mean_pairs(pairs):
 
 # --- gd-branches ----------------------------------------------------------------------------
 
-def run_gd_branches(cfg: GdBranches, out: Path, data, device, progress=True) -> dict:
-    tc = TrainConfig(optimizer="gd", lr=cfg.gd_lr, chunk=1000)
-    state_path = out / "state.pt"
-    main = _model(cfg, device)
-    branches: list[dict] = []
-    curves = {"main": []}
-    start = 0
-    if state_path.exists():
-        state = torch.load(state_path, map_location=device, weights_only=False)
-        main.load_state_dict(state["main"])
-        for b in state["branches"]:
-            m = _model(cfg, device)
-            m.load_state_dict(b.pop("model"))
-            branches.append({**b, "net": m})
-        curves, start = state["curves"], state["epoch"] + 1
-    opts = {}
-    for e in _bar(range(start, cfg.epochs + 1), "gd epochs", progress):
-        for at in cfg.branch_at:
-            if at == e:
-                for j, noise in enumerate(cfg.noises):
-                    net = perturb(copy.deepcopy(main), noise, seed=cfg.seed * 1000 + at * 10 + j)
-                    branches.append({"at": at, "noise": noise, "net": net, "error": [], "average_error": []})
+def _gd_config(cfg: GdBranches) -> TrainConfig:
+    return TrainConfig(optimizer="gd", lr=cfg.gd_lr, chunk=1000)
+
+
+def _gd_main(cfg: GdBranches, out, device, _=None) -> list[float]:
+    """The main GD run; its state (weights and optimizer) saved at every branch epoch."""
+    units, tc = _units_dir(out), _gd_config(cfg)
+    data, main = _data(cfg, device), _model(cfg, device)
+    opt = make_optimizer(main, tc)
+    resumed = _load_checkpoint(units / "gd_main.pt", [main], [opt], device)
+    start, curve = (resumed[0] + 1, resumed[1]) if resumed else (0, [])
+    for e in range(start, cfg.epochs + 1):
         if e:
-            for key, net in [("main", main)] + [(id(b), b["net"]) for b in branches if b["at"] < e]:
-                opt = opts.setdefault(key, make_optimizer(net, tc))
+            gd_step(main, opt, data.x_train, data.y_train, tc, e)
+        curve.append(_errors(main, data, f"main GD, epoch {e}")[0])
+        if e in cfg.branch_at:
+            _save_checkpoint(units / f"gd_at_{e}.pt", e, [main], [opt], None)
+        _save_checkpoint(units / "gd_main.pt", e, [main], [opt], curve)
+    return curve
+
+
+def _gd_branch_point(cfg: GdBranches, out, device, at: int) -> list[dict]:
+    """The branches of epoch ``at`` (one per noise level, from main after ``at`` steps),
+    trained by GD beside a replay of main (GD is deterministic: the same main) so that
+    their averages with main are evaluated epoch by epoch."""
+    units, tc = _units_dir(out), _gd_config(cfg)
+    done = units / f"gd_branches_{at}.json"
+    if done.exists():
+        return json.loads(done.read_text())
+    data, main = _data(cfg, device), _model(cfg, device)
+    main_opt = make_optimizer(main, tc)
+    _load_checkpoint(units / f"gd_at_{at}.pt", [main], [main_opt], device)
+    nets = [perturb(copy.deepcopy(main), noise, seed=cfg.seed * 1000 + at * 10 + j)
+            for j, noise in enumerate(cfg.noises)]
+    opts = [make_optimizer(n, tc) for n in nets]
+    resumed = _load_checkpoint(units / f"gd_branches_{at}.pt", [main, *nets], [main_opt, *opts], device)
+    start, rows = (resumed[0] + 1, resumed[1]) if resumed else (
+        at, [{"at": at, "noise": noise, "error": [], "average_error": []} for noise in cfg.noises])
+    for e in range(start, cfg.epochs + 1):
+        if e > at:
+            for net, opt in zip([main, *nets], [main_opt, *opts]):
                 gd_step(net, opt, data.x_train, data.y_train, tc, e)
-        curves["main"].append(_errors(main, data)[0])
-        for b in branches:
-            b["error"].append(_errors(b["net"], data)[0])
-            avg = interpolate([main, b["net"]], [0.5, 0.5], x_train=data.x_train)
-            b["average_error"].append(evaluate(avg, data.x_train, data.y_train)["error"])
-        state = {"main": main.state_dict(), "epoch": e, "curves": curves,
-                 "branches": [{k: v for k, v in b.items() if k != "net"} | {"model": b["net"].state_dict()}
-                              for b in branches]}
-        atomic_write_bytes(state_path, lambda tmp: torch.save(state, tmp))
-    rows = []
-    for b in branches:
-        main_part = curves["main"][b["at"]:]
-        gap = [avg - (m + br) / 2 for avg, m, br in zip(b["average_error"], main_part, b["error"])]
-        rows.append({"at": b["at"], "noise": b["noise"], "error": b["error"], "average_error": b["average_error"],
-                     "barrier": float(max(gap))})
-    _save_json(out / "branches.json", {"main": curves["main"], "branches": rows})
+        for row, net in zip(rows, nets):
+            row["error"].append(_errors(net, data, f"branch at {at}, noise {row['noise']:g}, epoch {e}")[0])
+            avg = interpolate([main, net], [0.5, 0.5], x_train=data.x_train)
+            row["average_error"].append(evaluate(avg, data.x_train, data.y_train)["error"])
+        _save_checkpoint(units / f"gd_branches_{at}.pt", e, [main, *nets], [main_opt, *opts], rows)
+    _save_json(done, rows)
+    return rows
+
+
+def run_gd_branches(cfg: GdBranches, out: Path, device, runner) -> dict:
+    curve = runner(functools.partial(_gd_main, cfg, out, device), [None])[0]
+    points = [at for at in dict.fromkeys(cfg.branch_at) if 0 <= at <= cfg.epochs]
+    rows = [r for part in runner(functools.partial(_gd_branch_point, cfg, out, device), points) for r in part]
+    for r in rows:
+        gap = [avg - (m + br) / 2 for avg, m, br in zip(r["average_error"], curve[r["at"]:], r["error"])]
+        r["barrier"] = float(max(gap))
+    _save_json(out / "branches.json", {"main": curve, "branches": rows})
     near = [r["barrier"] for r in rows if r["noise"] == min(cfg.noises)]
     far = [r["barrier"] for r in rows if r["noise"] == max(cfg.noises)]
-    return {"final_train_error": curves["main"][-1], "branches": [{k: r[k] for k in ("at", "noise", "barrier")}
-                                                                   for r in rows],
+    return {"final_train_error": curve[-1], "branches": [{k: r[k] for k in ("at", "noise", "barrier")} for r in rows],
             "interpolation_barrier_near": float(np.mean(near)) if near else None,
             "interpolation_barrier_far": float(np.mean(far)) if far else None}
 
@@ -347,30 +446,62 @@ def _gd_curve(model, data, epochs: int, lr: float) -> list[float]:
     return curve
 
 
-def run_perturb_retrain(cfg: PerturbRetrain, out: Path, data, device, progress=True) -> dict:
+def _perturb_epochs(cfg: PerturbRetrain) -> list[int]:
+    return sorted({e for e in cfg.perturb_at if 1 <= e <= cfg.sgd_epochs} | {cfg.sgd_epochs})
+
+
+def _sgd_points(cfg: PerturbRetrain, out, device, _=None) -> None:
+    """The SGD run; the model (statistics recomputed) at every perturbation epoch."""
+    from training.optim import sgd_epoch
+
+    units = _units_dir(out)
+    if (units / "sgd_points.pt").exists():
+        return
+    data, model = _data(cfg, device), _model(cfg, device)
+    tc = TrainConfig(lr=cfg.lr, batch=cfg.batch)
+    opt, g = make_optimizer(model, tc), torch.Generator().manual_seed(cfg.seed)
+    resumed = _load_checkpoint(units / "sgd.pt", [model], [opt], device)
+    start, points = 1, {}
+    if resumed:
+        start, points = resumed[0] + 1, resumed[1]["points"]
+        g.set_state(resumed[1]["generator"])
+    for e in range(start, cfg.sgd_epochs + 1):
+        sgd_epoch(model, opt, data.x_train, data.y_train, tc, g, e)
+        if e in _perturb_epochs(cfg):
+            recompute_bn_stats(model, data.x_train)
+            points[e] = copy.deepcopy(model.state_dict())
+        _save_checkpoint(units / "sgd.pt", e, [model], [opt], {"points": points, "generator": g.get_state()})
+    atomic_write_bytes(units / "sgd_points.pt", lambda tmp: torch.save(points, tmp))
+
+
+def _retrain(cfg: PerturbRetrain, out, device, job: tuple) -> list[float]:
+    """GD from the SGD model of epoch e: unperturbed (noise None), or perturbed (noise, repeat)."""
+    e, noise, r = job
+    done = _units_dir(out) / f"retrain_{e}_{noise}_{r}.json"
+    if done.exists():
+        return json.loads(done.read_text())
+    data, model = _data(cfg, device), _model(cfg, device)
+    model.load_state_dict(torch.load(Path(out) / "units" / "sgd_points.pt", map_location=device,
+                                     weights_only=False)[e])
+    if noise is not None:
+        perturb(model, noise, seed=cfg.seed * 10_000 + e * 100 + r * 10 + int(noise * 1000), x_train=data.x_train)
+    curve = _gd_curve(model, data, cfg.gd_epochs, cfg.gd_lr)
+    _save_json(done, curve)
+    return curve
+
+
+def run_perturb_retrain(cfg: PerturbRetrain, out: Path, device, runner) -> dict:
     path = out / "retrain.json"
     if path.exists():
         rows = json.loads(path.read_text())
     else:
-        model = _model(cfg, device)
-        tc = TrainConfig(lr=cfg.lr, batch=cfg.batch)
-        opt, g = make_optimizer(model, tc), torch.Generator().manual_seed(cfg.seed)
-        from training.optim import sgd_epoch
-
-        points = {}
-        for e in _bar(range(1, cfg.sgd_epochs + 1), "sgd epochs", progress):
-            sgd_epoch(model, opt, data.x_train, data.y_train, tc, g, e)
-            if e in cfg.perturb_at or e == cfg.sgd_epochs:
-                recompute_bn_stats(model, data.x_train)
-                points[e] = copy.deepcopy(model)
-        rows = []
-        jobs = [(e, alpha, r) for e in points for alpha in (cfg.noise, cfg.small_noise) for r in range(cfg.repeats)]
-        refs = {e: _gd_curve(copy.deepcopy(m), data, cfg.gd_epochs, cfg.gd_lr) for e, m in points.items()}
-        for e, alpha, r in _bar(jobs, "retrain", progress):
-            m = perturb(copy.deepcopy(points[e]), alpha, seed=cfg.seed * 10_000 + e * 100 + r * 10 + int(alpha * 1000),
-                        x_train=data.x_train)
-            rows.append({"epoch": e, "noise": alpha, "repeat": r, "reference": refs[e],
-                         "curve": _gd_curve(m, data, cfg.gd_epochs, cfg.gd_lr)})
+        runner(functools.partial(_sgd_points, cfg, out, device), [None])
+        epochs = _perturb_epochs(cfg)
+        jobs = [(e, alpha, r) for e in epochs for alpha in (cfg.noise, cfg.small_noise) for r in range(cfg.repeats)]
+        curves = runner(functools.partial(_retrain, cfg, out, device), [(e, None, 0) for e in epochs] + jobs)
+        refs = dict(zip(epochs, curves))
+        rows = [{"epoch": e, "noise": alpha, "repeat": r, "reference": refs[e], "curve": curve}
+                for (e, alpha, r), curve in zip(jobs, curves[len(epochs):])]
         _save_json(path, rows)
     lowered_now = [r for r in rows if r["curve"][0] < r["reference"][0]]
     lowered_end = [r for r in rows if r["curve"][-1] < r["reference"][-1]]
@@ -383,16 +514,20 @@ def run_perturb_retrain(cfg: PerturbRetrain, out: Path, data, device, progress=T
 
 # --- overparam ------------------------------------------------------------------------------
 
-def run_overparam(cfg: Overparam, out: Path, data, device, progress=True) -> dict:
+def _width(cfg: Overparam, out, device, mult: float) -> dict:
+    """One width trained into its own resumable run folder (training.trajectories.train)."""
     from training.trajectories import train
 
-    rows = []
-    for mult in _bar(cfg.width_mults, "widths", progress):
-        model = _model(cfg, device, width_mult=mult)
-        tc = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, batch=cfg.batch, seed=cfg.seed)
-        r = train(model, data, tc, out / f"width_{mult:g}", config={"width_mult": mult}, progress=False)
-        rows.append({"width_mult": mult, "parameters": model.n_parameters, "train_error": r.last["train_error"],
-                     "test_error": r.last["test_error"], "status": r.status})
+    model = _model(cfg, device, width_mult=mult)
+    tc = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, batch=cfg.batch, seed=cfg.seed)
+    r = train(model, _data(cfg, device), tc, Path(out) / f"width_{mult:g}", config={"width_mult": mult},
+              progress=False)
+    return {"width_mult": mult, "parameters": model.n_parameters, "train_error": r.last["train_error"],
+            "test_error": r.last["test_error"], "status": r.status}
+
+
+def run_overparam(cfg: Overparam, out: Path, device, runner) -> dict:
+    rows = runner(functools.partial(_width, cfg, out, device), list(cfg.width_mults))
     _save_json(out / "overparam.json", rows)
     return {"widths": rows, "final_train_error": rows[-1]["train_error"]}
 
@@ -401,23 +536,28 @@ RUNNERS = {"sgd-stages": run_sgd_stages, "random-labels": run_sgd_stages, "gd-br
            "perturb-retrain": run_perturb_retrain, "overparam": run_overparam}
 
 
-def run_experiment(name: str, cfg, out: str | Path, device: str = "cpu", progress: bool = True) -> dict:
-    """Run (or resume) experiment ``name`` into ``out``; returns the summary (also in summary.json)."""
+def run_experiment(name: str, cfg, out: str | Path, device: str = "cpu", progress: bool = True,
+                   runner=None) -> dict:
+    """Run (or resume) experiment ``name`` into ``out``; returns the summary (also in summary.json).
+    ``runner(fn, items)``: where its units run (default: here, one after another; see
+    bridge.cluster); the results are the same wherever they run."""
     out = Path(out)
     described = {"experiment": name, **asdict(cfg)}
     cfg_path = out / "experiment.json"
     if cfg_path.exists() and json.loads(cfg_path.read_text()) != json.loads(json.dumps(described)):
         raise ValueError(f"{out} holds experiment data of another configuration; use a new --out folder")
+    if runner is None:
+        def runner(fn, items):
+            return [fn(x) for x in _bar(list(items), name, progress)]
     # data first: a missing data set must not leave a folder that claims an experiment
-    data = load_dataset(cfg.data, cfg.root, device, cfg.random_labels, cfg.seed, n_train=cfg.n_train)
+    level = runner(functools.partial(_chance_unit, cfg, device), [None])[0]
     out.mkdir(parents=True, exist_ok=True)
     if not cfg_path.exists():
         _save_json(cfg_path, described)
     try:
-        summary = {"status": "done", "message": None, **RUNNERS[name](cfg, out, data, device, progress)}
+        summary = {"status": "done", "message": None, **RUNNERS[name](cfg, out, device, runner)}
     except NonFiniteLoss as exc:
         summary = {"status": "diverged", "message": str(exc)}
-    level = chance(data, "cross-entropy")["train_error"]
     finals = summary.get("final_train_error")
     finals = finals if isinstance(finals, list) else [finals] if finals is not None else []
     if summary["status"] == "done" and finals and min(finals) >= level - NO_PROGRESS_MARGIN:

@@ -66,7 +66,10 @@ class NonFiniteLoss(FloatingPointError):
         where = where or (f"epoch {epoch}" + ("" if step is None else f", step {step}"))
         super().__init__(f"non-finite loss ({value}) in {where}: training stopped; "
                          "lower --lr, add --clip, or use a lower-degree activation")
-        self.epoch, self.step = epoch, step
+        self.epoch, self.step, self.value, self.where = epoch, step, value, where
+
+    def __reduce__(self):  # units of work raise it in worker processes: it must cross back intact
+        return type(self), (self.epoch, self.step, self.value, self.where)
 
 
 def point_losses(output: torch.Tensor, target: torch.Tensor, kind: str) -> torch.Tensor:

@@ -128,6 +128,36 @@ def progress_bar(items: list, what: str):
     return tqdm(items, desc=what, unit="item", disable=None if len(items) > 1 else True, leave=False)
 
 
+def add_cluster_options(p, what: str = "units of work") -> None:
+    """--workers and --scheduler: where a long command's units of work run (bridge.cluster)."""
+    from bridge.cluster import SCHEDULER_ENV
+
+    g = p.add_argument_group("cluster")
+    g.add_argument("--workers", type=WORKERS, default=None,
+                   help=f"run the {what} on a Dask cluster of N worker processes on this machine "
+                        "(default: in this process)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help=f"run the {what} on a running Dask cluster (tcp://host:8786; default ${SCHEDULER_ENV})")
+
+
+def units_runner(args, device: str | None = None):
+    """The runner (context manager) for the command's --workers/--scheduler; GPU units when
+    ``device`` is a CUDA device."""
+    from bridge.cluster import cluster
+
+    gpu = device is not None and str(device).startswith("cuda")
+    return cluster(args.workers, args.scheduler, gpu=gpu)
+
+
+def remote(args) -> bool:
+    """Whether the command's work runs on a running cluster (not on this machine)."""
+    import os
+
+    from bridge.cluster import SCHEDULER_ENV
+
+    return bool(getattr(args, "scheduler", None) or os.environ.get(SCHEDULER_ENV)) and args.workers is None
+
+
 def add_range_options(g) -> None:
     """--radius and --clamp of the training commands (train, experiment, compare)."""
     g.add_argument("--radius", default=None, metavar="R|auto",
@@ -166,7 +196,9 @@ def emit(result: dict, args, text: str) -> None:
             print(f"wrote {args.out}/result.json")
 
 
-def pick_device(name: str | None) -> str:
+def pick_device(name: str | None, remote: bool = False) -> str:
+    """The torch device of a training command; ``remote``: the work runs on a cluster's
+    workers, which may have a GPU where this machine has none (bridge.cluster checks them)."""
     import torch
 
     if name is None:
@@ -175,7 +207,7 @@ def pick_device(name: str | None) -> str:
         device = torch.device(name)
     except RuntimeError:
         raise SpecError(f"--device {name!r} is not a torch device (cpu, cuda, cuda:1, ...)") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
+    if device.type == "cuda" and not remote and not torch.cuda.is_available():
         raise SpecError(f"--device {name}: this machine has no CUDA device")
     return name
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from bridge.commands.common import (EPOCHS, LR, N_TRAIN, SEEDS, WIDTH_MULT, add_range_options, emit, pick_device,
-                                    progress_bar, SpecError, split_specs)
+from bridge.commands.common import (EPOCHS, LR, N_TRAIN, SEEDS, WIDTH_MULT, SpecError, add_cluster_options,
+                                    add_range_options, emit, pick_device, remote, split_specs, units_runner)
 
 
 def cmd_compare(args) -> None:
@@ -14,7 +14,7 @@ def cmd_compare(args) -> None:
     from bridge.provenance import provenance
     from training.trajectories import RANGE_WARN
 
-    device = pick_device(args.device)
+    device = pick_device(args.device, remote(args))
     try:
         settings = preset(args.preset, network=args.network, seeds=args.seeds, epochs=args.epochs, lr=args.lr,
                           width_mult=args.width_mult,
@@ -37,9 +37,9 @@ def cmd_compare(args) -> None:
         except ValueError as exc:
             raise SpecError(str(exc)) from None
     try:
-        result = compare(activations=activations, out=args.out, data=data, root=args.root, device=device,
-                         n_train=args.n_train, radius=radius, clamp=args.clamp,
-                         progress=lambda jobs: progress_bar(jobs, "compare"), **settings)
+        with units_runner(args, device) as runner:
+            result = compare(activations=activations, out=args.out, data=data, root=args.root, device=device,
+                             n_train=args.n_train, radius=radius, clamp=args.clamp, runner=runner, **settings)
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     result["plot"] = str(compare_plot(result, args.out))
@@ -91,6 +91,7 @@ def add_parser(sub) -> None:
     cp.add_argument("--width-mult", type=WIDTH_MULT, default=None, help="dcnn width multiplier (default: the preset's)")
     cp.add_argument("--n-train", type=N_TRAIN, default=None, help="first N training points")
     cp.add_argument("--device", default=None)
+    add_cluster_options(cp, "(activation, seed) runs")
     cp.add_argument("--json", action="store_true", help="one JSON object on stdout")
     cp.add_argument("--out", required=True, help="folder for the runs, curves.json, compare.png, result.json")
     cp.set_defaults(func=cmd_compare)

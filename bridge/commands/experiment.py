@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import sys
 
-from bridge.commands.common import SEED, Failed, SpecError, add_range_options, emit, pick_device
+from bridge.commands.common import (SEED, Failed, integer, SpecError, add_cluster_options, add_range_options, emit, pick_device,
+                                    remote, units_runner)
 
 
 def cmd_experiment(args) -> None:
@@ -12,15 +13,17 @@ def cmd_experiment(args) -> None:
     from training.experiments import make_config, run_experiment
     from training.plots import plot_run
 
-    device = pick_device(args.device)
+    device = pick_device(args.device, remote(args))
     from bridge.activation_specs import parse_radius, resolve
 
     radius = parse_radius(args.radius)
     if radius == "auto":
         raise SpecError("experiment: --radius auto is not offered here; give R (train --radius auto prints one)")
     act = resolve(args.activation or "relu", radius, args.clamp)
+    if args.group is not None and args.name not in ("sgd-stages", "random-labels"):
+        raise SpecError("--group applies to sgd-stages and random-labels (their trajectories)")
     try:
-        cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed,
+        cfg = make_config(args.name, args.scale, data=args.data, root=args.root, seed=args.seed, group=args.group,
                           activation=act.backend if args.activation else None, radius=act.radius,
                           clamp=act.clamp or None)
     except (TypeError, ValueError) as exc:
@@ -29,7 +32,8 @@ def cmd_experiment(args) -> None:
     if os.path.exists(os.path.join(out, "experiment.json")) and not args.resume:
         raise SpecError(f"{out} already holds experiment data: add --resume to continue it, or use a new --out")
     try:
-        summary = run_experiment(args.name, cfg, out, device=device)
+        with units_runner(args, device) as runner:
+            summary = run_experiment(args.name, cfg, out, device=device, runner=runner)
     except ValueError as exc:  # data errors, another configuration in the folder
         raise SpecError(str(exc)) from None
     plots = [str(p) for p in plot_run(out)] if summary["status"] != "diverged" else []
@@ -80,6 +84,11 @@ def add_parser(sub) -> None:
     x.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when present)")
     x.add_argument("--seed", type=SEED, default=None, help="seed (default 0)")
     x.add_argument("--resume", action="store_true", help="continue the experiment in --out")
+    x.add_argument("--group", type=integer(1, 1000), default=None,
+                   help="sgd-stages: trajectories trained together (vmapped) in one unit of work; divides half "
+                        "the trajectories (default: half). 1 gives a cluster one unit per trajectory; the numbers "
+                        "depend on it (vmapping changes rounding)")
+    add_cluster_options(x, "experiment's units (trajectory groups, branches, retrainings, widths)")
     x.add_argument("--json", action="store_true", help="one JSON object on stdout")
     x.add_argument("--out", default=None, help="experiment folder (default runs/NAME-SCALE)")
     x.set_defaults(func=cmd_experiment)

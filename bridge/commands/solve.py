@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 
-from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, add_data_options,
-                                    add_fix_option, add_network_options, add_output_options, add_slice_option,
-                                    build_system, emit, integer, network_from)
+from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, add_cluster_options,
+                                    add_data_options, add_fix_option, add_network_options, add_output_options,
+                                    add_slice_option, build_system, emit, integer, network_from, remote, units_runner)
 
 
 def system_from(args):
@@ -64,10 +64,16 @@ def cmd_solve(args) -> None:
         partition = network_partition(system, net)
     if partition is None and args.start == "multihomogeneous":
         raise SpecError("--start multihomogeneous on a file needs --partition 'x,y;z,...'")
-    result = solve(system, start=args.start, precision=args.precision, workers=args.workers,
-                   seed=args.seed, verify=verify, max_runs=args.max_runs, engine=args.engine,
-                   device=args.device, max_paths=args.max_paths, certify=args.certify,
+    options = dict(start=args.start, precision=args.precision, seed=args.seed, verify=verify, max_runs=args.max_runs,
+                   engine=args.engine, device=args.device, max_paths=args.max_paths, certify=args.certify,
                    partition=partition)
+    if args.engine == "phcpack":
+        if remote(args):
+            raise SpecError("--scheduler applies to our engine; PHCpack's engine runs its own --workers processes")
+        result = solve(system, workers=args.workers, **options)
+    else:
+        with units_runner(args, args.device) as runner:
+            result = solve(system, runner=runner, **options)
     out = result.as_dict(with_solutions=bool(args.out))
     out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
@@ -110,6 +116,7 @@ def cmd_witness(args) -> None:
 
 
 def add_parser(sub) -> None:
+    from algebra.continuation.engine import UNIT_PATHS
     from algebra.solve import ENGINES, MAX_PATHS, PRECISIONS, STARTS
 
     for name, helptext in (("solve", "count the solutions of a square system by homotopy continuation"),
@@ -120,9 +127,12 @@ def add_parser(sub) -> None:
         add_network_options(c)
         add_data_options(c)
         add_fix_option(c)
-        c.add_argument("--workers", type=WORKERS, default=None,
-                       help="worker processes tracking paths (default: CPU count)")
+        if name == "witness":
+            c.add_argument("--workers", type=WORKERS, default=None,
+                           help="PHCpack worker processes tracking paths (default: CPU count)")
         if name == "solve":
+            add_cluster_options(c, f"chunks of {UNIT_PATHS:,} paths (with --engine phcpack, --workers N is the "
+                                   "number of PHCpack's own processes, default the CPU count)")
             add_slice_option(c)
             c.add_argument("--start", choices=STARTS, default="auto",
                            help="start system (default auto: chosen from the bounds)")

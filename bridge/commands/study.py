@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import os
 
-from bridge.commands.common import SEED, emit, pick_device, progress_bar
+from bridge.commands.common import SEED, add_cluster_options, emit, pick_device, progress_bar, remote, units_runner
 
 
 def cmd_study(args) -> None:
     from bridge.provenance import provenance, write_result
     from bridge.study import StudyConfig, run_study, terminal_summary
 
-    cfg = (StudyConfig.quick if args.quick else StudyConfig)(seed=args.seed, device=pick_device(args.device))
-    result = run_study(cfg, args.out, progress=lambda items: progress_bar(items, "study"))
+    device = pick_device(args.device, remote(args))
+    cfg = (StudyConfig.quick if args.quick else StudyConfig)(seed=args.seed, device=device)
+    with units_runner(args, device) as runner:
+        result = run_study(cfg, args.out, progress=lambda items: progress_bar(items, "study"), runner=runner)
     result.update(provenance({"command": "study", "quick": args.quick, **result["config"]}, args.seed))
     write_result(args.out, result)
     report = os.path.join(args.out, "report.md")
@@ -27,4 +29,5 @@ def add_parser(sub) -> None:
     st.add_argument("--seed", type=SEED, default=0)
     st.add_argument("--device", default=None)
     st.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    add_cluster_options(st, "count's paths and the comparisons' runs")
     st.set_defaults(func=cmd_study)

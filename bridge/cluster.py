@@ -1,0 +1,195 @@
+"""Where units of work run: in this process (the default), on N local worker processes, or
+on a running Dask cluster. This module is the only one that knows Dask.
+
+The library sees a *runner*: a callable ``runner(fn, items) -> list`` that returns
+``[fn(x) for x in items]`` in order, wherever the calls ran (``training.experiments``,
+``bridge.compare``, ``algebra.continuation.engine`` take one as ``runner=``). The units of
+work it is given read their inputs from, and write their results atomically to, the run
+folder, and skip a unit whose result is already there; so a worker killed mid-task loses
+only that task, which Dask runs again elsewhere, and nothing finished is computed twice.
+
+- ``Runner()``: in-process, one progress bar over the units (terminals only), no scheduler.
+- ``cluster(workers=N)``: a ``distributed.LocalCluster`` of N single-threaded processes.
+- ``cluster(scheduler="tcp://host:8786")`` (or ``$LANDSCAPE_SCHEDULER``): a running cluster,
+  e.g. one started by dask-jobqueue on SLURM or PBS; the workers must have this package
+  installed and see the run folder (a shared file system).
+
+GPU work (``gpu=True``) asks each task for the resource ``GPU=1``, so only workers started
+with ``--resources GPU=1`` run it; a cluster without any is refused before work starts.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+
+SCHEDULER_ENV = "LANDSCAPE_SCHEDULER"
+CONNECT_TIMEOUT = 10.0  # seconds a scheduler has to answer
+MAX_WORKERS = 256
+
+
+class ClusterError(ValueError):
+    """A cluster that cannot be used as asked (bad address, no answer, no GPU worker)."""
+
+
+class UnitFailed(RuntimeError):
+    """A unit of work that the cluster could not finish (it killed every worker that ran it)."""
+
+
+def _bar(total: int, progress: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="units", unit="unit", leave=False,
+                disable=None if progress and total > 1 else True)
+
+
+def _threads() -> tuple[int | None, int | None]:
+    """This process's torch and BLAS thread counts (None: that library is not in use)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    return (sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None), max(blas, default=None)
+
+
+def _with_threads(fn, threads: tuple[int | None, int | None], item):
+    """``fn(item)`` with the client's torch and BLAS thread counts: the rounding of a CPU
+    reduction depends on how it is split, so a unit computes the same numbers wherever it
+    runs (Dask's workers start with one thread each)."""
+    from threadpoolctl import threadpool_limits
+
+    torch_threads, blas_threads = threads
+    with contextlib.ExitStack() as stack:
+        if blas_threads is not None:
+            stack.enter_context(threadpool_limits(limits=blas_threads, user_api="blas"))
+        if torch_threads is not None:
+            import torch
+
+            before = torch.get_num_threads()
+            torch.set_num_threads(torch_threads)
+            stack.callback(torch.set_num_threads, before)
+        return fn(item)
+
+
+@dataclass
+class Runner:
+    """``runner(fn, items)``: ``[fn(x) for x in items]``, here (``client`` None) or as Dask tasks.
+
+    >>> Runner(progress=False)(abs, [-1, 2, -3])
+    [1, 2, 3]
+    """
+    client: object | None = None
+    gpu: bool = False
+    progress: bool = True
+    workers: int = 1       # processes that run units at once (chunk sizes follow it)
+
+    def __call__(self, fn, items) -> list:
+        items = list(items)
+        if self.client is None:
+            out = []
+            with _bar(len(items), self.progress) as bar:
+                for x in items:
+                    out.append(fn(x))
+                    bar.update()
+            return out
+        return self._distributed(fn, items)
+
+    def _distributed(self, fn, items: list) -> list:
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        threads = _threads()
+        # pure=False: every call is its own task (no result cache keyed on the arguments)
+        futures = self.client.map(functools.partial(_with_threads, fn, threads), items, pure=False,
+                                  key=[f"{_name(fn)}-{uuid.uuid4().hex[:12]}" for _ in items],
+                                  resources={"GPU": 1} if self.gpu else None)
+        try:
+            with _bar(len(items), self.progress) as bar:
+                for future in as_completed(futures):
+                    future.result()  # the first failure ends the wave with the unit's own exception
+                    bar.update()
+            return [f.result() for f in futures]
+        except KilledWorker as exc:
+            raise UnitFailed(f"a unit of work ended every worker that ran it ({exc}); its inputs are in the "
+                             "run folder: rerun the same command to resume") from None
+        finally:
+            self.client.cancel([f for f in futures if not f.done()])
+
+
+def _name(fn) -> str:
+    """A unit's name on the dashboard: its function's."""
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    return getattr(fn, "__name__", "unit").strip("_")
+
+
+def scheduler_address(scheduler: str | None) -> str | None:
+    """The address to connect to: the option, else ``$LANDSCAPE_SCHEDULER``, else None."""
+    address = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV) or None
+    if address is None:
+        return None
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address if "://" in address else f"tcp://{address}")
+        if scheme not in ("tcp", "tls", "ws", "wss", "ucx"):
+            raise ValueError(f"unknown protocol {scheme}://")
+        if scheme in ("tcp", "tls"):
+            host, _ = parse_host_port(location)
+            if not host or any(c.isspace() for c in location):
+                raise ValueError("no host")
+    except (ValueError, TypeError) as exc:
+        raise ClusterError(f"--scheduler {address!r} is not a scheduler address (tcp://host:port): {exc}") from None
+    return address
+
+
+@contextlib.contextmanager
+def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bool = False,
+            progress: bool = True, timeout: float | None = None):
+    """The runner for ``--workers``/``--scheduler``; in-process when neither is given.
+    The dashboard's address goes to stderr when a cluster is used."""
+    address = scheduler_address(scheduler)
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    if workers is not None and address is not None:
+        raise ClusterError("give --workers (a cluster on this machine) or --scheduler (a running one), not both")
+    if workers is not None and not (isinstance(workers, int) and 1 <= workers <= MAX_WORKERS):
+        raise ClusterError(f"--workers must be an integer in [1, {MAX_WORKERS}], got {workers!r}")
+    if workers is None and address is None:
+        yield Runner(None, gpu, progress)
+        return
+    from distributed import Client, LocalCluster
+
+    # the scheduler's and workers' INFO lines would drown the one progress bar
+    for name in ("distributed", "bokeh", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    local = None
+    if address is None:
+        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                             resources={"GPU": 1} if gpu else None, silence_logs=logging.ERROR)
+        client = Client(local)
+    else:
+        try:
+            client = Client(address, timeout=f"{timeout}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s "
+                               f"({type(exc).__name__})") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise ClusterError(f"--scheduler {address}: the scheduler has had no worker for {timeout:g} s") from None
+        count = len(client.scheduler_info()["workers"])
+        if gpu and local is None and not any(w.get("resources", {}).get("GPU") for w in
+                                             client.scheduler_info()["workers"].values()):
+            raise ClusterError(f"--scheduler {address}: no worker declares a GPU (start GPU workers with "
+                               "`dask worker ADDRESS --resources GPU=1`), and this work runs on a GPU")
+        if client.dashboard_link:
+            print(f"landscape: Dask dashboard at {client.dashboard_link} ({count} workers)", file=sys.stderr)
+        yield Runner(client, gpu, progress, workers=count)
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
