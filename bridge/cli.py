@@ -30,7 +30,7 @@ def make_parser():
     return parser
 
 
-NOT_CONFIGURATION = ("func", "out", "json", "workers", "scheduler", "resume", "command", "defaults")  # never change a result
+NOT_CONFIGURATION = ("func", "out", "json", "workers", "scheduler", "threads", "resume", "command", "defaults")  # never change a result
 EXTENDABLE = ("epochs",)  # train and compare continue their runs to a larger --epochs in the same folder
 
 

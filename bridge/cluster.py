@@ -30,6 +30,8 @@ from dataclasses import dataclass
 SCHEDULER_ENV = "LANDSCAPE_SCHEDULER"
 CONNECT_TIMEOUT = 10.0  # seconds a scheduler has to answer
 MAX_WORKERS = 256
+MAX_THREADS = 1024
+WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
 
 
 class ClusterError(ValueError):
@@ -47,36 +49,29 @@ def _bar(total: int, progress: bool):
                 disable=None if progress and total > 1 else True)
 
 
-def _threads() -> tuple[int | None, int | None]:
-    """This process's torch and BLAS thread counts (None: that library is not in use)."""
-    from threadpoolctl import threadpool_info
-
-    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-    return (sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None), max(blas, default=None)
-
-
-def _with_threads(fn, threads: tuple[int | None, int | None], item):
-    """``fn(item)`` with the client's torch and BLAS thread counts: the rounding of a CPU
-    reduction depends on how it is split, so a unit computes the same numbers wherever it
-    runs (Dask's workers start with one thread each)."""
+def _with_threads(fn, threads: int | None, item):
+    """``fn(item)`` with ``threads`` torch and BLAS threads (None: as the process has them).
+    A CPU reduction's rounding depends on how it is split among threads, so the numbers of
+    a unit follow its thread count, not the process or machine it runs in."""
+    if threads is None:
+        return fn(item)
     from threadpoolctl import threadpool_limits
 
-    torch_threads, blas_threads = threads
-    with contextlib.ExitStack() as stack:
-        if blas_threads is not None:
-            stack.enter_context(threadpool_limits(limits=blas_threads, user_api="blas"))
-        if torch_threads is not None:
-            import torch
+    with threadpool_limits(limits=threads, user_api="blas"):
+        import torch
 
-            before = torch.get_num_threads()
-            torch.set_num_threads(torch_threads)
-            stack.callback(torch.set_num_threads, before)
-        return fn(item)
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            return fn(item)
+        finally:
+            torch.set_num_threads(before)
 
 
 @dataclass
 class Runner:
-    """``runner(fn, items)``: ``[fn(x) for x in items]``, here (``client`` None) or as Dask tasks.
+    """``runner(fn, items)``: ``[fn(x) for x in items]``, here (``client`` None) or as Dask
+    tasks, each with ``threads`` torch/BLAS threads (None: the process's own).
 
     >>> Runner(progress=False)(abs, [-1, 2, -3])
     [1, 2, 3]
@@ -84,27 +79,27 @@ class Runner:
     client: object | None = None
     gpu: bool = False
     progress: bool = True
-    workers: int = 1       # processes that run units at once (chunk sizes follow it)
+    threads: int | None = None
+    workers: int = 1       # processes that run units at once (reported; the units never depend on it)
 
     def __call__(self, fn, items) -> list:
         items = list(items)
+        unit = functools.partial(_with_threads, fn, self.threads)
         if self.client is None:
             out = []
             with _bar(len(items), self.progress) as bar:
                 for x in items:
-                    out.append(fn(x))
+                    out.append(unit(x))
                     bar.update()
             return out
-        return self._distributed(fn, items)
+        return self._distributed(unit, _name(fn), items)
 
-    def _distributed(self, fn, items: list) -> list:
+    def _distributed(self, unit, name: str, items: list) -> list:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        threads = _threads()
-        # pure=False: every call is its own task (no result cache keyed on the arguments)
-        futures = self.client.map(functools.partial(_with_threads, fn, threads), items, pure=False,
-                                  key=[f"{_name(fn)}-{uuid.uuid4().hex[:12]}" for _ in items],
+        # explicit keys: every call is its own task (no result cache keyed on the arguments)
+        futures = self.client.map(unit, items, key=[f"{name}-{uuid.uuid4().hex[:12]}" for _ in items],
                                   resources={"GPU": 1} if self.gpu else None)
         try:
             with _bar(len(items), self.progress) as bar:
@@ -148,8 +143,12 @@ def scheduler_address(scheduler: str | None) -> str | None:
 
 @contextlib.contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bool = False,
-            progress: bool = True, timeout: float | None = None):
+            progress: bool = True, threads: int | None = None, timeout: float | None = None):
     """The runner for ``--workers``/``--scheduler``; in-process when neither is given.
+    ``threads``: torch/BLAS threads per unit; None: the process's own in-process and on a
+    running cluster, and the machine's cores shared among the N local workers (no
+    oversubscription: 2 workers x 2 threads on 2 cores ran 2.5x slower than in-process).
+    A run is bit-identical to one with the same ``threads`` anywhere (on the same device).
     The dashboard's address goes to stderr when a cluster is used."""
     address = scheduler_address(scheduler)
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
@@ -157,8 +156,10 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bo
         raise ClusterError("give --workers (a cluster on this machine) or --scheduler (a running one), not both")
     if workers is not None and not (isinstance(workers, int) and 1 <= workers <= MAX_WORKERS):
         raise ClusterError(f"--workers must be an integer in [1, {MAX_WORKERS}], got {workers!r}")
+    if threads is not None and not (isinstance(threads, int) and 1 <= threads <= MAX_THREADS):
+        raise ClusterError(f"--threads must be an integer in [1, {MAX_THREADS}], got {threads!r}")
     if workers is None and address is None:
-        yield Runner(None, gpu, progress)
+        yield Runner(None, gpu, progress, threads)
         return
     from distributed import Client, LocalCluster
 
@@ -167,6 +168,12 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bo
         logging.getLogger(name).setLevel(logging.ERROR)
     local = None
     if address is None:
+        import dask
+
+        # Dask's nannies set MALLOC_TRIM_THRESHOLD_, which makes torch training 1.5x slower
+        # (every large tensor mapped and unmapped); the thread counts stay at one per worker
+        dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRONMENT)})
+        threads = threads or max(1, (os.cpu_count() or 1) // workers)
         local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                              resources={"GPU": 1} if gpu else None, silence_logs=logging.ERROR)
         client = Client(local)
@@ -188,7 +195,7 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bo
                                "`dask worker ADDRESS --resources GPU=1`), and this work runs on a GPU")
         if client.dashboard_link:
             print(f"landscape: Dask dashboard at {client.dashboard_link} ({count} workers)", file=sys.stderr)
-        yield Runner(client, gpu, progress, workers=count)
+        yield Runner(client, gpu, progress, threads, workers=count)
     finally:
         client.close()
         if local is not None:

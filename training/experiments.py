@@ -328,8 +328,10 @@ def _stages_summary(cfg: SgdStages, out: Path, device, _=None) -> dict:
     half = cfg.trajectories // 2
 
     def pair_stats(i, j):
+        # numpy's pairwise sums, not BLAS: a BLAS dot's last bits follow the arrays' alignment
         u, v = finals[i], finals[j]
-        return 1 - u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), float(np.linalg.norm(u - v))
+        return (1 - (u * v).sum() / np.sqrt((u * u).sum() * (v * v).sum()),
+                float(np.sqrt(((u - v) ** 2).sum())))
 
     same = [pair_stats(i, j) for i in range(half) for j in range(i + 1, half)]
     across = [pair_stats(i, j) for i in range(half) for j in range(half, cfg.trajectories)]

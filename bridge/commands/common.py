@@ -10,6 +10,8 @@ from typing import Sequence
 from algebra.activation import DEFAULT_RADIUS, SpecError
 from bridge.options import SEED, WORKERS, integer, number  # noqa: F401  (WORKERS: for the command modules)
 
+THREADS = integer(1, 1024)
+
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -138,6 +140,10 @@ def add_cluster_options(p, what: str = "units of work") -> None:
                         "(default: in this process)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help=f"run the {what} on a running Dask cluster (tcp://host:8786; default ${SCHEDULER_ENV})")
+    g.add_argument("--threads", type=THREADS, default=None,
+                   help="torch and BLAS threads per unit; the last bits of CPU results depend on it, so a run is "
+                        "bit-identical to any run with the same --threads (default: the process's own; with "
+                        "--workers N, the cores shared among the N workers)")
 
 
 def units_runner(args, device: str | None = None):
@@ -146,7 +152,7 @@ def units_runner(args, device: str | None = None):
     from bridge.cluster import cluster
 
     gpu = device is not None and str(device).startswith("cuda")
-    return cluster(args.workers, args.scheduler, gpu=gpu)
+    return cluster(args.workers, args.scheduler, gpu=gpu, threads=args.threads)
 
 
 def remote(args) -> bool:

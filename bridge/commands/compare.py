@@ -40,6 +40,7 @@ def cmd_compare(args) -> None:
         with units_runner(args, device) as runner:
             result = compare(activations=activations, out=args.out, data=data, root=args.root, device=device,
                              n_train=args.n_train, radius=radius, clamp=args.clamp, runner=runner, **settings)
+            threads = runner.threads
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     result["plot"] = str(compare_plot(result, args.out))
@@ -47,7 +48,7 @@ def cmd_compare(args) -> None:
     result.update(provenance({"command": "compare", "preset": args.preset, **settings, "activations": activations,
                               "data": data if settings["network"] == "dcnn" else "relu-teacher",
                               "n_train": args.n_train, "radius": radius, "clamp": args.clamp,
-                              "device": device}, 0))
+                              "device": device, "threads": threads}, 0))
     lines = [f"{result['network']} ({args.preset}): {result['metric']} after {result['epochs']} epochs, "
              f"{result['seeds']} seeds; mean +- std over the runs that ended done"]
     for spec, row in result["table"].items():

@@ -34,13 +34,15 @@ def cmd_experiment(args) -> None:
     try:
         with units_runner(args, device) as runner:
             summary = run_experiment(args.name, cfg, out, device=device, runner=runner)
+            threads = runner.threads
     except ValueError as exc:  # data errors, another configuration in the folder
         raise SpecError(str(exc)) from None
     plots = [str(p) for p in plot_run(out)] if summary["status"] != "diverged" else []
     from dataclasses import asdict
 
     result = {**summary, "plots": plots, "run_dir": out,
-              **provenance({"experiment": args.name, "scale": args.scale, **asdict(cfg), "device": device},
+              **provenance({"experiment": args.name, "scale": args.scale, **asdict(cfg), "device": device,
+                            "threads": threads},
                            cfg.seed)}
     write_result(out, result)
     lines = [f"{args.name} ({args.scale}) in {out}: {summary['status']}"]

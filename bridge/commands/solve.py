@@ -70,16 +70,16 @@ def cmd_solve(args) -> None:
     if args.engine == "phcpack":
         if remote(args):
             raise SpecError("--scheduler applies to our engine; PHCpack's engine runs its own --workers processes")
-        result = solve(system, workers=args.workers, **options)
+        result, threads = solve(system, workers=args.workers, **options), None
     else:
         with units_runner(args, args.device) as runner:
-            result = solve(system, runner=runner, **options)
+            result, threads = solve(system, runner=runner, **options), runner.threads
     out = result.as_dict(with_solutions=bool(args.out))
     out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
               "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
               "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
-              "partition": partition}
+              "partition": partition, "threads": threads}
     out.update(provenance(config, args.seed))
     emit(out, args, _solve_text(out, f"{system.kind} system, {system.n_equations} equations"))
 

@@ -64,10 +64,24 @@ def test_in_process_runner_keeps_the_order():
 
 # --- the same numbers on two workers ------------------------------------------------------
 
+HERE = Runner(progress=False, threads=1)  # the numbers follow the threads per unit: one, as on the workers
+
+
 @pytest.fixture(scope="module")
 def local():
-    with cluster(workers=2, progress=False) as runner:
+    with cluster(workers=2, progress=False, threads=1) as runner:
         yield runner
+
+
+def test_threads_are_pinned_per_unit_and_restored():
+    import torch
+
+    before = torch.get_num_threads()
+    assert Runner(progress=False, threads=1)(lambda _: torch.get_num_threads(), [0]) == [1]
+    assert torch.get_num_threads() == before
+    with pytest.raises(ClusterError, match="--threads"):
+        with cluster(threads=0):
+            pass
 
 
 def _fail(x):
@@ -87,7 +101,7 @@ def in_process_stages(tmp_path_factory):
     from training.experiments import make_config, run_experiment
 
     out = tmp_path_factory.mktemp("stages_here")
-    return out, run_experiment("sgd-stages", make_config("sgd-stages", "micro", **STAGES), out, progress=False)
+    return out, run_experiment("sgd-stages", make_config("sgd-stages", "micro", **STAGES), out, runner=HERE)
 
 
 def _same_run(a: Path, b: Path, summary_a: dict, summary_b: dict) -> None:
@@ -111,7 +125,7 @@ def test_a_comparison_is_identical_on_two_workers(local, tmp_path):
     from bridge.compare import compare
 
     kwargs = dict(seeds=2, epochs=2, n_train=60)
-    here = compare("tree", ["relu", "poly:0,0.5,0.5"], out=tmp_path / "here", **kwargs)
+    here = compare("tree", ["relu", "poly:0,0.5,0.5"], out=tmp_path / "here", runner=HERE, **kwargs)
     there = compare("tree", ["relu", "poly:0,0.5,0.5"], out=tmp_path / "there", runner=local, **kwargs)
     assert json.loads((tmp_path / "here" / "curves.json").read_text()) == \
         json.loads((tmp_path / "there" / "curves.json").read_text())
@@ -125,19 +139,20 @@ def test_a_homotopy_in_chunks_gives_the_same_ends_on_two_workers(local):
 
     system = read_phc(SUITE / "katsura5.phc")
     st, _ = choose_start(system, "total-degree", 0, 1000)
-    here, info_here = one_run(system, st, backend(), 0, 0, unit=8)  # 4 units of 8 paths
+    here, info_here = one_run(system, st, backend(), 0, 0, unit=8, runner=HERE)  # 4 units of 8 paths
     there, info_there = one_run(system, st, backend(), 0, 0, unit=8, runner=local)
     assert info_here["finite"] == info_there["finite"] == 32
     assert np.array_equal(here.chart, there.chart) and list(here.status) == list(there.status)
 
 
 def test_solve_with_workers_from_the_command_line(capsys, tmp_path):
-    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--workers", "2"]) == 0
+    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--workers", "2", "--threads", "1"]) == 0
     on_workers = json.loads(capsys.readouterr().out)
-    assert main(["solve", str(SUITE / "katsura5.phc"), "--json"]) == 0
+    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--threads", "1"]) == 0
     here = json.loads(capsys.readouterr().out)
     for key in ("paths", "finite", "solutions", "real", "certified"):
         assert on_workers[key] == here[key], key
+    assert on_workers["config"]["threads"] == here["config"]["threads"] == 1
 
 
 def test_a_worker_killed_mid_run_loses_nothing(local, in_process_stages, tmp_path):
