@@ -48,6 +48,7 @@ bench: setup phc
 	$(BIN)/python benchmarks/engine_vs_phc.py
 	$(BIN)/python benchmarks/functional_dimension.py
 	$(BIN)/python benchmarks/train_throughput.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

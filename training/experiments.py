@@ -418,6 +418,7 @@ def _gd_branch_point(cfg: GdBranches, out, device, at: int) -> list[dict]:
             row["average_error"].append(evaluate(avg, data.x_train, data.y_train)["error"])
         _save_checkpoint(units / f"gd_branches_{at}.pt", e, [main, *nets], [main_opt, *opts], rows)
     _save_json(done, rows)
+    (units / f"gd_branches_{at}.pt").unlink()  # the rows say it all now
     return rows
 
 
@@ -474,6 +475,7 @@ def _sgd_points(cfg: PerturbRetrain, out, device, _=None) -> None:
             points[e] = copy.deepcopy(model.state_dict())
         _save_checkpoint(units / "sgd.pt", e, [model], [opt], {"points": points, "generator": g.get_state()})
     atomic_write_bytes(units / "sgd_points.pt", lambda tmp: torch.save(points, tmp))
+    (units / "sgd.pt").unlink(missing_ok=True)
 
 
 def _retrain(cfg: PerturbRetrain, out, device, job: tuple) -> list[float]:

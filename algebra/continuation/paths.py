@@ -185,15 +185,19 @@ def run_paths(homotopy, starts: np.ndarray, options: TrackerOptions = TrackerOpt
 
     Failed paths get one more try with stricter tracker options."""
     z0 = homotopy.lift(np.asarray(starts, dtype=complex))
-    out = _ends(homotopy, z0, options, endgame, radius)
-    failed = np.flatnonzero(out.status == "failed")
-    if len(failed):
-        # smaller steps, and an endgame zone closer to s = 1 that encloses fewer branch points
-        out.replace(failed, _ends(homotopy, z0[failed], options.stricter(), endgame, radius / 10))
+    # a step that overflows gives inf or nan, which the tracker takes as a failed step:
+    # numpy's warnings about it say nothing to the user
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = _ends(homotopy, z0, options, endgame, radius)
+        failed = np.flatnonzero(out.status == "failed")
+        if len(failed):
+            # smaller steps, and an endgame zone closer to s = 1 that encloses fewer branch points
+            out.replace(failed, _ends(homotopy, z0[failed], options.stricter(), endgame, radius / 10))
     return out
 
 
 def retrack(homotopy, starts: np.ndarray, options: TrackerOptions, endgame: EndgameOptions = EndgameOptions(),
             radius: float = ENDGAME_RADIUS) -> PathSet:
     """The paths from these starts tracked again with ``options`` (no further retry)."""
-    return _ends(homotopy, homotopy.lift(np.asarray(starts, dtype=complex)), options, endgame, radius)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _ends(homotopy, homotopy.lift(np.asarray(starts, dtype=complex)), options, endgame, radius)
