@@ -10,7 +10,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -69,20 +68,10 @@ def provenance(config: dict, seed: int | None) -> dict:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())  # on the disk before the rename makes it the result
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """``text`` as the whole of ``path``, never a torn file (training.files)."""
+    from training.files import write_text_atomic
+
+    return write_text_atomic(path, text)
 
 
 def to_json(obj, indent: int | None = 1) -> str:

@@ -29,15 +29,15 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import torch
 
+from training.files import atomic_write_bytes
 from training.optim import (NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
                             recompute_bn_stats, sgd_epoch)
 
@@ -55,16 +55,6 @@ class RangeWarning(UserWarning):
 
 class RunError(ValueError):
     """A run folder cannot be used as asked (another configuration, unreadable files)."""
-
-
-def atomic_write_bytes(path: Path, write: Callable[[str], None]) -> None:
-    """Write to a temporary name, flush it to the disk, then rename: a crash leaves the old
-    file or the new one, never a torn one."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    write(tmp)
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 @contextlib.contextmanager
@@ -148,10 +138,19 @@ def _range_warning(model, record: dict) -> str | None:
     worst = max(range(len(fractions)), key=lambda k: -1 if fractions[k] is None else fractions[k])
     if fractions[worst] is None or not fractions[worst] > RANGE_WARN:
         return None
-    return (f"{100 * fractions[worst]:.2g}% of the inputs of activation layer {worst + 1} lie outside "
-            f"[-{model.range.radius:g}, {model.range.radius:g}] (max |z| {record['peak_input'][worst]:.3g}); "
-            "beyond its interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: "
-            "a larger --radius (or --radius auto) or --clamp may help")
+    return outside_message(fractions[worst], model.range.radius,
+                           f"activation layer {worst + 1} (max |z| {record['peak_input'][worst]:.3g})")
+
+
+def outside_message(fraction: float, radius: float, where: str) -> str:
+    """The warning for activation inputs outside the interval (train, experiments, compare).
+
+    >>> outside_message(0.02, 3.0, "layer 1")[:47]
+    '2% of the inputs of layer 1 lie outside [-3, 3]'
+    """
+    return (f"{100 * fraction:.2g}% of the inputs of {where} lie outside [-{radius:g}, {radius:g}]; beyond its "
+            "interval a polynomial approximant is not close to ReLU and grows like (z/R)^degree: a larger "
+            "--radius (or --radius auto) or --clamp may help")
 
 
 @dataclass

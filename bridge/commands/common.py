@@ -57,12 +57,19 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-bias", action="store_true", help="networks without biases")
 
 
-def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
-    g = p.add_argument_group("data and system")
-    g.add_argument("--data", default="4", metavar="N" + (" | A:B | N1,N2,..." if many else ""),
-                   help="number of data points" + (" or several (default 4)" if many else " (default 4)"))
+def add_data_points(p: argparse.ArgumentParser, default: str = "4", many: bool = False, complex_data: bool = True):
+    """--data, --seed (and --complex-data) in a "data" group; returns the group."""
+    g = p.add_argument_group("data")
+    g.add_argument("--data", default=default, metavar="N" + (" | A:B | N1,N2,..." if many else ""),
+                   help="number of data points" + (" or several" if many else "") + f" (default {default})")
     g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
-    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    if complex_data:
+        g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    return g
+
+
+def add_data_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+    g = add_data_points(p, many=many)
     g.add_argument("--system", choices=("zero-loss", "critical"), default="zero-loss",
                    help="zero-loss equations f(x_i) = y_i, or grad L = 0 (default zero-loss)")
     g.add_argument("--l2", default=None, metavar="random|VALUES",

@@ -12,7 +12,7 @@ def cmd_compare(args) -> None:
     from bridge.compare import compare, compare_auto_radius, preset
     from bridge.plots import compare_plot
     from bridge.provenance import provenance
-    from training.trajectories import RANGE_WARN
+    from training.trajectories import RANGE_WARN, outside_message
 
     device = pick_device(args.device, remote(args))
     try:
@@ -66,9 +66,8 @@ def cmd_compare(args) -> None:
                      + ("" if outside is None else f"  outside [-R, R] up to {100 * outside:.2g}%"))
         if outside is not None and outside > RANGE_WARN and row["activation"]["interval"] == "approximation" \
                 and not row["activation"]["clamp"]:
-            print(f"landscape: warning: {spec}: {100 * outside:.2g}% of the activation inputs of a layer lie outside "
-                  f"[-{row['activation']['radius']:g}, {row['activation']['radius']:g}] at the end: a larger --radius, "
-                  "--radius auto or --clamp may help", file=sys.stderr)
+            print("landscape: warning: " + outside_message(outside, row["activation"]["radius"],
+                                                           f"a layer of {spec} at the end"), file=sys.stderr)
     emit(result, args, "\n".join(lines))
 
 

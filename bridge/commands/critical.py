@@ -1,8 +1,8 @@
 """`landscape critical`: isolated critical points of the loss, classified."""
 from __future__ import annotations
 
-from bridge.commands.common import (MAX_PATH_COUNT, SEED, WORKERS, add_network_options, add_output_options, emit,
-                                    network_from, parse_counts, SpecError)
+from bridge.commands.common import (MAX_PATH_COUNT, WORKERS, SpecError, add_data_points, add_network_options,
+                                    add_output_options, emit, network_from, parse_counts)
 
 
 def cmd_critical(args) -> None:
@@ -49,10 +49,7 @@ def cmd_critical(args) -> None:
 def add_parser(sub) -> None:
     c = sub.add_parser("critical", help="isolated critical points of the loss, classified by Hessian inertia")
     add_network_options(c)
-    g = c.add_argument_group("data")
-    g.add_argument("--data", default="2", metavar="N", help="data points (default 2)")
-    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
-    g.add_argument("--complex-data", action="store_true", help="complex generic data instead of real Gaussian")
+    add_data_points(c, default="2")
     c.add_argument("--l2", default=None, metavar="random|VALUES",
                    help="generalized L2 term 1/2 sum l_k w_k^2: random (seeded) or given lambda")
     c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=None,

@@ -1,8 +1,8 @@
 """`landscape dimension`: dimension of zero-loss sets against W - N."""
 from __future__ import annotations
 
-from bridge.commands.common import (MAX_DIMENSION_DATA, SEED, WORKERS, add_network_options, add_output_options, emit,
-                                    integer, network_from, parse_counts, progress_bar, SpecError)
+from bridge.commands.common import (MAX_DIMENSION_DATA, WORKERS, SpecError, add_data_points, add_network_options,
+                                    add_output_options, emit, integer, network_from, parse_counts, progress_bar)
 
 
 def cmd_dimension(args) -> None:
@@ -57,9 +57,7 @@ def _dimension_text(r: dict) -> str:
 def add_parser(sub) -> None:
     d = sub.add_parser("dimension", help="dimension of zero-loss sets against W - N, functional dimension")
     add_network_options(d)
-    g = d.add_argument_group("data")
-    g.add_argument("--data", default="4", metavar="N | A:B | N1,N2,...", help="data points (default 4)")
-    g.add_argument("--seed", type=SEED, default=0, help="seed of the data and every random draw (default 0)")
+    add_data_points(d, many=True, complex_data=False)
     d.add_argument("--starts", type=integer(1, 10_000), default=8, help="Levenberg-Marquardt starts per N (default 8)")
     d.add_argument("--witness", action="store_true",
                    help="also the witness-set dimension (homotopy continuation; small networks)")
