@@ -60,14 +60,28 @@ def required_dps(degree: int) -> int:
     return 20 + math.ceil(0.31 * degree)
 
 
+MAX_DEGREE = 400    # budgets: a minimax fit costs about degree^3 operations at required_dps
+MAX_DPS = 5_000     # digits; and every operation about the square of the digits
+
+
 def _check(degree: int, radius, dps: int | None) -> int:
     if not isinstance(degree, int) or degree < 1:
         raise SpecError(f"degree must be an integer >= 1, got {degree!r}")
-    if not radius > 0:
-        raise SpecError(f"radius must be > 0, got {radius!r}")
+    if degree > MAX_DEGREE:
+        raise SpecError(f"degree {degree} is above the budget of {MAX_DEGREE} (the fit's cost grows like the cube "
+                        "of the degree, and hours beyond it); raise algebra.approximants.MAX_DEGREE to go further")
+    try:
+        finite = math.isfinite(float(radius)) and float(radius) > 0
+    except (TypeError, ValueError):
+        finite = False
+    if not finite:
+        raise SpecError(f"radius must be a finite number > 0, got {radius!r}")
     need = required_dps(degree)
     if dps is None:
         return need
+    if not isinstance(dps, int) or dps > MAX_DPS:
+        raise SpecError(f"dps {dps!r} is above the budget of {MAX_DPS} digits (each operation costs about the "
+                        "square of the digits); raise algebra.approximants.MAX_DPS to go further")
     if dps < need:
         raise SpecError(f"degree {degree} needs at least {need} digits of working precision, "
                         f"--dps {dps} is too low")

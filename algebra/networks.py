@@ -381,7 +381,8 @@ class _Capped:
             raise SystemTooLarge(
                 f"the output polynomial of this {self.net.kind} network ({self.net.n_weights} weights, "
                 f"activation {self.net.activation.spec}) exceeds {MAX_OUTPUT_TERMS:,} terms: "
-                "use fewer units or a lower activation degree")
+                "use fewer units or a lower activation degree, or raise algebra.networks.MAX_OUTPUT_TERMS "
+                "(memory grows with it)")
         return _Capped(product, self.net)
 
     __rmul__ = __mul__
