@@ -22,6 +22,8 @@ def _quiet():
 @pytest.mark.parametrize("args, fragment", [
     (("minimax", 0), ">= 1"), (("minimax", 2.5), ">= 1"), (("legendre", 3, 0.0), "radius"),
     (("legendre", 3, -2.0), "radius"), (("taylor", 3), "unknown approximation kind"),
+    (("minimax", 3, math.inf), "finite"), (("minimax", 3, math.nan), "finite"), (("minimax", 3, None), "finite"),
+    (("minimax", 401), "raise algebra.approximants.MAX_DEGREE"),
 ])
 def test_bad_arguments(args, fragment):
     with pytest.raises(SpecError, match=fragment):
@@ -31,6 +33,8 @@ def test_bad_arguments(args, fragment):
 def test_precision_too_low_for_the_degree():
     with pytest.raises(SpecError, match="needs at least 51 digits"):
         approximate("minimax", 100, dps=30)
+    with pytest.raises(SpecError, match="raise algebra.approximants.MAX_DPS"):
+        approximate("minimax", 4, dps=10**8)
     with pytest.raises(SpecError, match="unknown target"):
         approximate("minimax", 3, target="sigmoid")
     with pytest.raises(SpecError, match="tolerance"):
