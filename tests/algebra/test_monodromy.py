@@ -1,0 +1,89 @@
+"""Monodromy in the constant-term family: refusals, hand-worked counts, a cross-check against
+total-degree homotopy, and the trace test on complete and incomplete witness sets."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from algebra.activation import SpecError
+from algebra.continuation.monodromy import ConstantFamily, monodromy_solve, trace_test
+from algebra.polys import PolySystem
+from algebra.systems import random_slices
+
+SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "suite"
+
+
+def _univariate(degree: int, constant: float) -> PolySystem:
+    return PolySystem(("x",), np.array([[degree], [0]]), np.array([[1.0, constant]]))
+
+
+# --- refused ------------------------------------------------------------------------------
+
+def test_a_non_square_system_is_refused():
+    s = PolySystem(("x", "y"), np.array([[1, 0], [0, 1]]), np.array([[1.0, 1.0]]))
+    with pytest.raises(SpecError, match="square"):
+        monodromy_solve(s)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [(dict(stall=0), "stall"), (dict(max_loops=0), "max_loops"),
+                                              (dict(target=0), "target"), (dict(stall=1.5), "stall")])
+def test_bad_settings_are_refused(kwargs, fragment):
+    with pytest.raises(SpecError, match=fragment):
+        monodromy_solve(_univariate(3, -2.0), **kwargs)
+
+
+# --- exact small cases --------------------------------------------------------------------
+
+def test_the_family_keeps_the_non_constant_part_and_the_given_constants():
+    s = PolySystem(("x", "y"), np.array([[2, 0], [0, 1], [0, 0]]), np.array([[1.0, 0, -4.0], [0, 1.0, 0]]))
+    fam = ConstantFamily.of(s)
+    assert fam.given.tolist() == [-4.0, 0.0]
+    z = np.array([1.0 + 1j, 2.0])
+    assert np.allclose(fam.member(fam.through(z)).evaluate(z), 0)
+
+
+# x^d + c has one branch point (c = 0), which a random triangle encloses with probability
+# about 1/4: small families need a longer stall than the default to be found whole
+STALL = 12
+
+
+@pytest.mark.parametrize("degree", [2, 3, 5])
+def test_x_to_the_d_minus_p_has_d_solutions(degree):
+    r = monodromy_solve(_univariate(degree, -2.0), seed=degree, stall=STALL)
+    assert r.count == degree and len(r.solutions) == degree
+    expected = 2 ** (1 / degree) * np.exp(2j * np.pi * np.arange(degree) / degree)
+    assert np.abs(r.solutions[:, 0][:, None] - expected[None, :]).min(axis=0).max() < 1e-8
+    assert r.growth[-1] == degree and r.paths >= 3 * r.loops
+
+
+def test_a_target_count_stops_the_loops():
+    r = monodromy_solve(_univariate(6, -1.0), seed=0, target=6)
+    assert r.count == 6 and r.stopped.startswith("reached the target")
+
+
+def test_katsura5_agrees_with_total_degree_homotopy():
+    from algebra.phcfile import read_phc
+    from algebra.solve import distinct, solve
+
+    system = read_phc(SUITE / "katsura5.phc")
+    r = monodromy_solve(system, seed=0)
+    reference = solve(system, start="total-degree", verify=False)
+    assert r.count == 32 and len(r.solutions) == reference.nsolutions == 32
+    ours = [p for p in r.solutions]
+    theirs = [p.solution for p in reference.paths if p.status == "finite"]
+    assert len(distinct(ours + theirs)) == 32  # the same 32 points
+
+
+# --- the trace test -----------------------------------------------------------------------
+
+def test_the_trace_test_tells_complete_from_incomplete_witness_sets():
+    # the twisted cubic (t, t^2, t^3) as x^2 - y = 0, x y - z = 0, cut by a slice: degree 3
+    cubic = PolySystem(("x", "y", "z"), np.array([[2, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]]),
+                       np.array([[1.0, -1.0, 0, 0], [0, 0, 1.0, -1.0]]))
+    sliced = random_slices(cubic, 1, seed=4)
+    r = monodromy_solve(sliced, seed=4, stall=STALL)
+    assert r.count == 3
+    assert trace_test(sliced, r.base_solutions, r.base_constants, 1)["complete"] is True
+    assert trace_test(sliced, r.base_solutions[:2], r.base_constants, 1)["complete"] is False
+    with pytest.raises(SpecError, match="slices"):
+        trace_test(sliced, r.base_solutions, r.base_constants, 0)
