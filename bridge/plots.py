@@ -128,3 +128,11 @@ def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -
         else:
             ax.text(0.5, 0.5, "no run ended done", transform=ax.transAxes, ha="center")
     return save_figure(fig, Path(out_dir) / name)
+
+
+def growth_plot(growth: list[int], out_dir: str | Path) -> Path:
+    """Known solutions after each monodromy loop: the curve flattens when the set is whole."""
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot(range(1, len(growth) + 1), growth, "o-", ms=3)
+    ax.set(xlabel="loop", ylabel="solutions known", title="monodromy: growth of the solution set")
+    return save_figure(fig, Path(out_dir) / "monodromy.png", dpi=120)

@@ -53,6 +53,9 @@ class TrackerOptions:
                               self.min_step / 10, self.max_steps * 4)
 
 
+NOISE = 1e-4  # a last Newton correction below NOISE * tol counts as converged, contracting or not
+
+
 @dataclass
 class TrackResult:
     """Where each path stopped: its point, how far along its segment (u), why, after how
@@ -118,7 +121,10 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
             corrections.append(be.to_numpy(_norm(xp, dz)))
         scale = 1 + be.to_numpy(_norm(xp, zc))
         first, final = corrections[0] / scale, corrections[-1] / scale
-        contracted = (corrections[-1] <= np.maximum(0.5 * corrections[-2], 1e-13 * scale)
+        # Newton must contract, unless its last correction is rounding noise far below the
+        # tolerance (large weights of a degree-4 network system: corrections of 1e-12 that
+        # never shrink, and every step refused down to an underflow)
+        contracted = (corrections[-1] <= np.maximum(0.5 * corrections[-2], NOISE * options.tol * scale)
                       if len(corrections) > 1 else np.ones(len(act), bool))
         ok = np.isfinite(first) & np.isfinite(final) & (final <= options.tol) & contracted \
             & (first <= options.max_first_correction)

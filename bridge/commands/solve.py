@@ -8,6 +8,9 @@ from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORK
                                     add_slice_option, build_system, emit, integer, network_from, remote, units_runner)
 
 
+STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
+
+
 def system_from(args):
     """The system a solve/witness command works on: a PHCpack file, or a network's system.
     Returns (system, description for the result, network or None)."""
@@ -52,12 +55,66 @@ def _solve_text(r: dict, what: str) -> str:
     return "\n".join(lines)
 
 
+def _monodromy_text(r: dict, what: str) -> str:
+    final = r["final"]
+    trace = r.get("trace_test")
+    lines = [f"{what}: monodromy in the family with free constant terms",
+             f"  generic member: {r['generic_count']} solutions after {r['loops']} loops "
+             f"({r['paths_tracked']:,} paths; {r['stopped']})",
+             f"  this system: {final.get('distinct', 0)} distinct regular solutions (finite {final.get('finite', 0)}, "
+             f"singular {final.get('singular', 0)}, at infinity {final.get('infinity', 0)}, "
+             f"failed {final.get('failed', 0)} of the {r['generic_count']} paths from the generic member)",
+             "  trace test: " + ("not applicable (no slices: not a witness set)" if trace is None else
+                                 f"{trace['why']}"),
+             f"  {'certified' if r['certified'] else 'NOT certified'}: {r['why']}",
+             f"  {r['seconds']:.2f} s, seed {r['seed']}"]
+    return "\n".join(lines)
+
+
+def cmd_monodromy(args, system, described) -> None:
+    from algebra.continuation.monodromy import monodromy_solve, trace_test
+    from bridge.provenance import provenance
+
+    forbidden = [o for o, v in (("--start", args.start != "auto"), ("--engine", args.engine != "ours"),
+                                ("--partition", args.partition), ("--certify", args.certify),
+                                ("--workers", args.workers), ("--scheduler", remote(args))) if v]
+    if forbidden:
+        raise SpecError(f"{', '.join(forbidden)}: {'apply' if len(forbidden) > 1 else 'applies'} to --method "
+                        "homotopy; monodromy needs no start system and runs in this process")
+    if not system.is_square:
+        raise SpecError(f"the system has {system.n_equations} equations in {system.n_variables} unknowns: "
+                        "monodromy counts square systems (add --slice)")
+    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device)
+    out = result.as_dict()
+    slices = (system.info.get("slices") or {}).get("count", 0)
+    if slices:
+        trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=args.seed,
+                           device=args.device)
+        out["trace_test"] = trace
+        if trace["complete"]:
+            out.update(certified=True, why=f"the {result.count} witness points pass the trace test "
+                                           f"({result.stopped})")
+    out["seed"] = args.seed
+    config = {"command": "solve", **described, "method": "monodromy", "stall": args.stall, "target": args.target,
+              "device": args.device}
+    out.update(provenance(config, args.seed))
+    if args.out:
+        from bridge.plots import growth_plot
+
+        out["plot"] = str(growth_plot(result.growth, args.out))
+    emit(out, args, _monodromy_text(out, f"{system.kind} system, {system.n_equations} equations"))
+
+
 def cmd_solve(args) -> None:
     from algebra.bounds import parse_partition
     from algebra.solve import network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
     system, described, net = system_from(args)
+    if args.method == "monodromy":
+        return cmd_monodromy(args, system, described)
+    if args.stall != STALL_DEFAULT or args.target is not None:
+        raise SpecError("--stall and --target apply to --method monodromy")
     verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
     partition = parse_partition(args.partition) if args.partition else None
     if partition is None and args.start == "multihomogeneous" and net is not None:
@@ -134,6 +191,15 @@ def add_parser(sub) -> None:
             add_cluster_options(c, f"chunks of {UNIT_PATHS:,} paths (with --engine phcpack, --workers N is the "
                                    "number of PHCpack's own processes, default the CPU count)")
             add_slice_option(c)
+            c.add_argument("--method", choices=("homotopy", "monodromy"), default="homotopy",
+                           help="homotopy: every path of a start system (default); monodromy: loops in the family "
+                                "with free constant terms from a solution made up, then one homotopy to this system "
+                                "(certified by the trace test when the system is sliced)")
+            c.add_argument("--stall", type=integer(1, 1000), default=STALL_DEFAULT,
+                           help=f"monodromy: stop after this many loops without a new solution (default "
+                                f"{STALL_DEFAULT})")
+            c.add_argument("--target", type=integer(1, 10**9), default=None,
+                           help="monodromy: stop when this many solutions are known")
             c.add_argument("--start", choices=STARTS, default="auto",
                            help="start system (default auto: chosen from the bounds)")
             c.add_argument("--precision", choices=PRECISIONS, default="d",

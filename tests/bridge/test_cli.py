@@ -223,6 +223,22 @@ def test_solve_reads_a_variable_in_two_terms_and_counts_with_our_engine(capsys, 
     assert r["start"]["engine"] == "ours" and r["config"]["engine"] == "ours"
 
 
+def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
+    f = tmp_path / "f.phc"
+    f.write_text("1\nx^3 - 2;\n")
+    code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", "--stall", "12", "--json",
+                         "--out", str(tmp_path / "run"))
+    r = json.loads(out)
+    assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, False)
+    assert r["growth"][-1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
+    assert (tmp_path / "run" / "monodromy.png").exists()
+    for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"]):
+        code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", *extra)
+        assert code == 2 and ("apply to --method homotopy" in err or "applies to --method homotopy" in err)
+    code, out, err = run(capsys, "solve", str(f), "--stall", "3")
+    assert code == 2 and "--method monodromy" in err
+
+
 def test_solve_refuses_more_paths_than_allowed_before_any_work(capsys, tmp_path):
     f = tmp_path / "big.phc"
     f.write_text("1\nx^1000000 - 1;\n")
