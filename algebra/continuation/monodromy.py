@@ -30,8 +30,8 @@ from algebra.continuation.tracker import TrackerOptions
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
-STALL = 5           # loops in a row without a new solution before the set is taken as complete
-MAX_LOOPS = 200
+STALL = 5           # new loops in a row without a new solution before the set is taken as complete
+MAX_LOOPS = 1_000   # loop passes (one batch of solutions around one loop)
 
 
 @dataclass
@@ -106,12 +106,44 @@ def _random_constants(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _track(family: ConstantFamily, a: np.ndarray, b: np.ndarray, starts: np.ndarray, rng, be,
-           options: TrackerOptions):
-    """The ends of the paths from ``starts`` (solutions of F_a) to F_b."""
-    gamma = complex(np.exp(2j * np.pi * rng.uniform()))
-    chart = chart_for(family.base.n_variables + 1, int(rng.integers(2**31)))
+           options: TrackerOptions, gamma: complex | None = None, chart: np.ndarray | None = None):
+    """The ends of the paths from ``starts`` (solutions of F_a) to F_b; ``gamma`` fixes the
+    path in the family (c(s) = ((1 - s) gamma a + s b) / ((1 - s) gamma + s)), random if None."""
+    if gamma is None:
+        gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+    if chart is None:
+        chart = chart_for(family.base.n_variables + 1, int(rng.integers(2**31)))
     hom = StraightLineHomotopy(family.member(b), family.member(a), gamma, chart, be)
     return run_paths(hom, starts, options)
+
+
+@dataclass
+class _Loop:
+    """A fixed loop c0 -> c1 -> c2 -> c0 (corners, and the gamma of each edge, drawn once):
+    sending a solution around it again permutes it the same way."""
+
+    corners: tuple
+    gammas: tuple
+    chart: np.ndarray
+    sent: int = 0           # known[:sent] have been sent around it
+
+    @classmethod
+    def draw(cls, rng, c0: np.ndarray, scale: float, n_variables: int) -> "_Loop":
+        n = len(c0)
+        corners = (c0, scale * _random_constants(rng, n), scale * _random_constants(rng, n))
+        gammas = tuple(complex(np.exp(2j * np.pi * rng.uniform())) for _ in range(3))
+        return cls(corners, gammas, chart_for(n_variables + 1, int(rng.integers(2**31))))
+
+    def around(self, family: ConstantFamily, starts: np.ndarray, be, options) -> tuple[np.ndarray, int]:
+        """The regular ends of ``starts`` after the loop, and the paths tracked."""
+        points, paths = starts, 0
+        c0, c1, c2 = self.corners
+        for (a, b), gamma in zip(((c0, c1), (c1, c2), (c2, c0)), self.gammas):
+            paths += len(points)
+            points = _regular(_track(family, a, b, points, None, be, options, gamma, self.chart))
+            if len(points) == 0:
+                break
+        return points, paths
 
 
 def _regular(ends) -> np.ndarray:
@@ -178,7 +210,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
-    (3, 3, 'no new solution in 5 loops in a row')
+    (3, 3, 'no new solution from 5 new loops in a row')
     """
     for name, value, low in (("stall", stall, 1), ("max_loops", max_loops, 1)):
         if not isinstance(value, int) or value < low:
@@ -197,28 +229,34 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     # triangles that enclose few branch points
     scale = max(1.0, float(np.sqrt(np.mean(np.abs(c0) ** 2))))
     result = MonodromyResult(system.variables, c0, known)
+    # the orbit of z0 under a few fixed loops: every known solution goes around every loop
+    # once (new ones too); when nothing is left to send, a new loop is drawn, and the search
+    # stops after ``stall`` new loops in a row that found nothing
+    loops = [_Loop.draw(rng, c0, scale, n) for _ in range(2)]
     quiet = 0
     while True:
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
             break
-        if quiet >= stall:
-            result.stopped = f"no new solution in {stall} loops in a row: {len(known)} solutions"
-            break
-        if result.loops >= max_loops:
-            result.stopped = f"stopped after {max_loops} loops with {len(known)} solutions, still growing"
-            break
-        c1, c2 = scale * _random_constants(rng, n), scale * _random_constants(rng, n)
-        points = known
-        for a, b in ((c0, c1), (c1, c2), (c2, c0)):
-            ends = _track(family, a, b, points, rng, be, options)
-            result.paths += len(points)
-            points = _regular(ends)
-            if len(points) == 0:
+        pending = [loop for loop in loops if loop.sent < len(known)]
+        drawn = not pending
+        if drawn:
+            if quiet >= stall:
+                result.stopped = (f"no new solution from {stall} new loops in a row: {len(known)} solutions, "
+                                  f"closed under {len(loops)} loops")
                 break
-        fresh = _new(known, points)
+            loops.append(_Loop.draw(rng, c0, scale, n))
+            pending = loops[-1:]
+        if result.loops >= max_loops:
+            result.stopped = f"stopped after {max_loops} loop passes with {len(known)} solutions, still growing"
+            break
+        loop = pending[0]
+        ends, paths = loop.around(family, known[loop.sent:], be, options)
+        result.paths += paths
+        loop.sent = len(known)
+        fresh = _new(known, ends)
         known = np.vstack([known, fresh]) if len(fresh) else known
-        quiet = 0 if len(fresh) else quiet + 1
+        quiet = 0 if len(fresh) else quiet + drawn
         result.growth.append(len(known))
         if progress:
             progress(result.loops, len(known))
