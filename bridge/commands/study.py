@@ -14,7 +14,9 @@ def cmd_study(args) -> None:
     cfg = (StudyConfig.quick if args.quick else StudyConfig)(seed=args.seed, device=device)
     with units_runner(args, device) as runner:
         result = run_study(cfg, args.out, progress=lambda items: progress_bar(items, "study"), runner=runner)
-    result.update(provenance({"command": "study", "quick": args.quick, **result["config"]}, args.seed))
+        threads = runner.threads
+    result.update(provenance({"command": "study", "quick": args.quick, **result["config"], "threads": threads},
+                             args.seed))
     write_result(args.out, result)
     report = os.path.join(args.out, "report.md")
     args.out = None  # result.json is written above, with the report
