@@ -73,11 +73,15 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 def cmd_monodromy(args, system, described) -> None:
     from algebra.continuation.monodromy import monodromy_solve, trace_test
+    from algebra.solve import MAX_PATHS
     from bridge.provenance import provenance
 
     forbidden = [o for o, v in (("--start", args.start != "auto"), ("--engine", args.engine != "ours"),
                                 ("--partition", args.partition), ("--certify", args.certify),
-                                ("--workers", args.workers), ("--scheduler", remote(args))) if v]
+                                ("--verify", args.verify != "runs"), ("--max-runs", args.max_runs != 4),
+                                ("--precision", args.precision != "d"), ("--max-paths", args.max_paths != MAX_PATHS),
+                                ("--workers", args.workers), ("--scheduler", remote(args)),
+                                ("--threads", args.threads)) if v]
     if forbidden:
         raise SpecError(f"{', '.join(forbidden)}: {'apply' if len(forbidden) > 1 else 'applies'} to --method "
                         "homotopy; monodromy needs no start system and runs in this process")

@@ -19,6 +19,13 @@ def _univariate(degree: int, constant: float) -> PolySystem:
 
 # --- refused ------------------------------------------------------------------------------
 
+def test_the_command_line_default_stall_is_the_library_default():
+    from algebra.continuation.monodromy import STALL
+    from bridge.commands.solve import STALL_DEFAULT
+
+    assert STALL_DEFAULT == STALL
+
+
 def test_a_non_square_system_is_refused():
     s = PolySystem(("x", "y"), np.array([[1, 0], [0, 1]]), np.array([[1.0, 1.0]]))
     with pytest.raises(SpecError, match="square"):

@@ -232,7 +232,8 @@ def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
     assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, False)
     assert r["growth"][-1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
     assert (tmp_path / "run" / "monodromy.png").exists()
-    for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"]):
+    for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"], ["--verify", "none"],
+                  ["--threads", "1"]):
         code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", *extra)
         assert code == 2 and ("apply to --method homotopy" in err or "applies to --method homotopy" in err)
     code, out, err = run(capsys, "solve", str(f), "--stall", "3")
