@@ -82,6 +82,10 @@ def _parse_number(text: str, spec: str) -> Fraction:
         raise SpecError(f"activation spec {spec!r}: coefficient {text.strip()} is larger than "
                         f"{float(MAX_COEFFICIENT):g} "
                         "in size (float64 evaluation and training overflow)")
+    if value and abs(value) < 1 / MAX_COEFFICIENT:
+        raise SpecError(f"activation spec {spec!r}: coefficient {text.strip()} is smaller than "
+                        f"{float(1 / MAX_COEFFICIENT):g} in size (float64 evaluation would round terms to 0); "
+                        "write 0 for a missing term")
     return value
 
 

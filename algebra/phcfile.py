@@ -469,12 +469,24 @@ def parse_phc(text: str, source: str = "<text>") -> PolySystem:
     return _system(polys, names, source)
 
 
+MAX_FILE_BYTES = 100_000_000  # a system file is parsed in memory: 100 MB is already millions of terms
+
+
 def read_phc(path: str) -> PolySystem:
     """A PolySystem from a file in PHCpack's input format (read only: never modified), kind "file".
 
     Undecodable bytes (a title in another encoding) become U+FFFD: harmless after the
     polynomials, an error naming the line inside them.
     """
+    import os
+    import stat
+
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise SpecError(f"{path}: not a regular file (a system file is read whole)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise SpecError(f"{path}: {info.st_size:,} bytes, above the budget of {MAX_FILE_BYTES:,} for a system file; "
+                        "raise algebra.phcfile.MAX_FILE_BYTES to read it")
     with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
+        text = f.read(MAX_FILE_BYTES + 1)
     return parse_phc(text, path)

@@ -135,6 +135,8 @@ def l2_weights(net: Network, l2, seed: int = 0) -> np.ndarray | None:
         except ValueError:
             raise SpecError(f"--l2 must be 'random' or comma-separated numbers, got {l2!r}") from None
     values = np.atleast_1d(np.asarray(l2, dtype=float))
+    if not np.all(np.isfinite(values)):
+        raise SpecError(f"l2 values must be finite numbers, got {l2!r}")
     if values.size == 1:
         values = np.full(net.n_weights, values[0])
     if values.shape != (net.n_weights,):

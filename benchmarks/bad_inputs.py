@@ -21,7 +21,10 @@ limits admit), spec (activation specs), value (malformed option texts), flag (op
 not apply), phc file, scheduler, folder, usage.
 
     .venv/bin/python benchmarks/bad_inputs.py [--jobs 1] [--timeout 60] [--only SUBSTRING]
-        [--json FILE] [--memory 8] [--keep] [--verbose]
+        [--json FILE] [--recheck FILE] [--memory 8] [--keep] [--list] [--verbose]
+
+``--recheck FILE`` runs again only the cases that a previous ``--json FILE`` shows not cleanly
+refused (any other outcome, or a refusal that left files behind).
 
 Runs as root make the read-only-folder cases (chmod 500) moot: root writes there anyway;
 the cases under /proc are unwritable for everyone.
@@ -588,7 +591,16 @@ def clip(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-def summarize(records: list[dict], seconds: float, args) -> dict:
+def tree_state() -> str:
+    """The repository's commit, with -dirty when the working tree differs from it: the code measured."""
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                              text=True, timeout=30).stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def summarize(records: list[dict], seconds: float, args, trees: tuple[str, str]) -> dict:
     counts = {o: sum(r["outcome"] == o for r in records) for o in OUTCOMES}
     refusals = [r for r in records if r["outcome"] == "refused"]
     slowest = max(refusals, key=lambda r: r["seconds"], default=None)
@@ -599,6 +611,8 @@ def summarize(records: list[dict], seconds: float, args) -> dict:
 
     limit = f", address space {args.memory:g} GiB per case" if args.memory else ""
     print(f"bad inputs: {len(records)} tried in {seconds:.0f} s (jobs {args.jobs}, timeout {args.timeout:g} s{limit})")
+    print(f"code: {trees[0]}" if trees[0] == trees[1] else
+          f"code: {trees[0]} at the start, {trees[1]} at the end: the repository changed during the sweep")
     for outcome in OUTCOMES:
         extra = ""
         if outcome == "answered" and counts[outcome]:
@@ -628,19 +642,19 @@ def summarize(records: list[dict], seconds: float, args) -> dict:
             mark = {ANSWER: " (expected)", REFUSED: " (REVIEW: a refusal was expected)"}[r["expect"]] \
                 if outcome == "answered" else ""
             last = f" ... {clip(r['last_line'], 120)}" if outcome == "traceback" else ""
-            print(f"  [{outcome}] exit {r['exit']}, {r['seconds']:.1f} s{mark}: {command_line(r['argv'])} -> "
-                  f"{clip(r['first_line']) or '(nothing on stderr)'}{last}")
+            print(f"  [{outcome}] exit {r['exit']}, {r['seconds']:.1f} s{mark}: {r['name']}: "
+                  f"{command_line(r['argv'])} -> {clip(r['first_line']) or '(nothing on stderr)'}{last}")
     if valid_refused:
         print(f"\nvalid inputs refused ({len(valid_refused)}):")
         for r in valid_refused:
-            print(f"  {command_line(r['argv'])} -> {clip(r['first_line'])}")
+            print(f"  {r['name']}: {command_line(r['argv'])} -> {clip(r['first_line'])}")
     if wrote or stdout:
         print(f"\nrefusals that left files ({len(wrote)}) or wrote to stdout ({len(stdout)}):")
         for r in wrote:
-            print(f"  {command_line(r['argv'])}: left {', '.join(r['new_files'][:5])}")
+            print(f"  {r['name']}: {command_line(r['argv'])}: left {', '.join(r['new_files'][:5])}")
         for r in stdout:
-            print(f"  {command_line(r['argv'])}: {r['stdout_bytes']} bytes on stdout")
-    return {"tried": len(records), "seconds": round(seconds, 1), "counts": counts,
+            print(f"  {r['name']}: {command_line(r['argv'])}: {r['stdout_bytes']} bytes on stdout")
+    return {"tried": len(records), "seconds": round(seconds, 1), "code": list(trees), "counts": counts,
             "slowest_refusal": None if slowest is None else {"seconds": slowest["seconds"], "name": slowest["name"],
                                                               "argv": slowest["argv"]},
             "review": [r["name"] for r in review], "valid_refused": [r["name"] for r in valid_refused]}
@@ -652,6 +666,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a case is a hang (default 60)")
     parser.add_argument("--only", default=None, metavar="SUBSTRING", help="the cases whose name contains it")
     parser.add_argument("--json", default=None, metavar="FILE", help="write every case's record here")
+    parser.add_argument("--recheck", default=None, metavar="FILE",
+                        help="only the cases a previous --json FILE shows not cleanly refused")
     parser.add_argument("--memory", type=float, default=8.0,
                         help="address-space limit of each case in GiB, 0 for none (default 8)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folders (their path is in the records)")
@@ -662,6 +678,10 @@ def main() -> None:
         sys.exit(f"{LANDSCAPE} is missing: run `make setup` first")
 
     cases = [c for c in all_cases() if args.only is None or args.only in c.name]
+    if args.recheck:
+        again = {r["name"] for r in json.loads(Path(args.recheck).read_text())["cases"]
+                 if r["outcome"] != "refused" or r["new_file_count"]}
+        cases = [c for c in cases if c.name in again]
     if args.list:
         for c in cases:
             print(f"{c.expect:<8} {c.name}  ({command_line(c.argv)})")
@@ -669,6 +689,7 @@ def main() -> None:
     if not cases:
         sys.exit(f"no case name contains {args.only!r}")
     scratch = Path(tempfile.mkdtemp(prefix="bad_inputs-"))
+    tree = tree_state()
     memory = int(args.memory * 2 ** 30)
     began = time.perf_counter()
     records: list[dict | None] = [None] * len(cases)
@@ -684,10 +705,11 @@ def main() -> None:
     finally:
         if not args.keep:
             remove(scratch)
-    summary = summarize(records, time.perf_counter() - began, args)
+    summary = summarize(records, time.perf_counter() - began, args, (tree, tree_state()))
     if args.json:
         Path(args.json).write_text(json.dumps({"config": {"jobs": args.jobs, "timeout": args.timeout,
                                                           "memory_gib": args.memory, "only": args.only,
+                                                          "recheck": args.recheck,
                                                           "landscape": str(LANDSCAPE)},
                                                "summary": summary, "cases": records}, indent=1) + "\n")
         print(f"\nwrote {args.json}")

@@ -39,6 +39,9 @@ from torch import nn
 VARIANTS = ("basins", "basin-fractal")
 
 
+MAX_BYTES = 2 * 2**30  # the landscape's centres and bottom bases
+
+
 @dataclass
 class BasinConfig:
     variant: str = "basins"        # basins | basin-fractal
@@ -63,6 +66,12 @@ class BasinConfig:
             raise ValueError(f"bottom dimension must be in 0..D-1 = 0..{self.dim - 1}, got {self.bottom_dim}")
         if self.basins < 1:
             raise ValueError(f"basins must be >= 1, got {self.basins}")
+        leaves = self.basins ** (self.levels if self.variant == "basin-fractal" else 1)
+        need = leaves * self.dim * (max(self.bottom_dim, 1) + 1) * 8  # centres and bottom bases, float64
+        if need > MAX_BYTES:
+            raise ValueError(f"{leaves:,} basins in dimension {self.dim} with {self.bottom_dim}-dimensional bottoms "
+                             f"need {need / 2**30:.1f} GiB, above the budget of {MAX_BYTES / 2**30:g} GiB; raise "
+                             "training.basin_model.MAX_BYTES to go further")
         if not 0 <= self.rugged < 1:
             raise ValueError(f"rugged must be in [0, 1), got {self.rugged}")
         if self.correlation <= 0 or self.bottom_radius < 0 or self.spread <= 0:

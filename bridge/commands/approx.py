@@ -39,6 +39,11 @@ def cmd_approx(args) -> None:
             text = _approx_text(result)
         else:
             degrees = parse_counts(args.degrees)
+            from algebra.approximants import MAX_DEGREE
+
+            if max(degrees) > MAX_DEGREE:
+                raise SpecError(f"--degrees {args.degrees}: degrees at most {MAX_DEGREE} (the fit's cost grows like "
+                                "the cube of the degree)")
             table, shown = {kind: [] for kind in KINDS}, {}
             for kind, d in progress_bar([(k, d) for k in KINDS for d in degrees], "approximants"):
                 a = approximate(kind, d, args.radius, args.target, args.dps)

@@ -292,6 +292,8 @@ def parse_fix(items: Sequence[str]) -> dict[str, complex]:
             raise SpecError(f"--fix {item!r}: write NAME=VALUE")
         if not (math.isfinite(v.real) and math.isfinite(v.imag)):
             raise SpecError(f"--fix {item!r}: the value must be a finite number")
+        if name.strip() in out:
+            raise SpecError(f"--fix {item!r}: {name.strip()} is fixed twice")
         out[name.strip()] = v.real if v.imag == 0 else v
     return out
 
@@ -317,6 +319,9 @@ def build_system(net, args):
         if count < 0:
             raise SpecError(f"--slice: the system has {system.n_equations} equations in "
                             f"{system.n_variables} unknowns already; slicing cannot square it")
+        if count > system.n_variables:
+            raise SpecError(f"--slice {count}: the system has {system.n_variables} unknowns; more slices than "
+                            "unknowns cut every solution set to nothing")
         system = random_slices(system, count, args.seed)
     return system, data
 

@@ -18,7 +18,7 @@ def cmd_compare(args) -> None:
     try:
         settings = preset(args.preset, network=args.network, seeds=args.seeds, epochs=args.epochs, lr=args.lr,
                           width_mult=args.width_mult,
-                          activations=split_specs(args.activations) if args.activations else None)
+                          activations=split_specs(args.activations) if args.activations is not None else None)
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     activations = list(settings.pop("activations"))

@@ -19,6 +19,8 @@ def cmd_experiment(args) -> None:
     radius = parse_radius(args.radius)
     if radius == "auto":
         raise SpecError("experiment: --radius auto is not offered here; give R (train --radius auto prints one)")
+    if args.activation is not None and not args.activation.strip():
+        raise SpecError("--activation is empty: give relu or a polynomial spec")
     act = resolve(args.activation or "relu", radius, args.clamp)
     if args.group is not None and args.name not in ("sgd-stages", "random-labels"):
         raise SpecError("--group applies to sgd-stages and random-labels (their trajectories)")
@@ -68,6 +70,9 @@ def cmd_plot(args) -> None:
         written = plot_run(args.run_dir)
     except FileNotFoundError as exc:
         raise SpecError(str(exc)) from None
+    except (ValueError, KeyError, UnicodeDecodeError, EOFError, OSError) as exc:  # JSONDecodeError is a ValueError
+        raise SpecError(f"{args.run_dir}: a data file is damaged or not an experiment's "
+                        f"({type(exc).__name__}: {str(exc).splitlines()[0][:120]})") from None
     print("\n".join(str(p) for p in written))
 
 

@@ -21,6 +21,11 @@ def run(capsys, *argv):
 @pytest.mark.parametrize("argv, fragment", [
     (["bounds", "--activation", "relu"], "not a polynomial"),
     (["bounds", "--activation", "poly:1,x"], "not a number"),
+    (["bounds", "--activation", "poly:0,1e-400"], "smaller than 1e-100"),
+    (["bounds", "--system", "critical", "--l2", "nan"], "finite"),
+    (["export", "--data", "2", "--slice", "1000000000000", "--out", "x.phc"], "more slices than unknowns"),
+    (["export", "--data", "2", "--fix", "a11_1=1", "--fix", "a11_1=2", "--out", "x.phc"], "fixed twice"),
+    (["solve", "/dev/zero"], "not a regular file"),
     (["bounds", "--units", "0"], "units"),
     (["bounds", "--data", "0"], ">= 1"),
     (["bounds", "--data", "a:b"], "does not parse"),
@@ -144,6 +149,7 @@ def test_console_script_end_to_end(tmp_path):
     (["approx", "--degree", "0"], "--degree: must be an integer in [1, 400]"),
     (["approx", "--degree", "3", "--radius", "0"], "radius"),
     (["approx", "--degree", "3", "--kind", "pade"], "invalid choice"),
+    (["approx", "--degrees", "2:10000"], "degrees at most 400"),
     (["approx", "--degree", "100", "--dps", "20"], "needs at least 51 digits"),
     (["approx"], "--degree"),
 ])
@@ -349,6 +355,7 @@ def test_experiment_command_and_plot(capsys, tmp_path):
 @pytest.mark.parametrize("argv, fragment", [
     (["experiment", "nonsense"], "invalid choice"),
     (["experiment", "sgd-stages", "--scale", "huge"], "invalid choice"),
+    (["experiment", "sgd-stages", "--scale", "micro", "--activation", ""], "--activation is empty"),
     (["experiment", "sgd-stages", "--data", "cifar10", "--root", "/nonexistent", "--scale", "micro"], "CIFAR-10"),
     (["plot", "/nonexistent"], "not a folder"),
 ])
@@ -377,6 +384,7 @@ def test_basin_model_command_with_compare(capsys, tmp_path):
 @pytest.mark.parametrize("argv, fragment", [
     (["basin-model", "--variant", "valleys"], "invalid choice"),
     (["basin-model", "--dim", "1"], "--dim: must be an integer in [2, 100,000]"),
+    (["basin-model", "--dim", "100000", "--basins", "4096"], "raise training.basin_model.MAX_BYTES"),
     (["basin-model", "--dim", "5", "--bottom-dim", "5"], "bottom dimension"),
     (["basin-model", "--compare", "/nonexistent"], "no summary.json"),
 ])
@@ -487,3 +495,9 @@ def test_compare_and_study_bad_input(capsys, tmp_path, argv, fragment):
     extra = ["--out", str(tmp_path / "o")]
     code, out, err = run(capsys, *argv, *extra)
     assert code == 2 and fragment in err and out == ""
+
+
+def test_plot_of_a_damaged_folder_is_one_line(capsys, tmp_path):
+    (tmp_path / "summary.json").write_text("{not json")
+    code, out, err = run(capsys, "plot", str(tmp_path))
+    assert code == 2 and "damaged" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
