@@ -34,11 +34,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import shlex
 import shutil
 import signal
 import stat
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -623,8 +625,8 @@ def summarize(records: list[dict], seconds: float, args, trees: tuple[str, str])
     if slowest:
         print(f"slowest refusal: {slowest['seconds']:.2f} s  {slowest['name']}  ({command_line(slowest['argv'])})")
         times = sorted(r["seconds"] for r in refusals)
-        print(f"refusal time: median {times[len(times) // 2]:.2f} s, 90th percentile "
-              f"{times[int(0.9 * (len(times) - 1))]:.2f} s, over 5 s: {sum(t > 5 for t in times)}")
+        print(f"refusal time: median {statistics.median(times):.2f} s, 90th percentile "
+              f"{times[math.ceil(0.9 * len(times)) - 1]:.2f} s, over 5 s: {sum(t > 5 for t in times)}")
 
     kinds = list(dict.fromkeys(r["kind"] for r in records))
     print("\nby input class:")
@@ -687,7 +689,7 @@ def main() -> None:
             print(f"{c.expect:<8} {c.name}  ({command_line(c.argv)})")
         return
     if not cases:
-        sys.exit(f"no case name contains {args.only!r}")
+        sys.exit("no case to run" + (f": no case name contains {args.only!r}" if args.only else ""))
     scratch = Path(tempfile.mkdtemp(prefix="bad_inputs-"))
     tree = tree_state()
     memory = int(args.memory * 2 ** 30)
