@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from bridge.activation_specs import resolve
-from training.data import Dataset, load_dataset
+from training.data import Dataset, cached_dataset, load_dataset
 from training.models import AllConvNet, TreeNet
 from training.optim import TrainConfig
 from training.trajectories import RangeWarning, read_index, train
@@ -125,9 +125,10 @@ class _Setting:
     units: int
 
 
-@functools.lru_cache(maxsize=4)
 def _dataset(network: str, data: str, root, device: str, n_train):
-    return load_dataset(data, root, device, n_train=n_train) if network == "dcnn" else teacher_data(n_train or 400)
+    if network == "dcnn":
+        return cached_dataset(data, root, device, n_train=n_train)
+    return teacher_data(n_train or 400)  # a few hundred Gaussian points: nothing to cache
 
 
 def _train_one(setting: _Setting, job: tuple) -> dict:

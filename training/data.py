@@ -14,6 +14,7 @@ Inputs are standardized per channel with the training set's mean and std.
 """
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from dataclasses import dataclass
@@ -115,6 +116,13 @@ def make_synthetic(n_train: int = 2000, n_test: int = 500, seed: int = 0, noise:
     x_tr, y_tr = draw(n_train)
     x_te, y_te = draw(n_test)
     return x_tr, y_tr, x_te, y_te
+
+
+@functools.lru_cache(maxsize=4)
+def cached_dataset(name: str, root: str | None, device: str, random_labels: bool = False, seed: int = 0,
+                   n_train: int | None = None) -> Dataset:
+    """``load_dataset``, once per process: the units of work of one worker share it."""
+    return load_dataset(name, root, device, random_labels, seed, n_train=n_train)
 
 
 def load_dataset(name: str = "digits", root: str | None = None, device: str | torch.device = "cpu",

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 
 from training.catalog import EXPERIMENTS, SCALES
-from training.data import load_dataset
+from training.data import cached_dataset
 from training.models import AllConvNet
 from training.mds import classical_mds
 from training.optim import (MultiSGD, NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
@@ -217,14 +217,9 @@ def _bar(items, desc, progress):
 # the run folder, writes its result atomically into out/units/, and returns at once when that
 # result is there: a unit killed mid-way is simply run again, a finished one never.
 
-@functools.lru_cache(maxsize=4)
-def _dataset(data: str, root, device: str, random_labels: bool, seed: int, n_train):
-    return load_dataset(data, root, device, random_labels, seed, n_train=n_train)
-
-
 def _data(cfg: Common, device):
     """The experiment's data set, loaded once per process (units of one worker share it)."""
-    return _dataset(cfg.data, cfg.root, str(device), cfg.random_labels, cfg.seed, cfg.n_train)
+    return cached_dataset(cfg.data, cfg.root, str(device), cfg.random_labels, cfg.seed, cfg.n_train)
 
 
 def _chance_unit(cfg: Common, device, _=None) -> float:
