@@ -27,7 +27,10 @@ import numpy as np
 from algebra.activation import Activation, SpecError, parse_activation
 
 DEFAULT_ACTIVATION = "poly:0.1,0.5,0.3"
+MAX_WEIGHTS = 1_000  # variables of a dense network's exact systems (the canonical tree has 12)
 MAX_OUTPUT_TERMS = 2_000_000  # terms of one exact output polynomial (about 1 GB to work with)
+# exponent table entries (terms x variables, int64) of one output: wide networks get fewer terms
+MAX_EXPONENT_ENTRIES = 150_000_000
 
 
 class SystemTooLarge(SpecError):
@@ -158,6 +161,10 @@ def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
         widths = tuple(int(t) for t in text)
     if len(widths) < 2 or any(k < 1 for k in widths):
         raise SpecError(f"widths {text!r}: need at least two layers, each of width >= 1")
+    weights = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    if weights > MAX_WEIGHTS:
+        raise SpecError(f"widths {text!r} give {weights:,} weights; at most {MAX_WEIGHTS:,} (every weight is a "
+                        "variable of the exact systems; raise algebra.networks.MAX_WEIGHTS)")
     return widths
 
 
@@ -344,6 +351,16 @@ def exact_outputs(net: Network):
     return ctx, [o.poly for o in outs]
 
 
+def output_term_limit(net: Network) -> int:
+    """Terms an exact output may have: MAX_OUTPUT_TERMS, fewer when each term has many
+    variables (its exponent table is terms x variables).
+
+    >>> output_term_limit(TreeNetwork()), output_term_limit(DenseNetwork((100, 90, 1)))
+    (2000000, 16162)
+    """
+    return min(MAX_OUTPUT_TERMS, MAX_EXPONENT_ENTRIES // (net.n_inputs + net.n_weights))
+
+
 def capped_product(a, b, limit: int):
     """a * b for flint polynomials, or None when it has more than ``limit`` terms.
 
@@ -359,16 +376,28 @@ def capped_product(a, b, limit: int):
 
 
 class _Capped:
-    """A flint polynomial whose products refuse to grow past MAX_OUTPUT_TERMS terms, so
-    that an oversized network is a clear error instead of the machine running out of memory."""
+    """A flint polynomial whose sums and products refuse to grow past ``output_term_limit``
+    terms, so that an oversized network is a clear error instead of the machine running out
+    of memory."""
 
     __slots__ = ("poly", "net")
 
     def __init__(self, poly, net):
         self.poly, self.net = poly, net
 
+    def _too_large(self, limit: int) -> SystemTooLarge:
+        return SystemTooLarge(
+            f"the output polynomial of this {self.net.kind} network ({self.net.n_weights:,} weights, "
+            f"activation {self.net.activation.spec}) exceeds {limit:,} terms: "
+            "use fewer units or a lower activation degree, or raise algebra.networks.MAX_OUTPUT_TERMS "
+            "and MAX_EXPONENT_ENTRIES (memory grows with them)")
+
     def __add__(self, other):
-        return _Capped(self.poly + (other.poly if isinstance(other, _Capped) else other), self.net)
+        total = self.poly + (other.poly if isinstance(other, _Capped) else other)
+        limit = output_term_limit(self.net)
+        if len(total) > limit:
+            raise self._too_large(limit)
+        return _Capped(total, self.net)
 
     __radd__ = __add__
 
@@ -376,13 +405,10 @@ class _Capped:
         other = other.poly if isinstance(other, _Capped) else other
         if not hasattr(other, "context"):
             return _Capped(self.poly * other, self.net)
-        product = capped_product(self.poly, other, MAX_OUTPUT_TERMS)
+        limit = output_term_limit(self.net)
+        product = capped_product(self.poly, other, limit)
         if product is None:
-            raise SystemTooLarge(
-                f"the output polynomial of this {self.net.kind} network ({self.net.n_weights} weights, "
-                f"activation {self.net.activation.spec}) exceeds {MAX_OUTPUT_TERMS:,} terms: "
-                "use fewer units or a lower activation degree, or raise algebra.networks.MAX_OUTPUT_TERMS "
-                "(memory grows with it)")
+            raise self._too_large(limit)
         return _Capped(product, self.net)
 
     __rmul__ = __mul__

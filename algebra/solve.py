@@ -50,8 +50,8 @@ ILL_CONDITIONED = 1e4      # projective endpoint at t = 1 this ill-conditioned: 
 SAME_POINT = 1e-6          # relative distance under which two endpoints are one solution
 STARTS = ("auto", "total-degree", "multihomogeneous", "polyhedral")
 ENGINES = ("ours", "phcpack")
-MAX_PATHS = 2_000_000      # paths our engine tracks before it refuses (hours on 2 cores: about
-                           # 160 katsura-10 paths a second)
+MAX_PATHS = 100_000        # paths tracked before a solve refuses unless asked (about 10 minutes on 2
+                           # cores at 160 katsura-10 paths a second; high degrees take longer a path)
 PRECISIONS = ("d", "dd", "qd")
 STATUSES = ("finite", "singular", "infinity", "failed")
 

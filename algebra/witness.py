@@ -20,6 +20,7 @@ the trace test.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -28,6 +29,7 @@ import numpy as np
 from algebra.activation import SpecError
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem
+from algebra.solve import MAX_PATHS
 from algebra.systems import append_slices
 
 TRACE_TOL = 1e-8
@@ -85,7 +87,7 @@ class WitnessResult:
 
 
 def cascade(system: PolySystem, top: int | None = None, seed: int = 0, loops: int = 20,
-            tries: int = 5, timeout: float = 3600) -> WitnessResult:
+            tries: int = 5, timeout: float = 3600, max_paths: int = MAX_PATHS) -> WitnessResult:
     """Witness sets of every dimension from ``top`` (default: unknowns - 1) down to
     unknowns - equations, with their irreducible factors (``loops`` monodromy loops; 0
     skips factoring, which dominates the cost for large degrees: each loop tracks every
@@ -112,6 +114,12 @@ def cascade(system: PolySystem, top: int | None = None, seed: int = 0, loops: in
     if not low <= top <= n - 1:
         raise SpecError(f"top dimension {top}: use a value from {low} to {n - 1} "
                         f"({system.n_equations} equations in {n} unknowns)")
+    degrees = sorted(system.degrees, reverse=True)
+    # the embedding keeps N <= n equations' degrees (the slices are linear); more are randomized to n
+    paths = math.prod(degrees) if len(degrees) <= n else degrees[0] ** n
+    if paths > max_paths:
+        raise SpecError(f"the cascade's start system has {paths:,} paths, over the limit of {max_paths:,} "
+                        "(raise it with --max-paths; PHCpack tracks them one core each)")
     began = time.perf_counter()
     names = phc_names(system.variables)
     polys = [p + ";" for p in polynomial_strings(system, names, imag_unit="i")]
@@ -149,7 +157,7 @@ def _random_slices(rng, count: int, w: int) -> np.ndarray:
 
 
 def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | None = None,
-            timeout: float = 3600) -> WitnessResult:
+            timeout: float = 3600, max_paths: int = MAX_PATHS) -> WitnessResult:
     """Witness set of the pure (W - N)-dimensional part of N equations in W unknowns,
     its completeness by the linear trace test, and its irreducible factors by monodromy.
 
@@ -177,7 +185,7 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     rng = np.random.default_rng([seed, 17])
     slices = _random_slices(rng, dim, w)
     sliced = append_slices(system, slices) if dim else system
-    solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout)
+    solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout, max_paths=max_paths)
     points = solved.solutions()
     notes = list(solved.notes)
     if solved.nsingular:

@@ -27,6 +27,8 @@ import sys
 import uuid
 from dataclasses import dataclass
 
+from algebra.activation import SpecError
+
 SCHEDULER_ENV = "LANDSCAPE_SCHEDULER"
 CONNECT_TIMEOUT = 10.0  # seconds a scheduler has to answer
 MAX_WORKERS = 256
@@ -34,8 +36,9 @@ MAX_THREADS = 1024
 WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
 
 
-class ClusterError(ValueError):
-    """A cluster that cannot be used as asked (bad address, no answer, no GPU worker)."""
+class ClusterError(SpecError):
+    """A cluster that cannot be used as asked (bad address, no answer, no GPU worker): bad
+    input, found before any work, so the --out folder is left as it was."""
 
 
 class UnitFailed(RuntimeError):
@@ -133,9 +136,11 @@ def scheduler_address(scheduler: str | None) -> str | None:
         if scheme not in ("tcp", "tls", "ws", "wss", "ucx"):
             raise ValueError(f"unknown protocol {scheme}://")
         if scheme in ("tcp", "tls"):
-            host, _ = parse_host_port(location)
+            host, port = parse_host_port(location)
             if not host or any(c.isspace() for c in location):
                 raise ValueError("no host")
+            if not 1 <= int(port) <= 65535:
+                raise ValueError(f"port {port} is outside 1..65535")
     except (ValueError, TypeError) as exc:
         raise ClusterError(f"--scheduler {address!r} is not a scheduler address (tcp://host:port): {exc}") from None
     return address

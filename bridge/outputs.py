@@ -79,6 +79,7 @@ def claim(folder: str | os.PathLike, command: str, arguments: dict):
     if folder.exists():
         _check_marker(folder, command, arguments)
     created = not folder.exists()
+    first_new = next((p for p in reversed([folder, *folder.parents]) if not p.exists()), None)
     folder.mkdir(parents=True, exist_ok=True)
     had_marker = (folder / MARKER).exists()
     lock = open(folder / LOCK, "a+")
@@ -100,15 +101,21 @@ def claim(folder: str | os.PathLike, command: str, arguments: dict):
             yield folder
         except SpecError as exc:
             if not isinstance(exc, FolderBusy):
-                _undo(folder, created, had_marker)
+                _undo(folder, created, had_marker, first_new)
             raise
     finally:
         lock.close()
 
 
-def _undo(folder: Path, created: bool, had_marker: bool) -> None:
-    """Bad input found inside the command: leave the folder as it was."""
+def _undo(folder: Path, created: bool, had_marker: bool, first_new: Path | None) -> None:
+    """Bad input found inside the command: leave the folder (and the folders made for it) as
+    they were."""
     if created and all(p.name in (MARKER, LOCK) for p in folder.iterdir()):
         shutil.rmtree(folder, ignore_errors=True)
+        for parent in folder.parents:
+            if first_new is None or parent == first_new.parent:
+                break
+            with contextlib.suppress(OSError):  # not empty: something else was written there meanwhile
+                parent.rmdir()
     elif not had_marker and not (folder / "result.json").exists():
         (folder / MARKER).unlink(missing_ok=True)

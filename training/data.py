@@ -146,6 +146,8 @@ def load_dataset(name: str = "digits", root: str | None = None, device: str | to
     if n_train is not None:
         if n_train < 1:
             raise DataError(f"n_train must be >= 1, got {n_train}")
+        if n_train > len(x_tr):
+            raise DataError(f"n_train {n_train:,}: {name} has {len(x_tr):,} training points")
         x_tr, y_tr = x_tr[:n_train], y_tr[:n_train]
     if random_labels:
         y_tr = np.random.default_rng([seed, 11]).permutation(y_tr)

@@ -178,6 +178,8 @@ def full_batch_loss(model, x: torch.Tensor, y: torch.Tensor, kind: str, chunk: i
     differentiable in the weights, built chunk by chunk."""
     stats = full_set_stats(model, x, chunk, differentiable=True)
     flat = [t for pair in stats for t in pair]
+    if len(x) <= chunk:  # one chunk: recomputing it in the backward pass would save no memory
+        return _chunk_loss(model, kind, x, y, *flat) / len(x)
     total = None
     for s in _chunks(len(x), chunk):
         part = checkpoint(_chunk_loss, model, kind, x[s], y[s], *flat, use_reentrant=False)

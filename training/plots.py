@@ -118,6 +118,9 @@ def plot_run(run_dir: str | Path) -> list[Path]:
         written += plot_retrain(run_dir)
     if (run_dir / "overparam.json").exists():
         written += plot_overparam(run_dir)
+    if not written:
+        raise ValueError("no data file there has anything to draw (summary.json, mds.npz, retrain.json, "
+                         "overparam.json)")
     return written
 
 

@@ -26,8 +26,8 @@ def cmd_approx(args) -> None:
     from bridge.plots import approximant_plots
     from bridge.provenance import provenance
 
-    if args.degree is None and args.degrees is None:
-        raise SpecError("give --degree D or --degrees A:B")
+    if (args.degree is None) == (args.degrees is None):
+        raise SpecError("give --degree D or --degrees A:B" + ("" if args.degree is None else ", not both"))
     config = {"command": "approx", "kind": args.kind, "target": args.target, "radius": args.radius,
               "dps": args.dps, "degree": args.degree, "degrees": args.degrees}
     with warnings.catch_warnings(record=True) as caught:

@@ -22,7 +22,7 @@ def cmd_basin_model(args) -> None:
     try:
         configs = [BasinConfig(variant=v, dim=args.dim, basins=args.basins, bottom_dim=args.bottom_dim,
                                rugged=args.rugged, seed=args.seed) for v in variants]
-        proto = ProtocolConfig(pairs=args.pairs)
+        proto = ProtocolConfig(pairs=args.pairs, steps=args.steps)
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     bar = progress_bar(list(range(len(configs) * proto.pairs)), "basin model")
@@ -39,7 +39,7 @@ def cmd_basin_model(args) -> None:
     result["plots"] = [str(p) for p in plot_basin_model(result, out_dir)]
     result.update(provenance({"command": "basin-model", "variants": variants, "dim": args.dim,
                               "basins": args.basins, "bottom_dim": args.bottom_dim, "rugged": args.rugged,
-                              "pairs": args.pairs, "compare": args.compare}, args.seed))
+                              "pairs": args.pairs, "steps": args.steps, "compare": args.compare}, args.seed))
     args.out = out_dir
     lines = [f"{args.variant}: D = {args.dim}, {main['basins']} basins with flat bottoms of dimension "
              f"{args.bottom_dim} (effective D for descent {main['effective_dimension']})"]
@@ -72,6 +72,8 @@ def add_parser(sub) -> None:
     bm.add_argument("--rugged", type=number(0, 1, open_hi=True), default=0.0,
                     help="small-scale ruggedness eps in [0, 1) (default 0)")
     bm.add_argument("--pairs", type=integer(1, 10_000), default=6, help="trajectory pairs per protocol (default 6)")
+    bm.add_argument("--steps", type=integer(21, 10_000), default=60,
+                    help="SGD epochs per trajectory, more than the last branch epoch 20 (default 60)")
     bm.add_argument("--seed", type=SEED, default=0)
     bm.add_argument("--compare", default=None, metavar="RUN_DIR",
                     help="side by side with a network experiment's results (runs both variants)")

@@ -1,8 +1,8 @@
 """`landscape bounds`: Bezout, multihomogeneous and BKK bounds of a network's system."""
 from __future__ import annotations
 
-from bridge.commands.common import (add_data_options, add_network_options, add_output_options, emit, network_from,
-                                    parse_counts, progress_bar)
+from bridge.commands.common import (SpecError, add_data_options, add_network_options, add_output_options, emit,
+                                    network_from, parse_counts, progress_bar)
 
 
 def _fmt_count(exact, log10: float | None) -> str:
@@ -48,6 +48,8 @@ def cmd_bounds(args) -> None:
     from bridge.provenance import provenance
 
     net = network_from(args)
+    if args.l2 is not None and args.system != "critical":
+        raise SpecError("--l2 applies to the critical system only (add --system critical)")
     counts = parse_counts(args.data)
     partition = parse_partition(args.partition) if args.partition else None
     rows = []

@@ -42,14 +42,19 @@ class Parser(argparse.ArgumentParser):
         raise SpecError(f"{command}: {message}" if command else message)
 
 
+TREE_DEFAULTS = {"units": 1, "depth": 2, "shared": False}
+DENSE_DEFAULTS = {"widths": "2,3,1"}
+
+
 def add_network_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("network")
     g.add_argument("--network", choices=("tree", "dense"), default="tree",
                    help="the canonical tree network (default) or a dense network")
-    g.add_argument("--units", type=UNITS, default=1, help="tree: hidden units r per node (default 1)")
-    g.add_argument("--depth", type=DEPTH, default=2, help="tree: depth L, 2^L inputs (default 2)")
+    g.add_argument("--units", type=UNITS, default=TREE_DEFAULTS["units"],
+                   help="tree: hidden units r per node (default 1)")
+    g.add_argument("--depth", type=DEPTH, default=TREE_DEFAULTS["depth"], help="tree: depth L, 2^L inputs (default 2)")
     g.add_argument("--shared", action="store_true", help="tree: nodes of a level share weights")
-    g.add_argument("--widths", default="2,3,1", help="dense: widths d0,...,dL (default 2,3,1)")
+    g.add_argument("--widths", default=DENSE_DEFAULTS["widths"], help="dense: widths d0,...,dL (default 2,3,1)")
     g.add_argument("--activation", default="poly:0.1,0.5,0.3",
                    help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3)")
     g.add_argument("--radius", default=None, metavar="R",
@@ -97,6 +102,11 @@ def network_from(args):
 
     from algebra.activation import check_radius
 
+    other = DENSE_DEFAULTS if args.network == "tree" else TREE_DEFAULTS
+    given = [f"--{k}" for k, v in other.items() if getattr(args, k) != v]
+    if given:
+        raise SpecError(f"{' '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to the "
+                        f"{'dense' if args.network == 'tree' else 'tree'} network, not to --network {args.network}")
     radius = None if args.radius is None else check_radius(args.radius, "--radius")
     activation = parse_activation(args.activation, radius=radius)
     if args.network == "tree":
@@ -225,6 +235,9 @@ def pick_device(name: str | None, remote: bool = False) -> str:
     return name
 
 
+BATCH_DEFAULT = 100
+
+
 def add_training_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("training")
     g.add_argument("--activation", default="relu",
@@ -234,8 +247,8 @@ def add_training_options(p: argparse.ArgumentParser) -> None:
                    help="sgd (minibatches) or gd (full batch, exact gradient) (default sgd)")
     g.add_argument("--epochs", type=EPOCHS, default=10, help="epochs; for gd, steps (default 10)")
     g.add_argument("--lr", type=LR, default=0.01, help="learning rate (default 0.01, the paper's)")
-    g.add_argument("--batch", type=BATCH, default=100, help="sgd batch size (default 100, the paper's)")
-    g.add_argument("--momentum", type=MOMENTUM, default=0.0, help="sgd momentum (default 0)")
+    g.add_argument("--batch", type=BATCH, default=BATCH_DEFAULT, help="sgd batch size (default 100, the paper's)")
+    g.add_argument("--momentum", type=MOMENTUM, default=0.0, help="momentum of sgd or gd (default 0)")
     g.add_argument("--clip", type=CLIP, default=None, help="clip the gradient norm at this value")
     g.add_argument("--chunk", type=BATCH, default=1000, help="images per chunk in full-set passes")
     g.add_argument("--width-mult", type=WIDTH_MULT, default=1.0, help="scale every hidden width (default 1)")
@@ -308,7 +321,7 @@ def build_system(net, args):
     data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
     if args.system == "zero-loss":
         if args.l2 is not None:
-            raise SpecError("--l2 applies to the critical system only")
+            raise SpecError("--l2 applies to the critical system only (add --system critical)")
         system = zero_loss_system(net, data)
     else:
         system = critical_system(net, data, l2=args.l2, seed=args.seed)

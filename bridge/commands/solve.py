@@ -151,11 +151,11 @@ def cmd_witness(args) -> None:
 
     system, described, _ = system_from(args)
     if args.method == "cascade":
-        result = cascade(system, top=args.top, seed=args.seed, loops=args.loops)
+        result = cascade(system, top=args.top, seed=args.seed, loops=args.loops, max_paths=args.max_paths)
     else:
         if args.top is not None:
             raise SpecError("--top applies to --method cascade only")
-        result = witness(system, seed=args.seed, loops=args.loops, workers=args.workers)
+        result = witness(system, seed=args.seed, loops=args.loops, workers=args.workers, max_paths=args.max_paths)
     out = result.as_dict()
     config = {"command": "witness", **described, "method": args.method, "loops": args.loops,
               "top": args.top}
@@ -216,8 +216,6 @@ def add_parser(sub) -> None:
                            help="ours: every path at once as arrays (default); phcpack: PHCpack's trackers")
             c.add_argument("--device", default=None, metavar="cpu|cuda",
                            help="track with torch on this device (engine ours; default numpy on the CPU)")
-            c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=MAX_PATHS,
-                           help=f"refuse start systems with more paths (default {MAX_PATHS:,})")
             c.add_argument("--partition", default=None, metavar="'a,b;c,...'",
                            help="variable groups of --start multihomogeneous (default for a network: "
                                 "one per node or layer)")
@@ -233,5 +231,7 @@ def add_parser(sub) -> None:
                            help="cascade: top dimension (default W - 1)")
             c.add_argument("--loops", type=integer(0, 100_000), default=10, help="monodromy loops; 0 skips factoring")
             c.set_defaults(func=cmd_witness)
+        c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=MAX_PATHS,
+                       help=f"refuse start systems with more paths (default {MAX_PATHS:,})")
         add_output_options(c)
         c.set_defaults(defaults={a.dest: a.default for a in c._actions})  # to tell given options from defaults

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import sys
 
-from bridge.commands.common import Failed, SpecError, add_training_options, emit, pick_device, warnings_on_stderr
+from bridge.commands.common import (BATCH_DEFAULT, Failed, SpecError, add_training_options, emit, pick_device,
+                                    warnings_on_stderr)
 
 
 def cmd_train(args) -> None:
@@ -21,6 +22,9 @@ def cmd_train(args) -> None:
 
     from bridge.activation_specs import auto_radius_allconv, parse_radius, resolve
 
+    if args.optimizer == "gd" and args.batch != BATCH_DEFAULT:
+        raise SpecError("--batch applies to --optimizer sgd; gd takes the whole training set every step "
+                        "(--chunk sets how much of it is in memory at once)")
     radius = parse_radius(args.radius)
     # a bad spec is refused before the data is loaded; auto resolves it again once R is measured
     act = resolve(args.activation, None if radius == "auto" else radius, args.clamp)

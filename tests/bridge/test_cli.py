@@ -92,7 +92,7 @@ def test_bounds_json_has_the_promised_fields(capsys):
 
 def test_oversized_network_is_refused_not_swapped(capsys):
     code, _, err = run(capsys, "bounds", "--activation", "monomial:3", "--units", "30")
-    assert code == 2 and "exceeds 2,000,000 terms" in err
+    assert code == 2 and "exceeds 412,087 terms" in err  # 150,000,000 exponent entries / (4 inputs + 360 weights)
 
 
 def test_bounds_mixed_volume_keeps_stdout_pure_json(capsys):
@@ -370,7 +370,7 @@ def test_basin_model_command_with_compare(capsys, tmp_path):
     exp = tmp_path / "exp"
     run_experiment("sgd-stages", make_config("sgd-stages", "micro"), exp, progress=False)
     code, out, err = run(capsys, "basin-model", "--dim", "12", "--basins", "3", "--bottom-dim", "3", "--pairs", "1",
-                         "--compare", str(exp), "--out", str(tmp_path / "bm"), "--json")
+                         "--steps", "21", "--compare", str(exp), "--out", str(tmp_path / "bm"), "--json")
     assert code == 0, err
     r = json.loads(out)
     for key in ("descent_probability", "interpolation_barrier_near", "interpolation_barrier_far", "walls_found",
@@ -387,6 +387,7 @@ def test_basin_model_command_with_compare(capsys, tmp_path):
     (["basin-model", "--dim", "100000", "--basins", "4096"], "raise training.basin_model.MAX_BYTES"),
     (["basin-model", "--dim", "5", "--bottom-dim", "5"], "bottom dimension"),
     (["basin-model", "--compare", "/nonexistent"], "no summary.json"),
+    (["basin-model", "--steps", "20"], "--steps: must be an integer in [21, 10,000]"),
 ])
 def test_basin_model_bad_input(capsys, tmp_path, argv, fragment):
     code, out, err = run(capsys, *argv, "--pairs", "1", "--out", str(tmp_path))
@@ -501,3 +502,10 @@ def test_plot_of_a_damaged_folder_is_one_line(capsys, tmp_path):
     (tmp_path / "summary.json").write_text("{not json")
     code, out, err = run(capsys, "plot", str(tmp_path))
     assert code == 2 and "damaged" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_plot_of_a_folder_with_nothing_to_draw_is_one_line(capsys, tmp_path):
+    (tmp_path / "summary.json").write_text("{}")
+    code, out, err = run(capsys, "plot", str(tmp_path))
+    assert code == 2 and "no data file there has anything to draw" in err
+    assert out == "" and len(err.strip().splitlines()) == 1

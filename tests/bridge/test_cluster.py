@@ -21,7 +21,8 @@ SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "suite"
 
 # --- refused before any work ----------------------------------------------------------------
 
-@pytest.mark.parametrize("address", ["bad address!", "tcp://host", "tcp://:80", "foo://x:1", "tcp://a b:1"])
+@pytest.mark.parametrize("address", ["bad address!", "tcp://host", "tcp://:80", "foo://x:1", "tcp://a b:1",
+                                     "tcp://127.0.0.1:99999", "127.0.0.1:0"])
 def test_a_malformed_scheduler_address_is_refused_before_connecting(address):
     with pytest.raises(ClusterError, match="not a scheduler address"):
         scheduler_address(address)

@@ -79,6 +79,8 @@ BAD = [
     (["bounds", "--units", "1000"], "--units: must be an integer in [1, 32]"),
     (["bounds", "--units", "1000000"], "units"),
     (["bounds", "--depth", "40"], "--depth"),
+    (["bounds", "--network", "dense", "--widths", "1000000,1000000,1"], "at most 1,000 (every weight"),
+    (["bounds", "--network", "dense", "--widths", "2," * 1000 + "1"], "raise algebra.networks.MAX_WEIGHTS"),
     (["bounds", "--activation", "poly:0,1e300"], "larger than 1e+100"),
     (["bounds", "--activation", "monomial:100000"], "degree at most 400"),
     (["bounds", "--activation", "relu-minimax:10000"], "degree at most 400"),
@@ -90,6 +92,8 @@ BAD = [
     (["train", "--epochs", "0"], "--epochs: must be an integer in [1, 100,000]"),
     (["train", "--width-mult", "1000"], "grow like its square"),
     (["train", "--clip", "0"], "--clip"),
+    (["train", "--n-train", "1000000"], "n_train 1,000,000: digits has 1,437 training points"),
+    (["compare", "--n-train", "5000"], "digits has 1,437 training points"),
     (["approx", "--degree", "10000"], "--degree: must be an integer in [1, 400]"),
     (["approx", "--degree", "3", "--dps", "100000000"], "--dps"),
     (["dimension", "--data", "100000"], "exceeds 10,000 points"),
@@ -140,6 +144,12 @@ IGNORED = [
     (["compare", "--network", "tree", "--data", "synthetic", "--out", "OUT/c"], "--data: the tree network trains on"),
     (["compare", "--network", "tree", "--width-mult", "0.5", "--out", "OUT/c"], "--width-mult"),
     (["export", "--fix", "a11_1=nan", "--out", "OUT/e.phc"], "finite number"),
+    (["bounds", "--network", "dense", "--units", "2"], "--units applies to the tree network, not to --network dense"),
+    (["solve", "--network", "dense", "--depth", "3", "--shared"], "--depth --shared apply to the tree network"),
+    (["bounds", "--widths", "3,3,1"], "--widths applies to the dense network, not to --network tree"),
+    (["bounds", "--l2", "random"], "--l2 applies to the critical system only (add --system critical)"),
+    (["train", "--optimizer", "gd", "--batch", "50"], "--batch applies to --optimizer sgd"),
+    (["approx", "--degree", "4", "--degrees", "2:6"], "give --degree D or --degrees A:B, not both"),
 ]
 
 
@@ -154,6 +164,23 @@ def test_options_that_cannot_apply_are_refused_not_ignored(capsys, tmp_path, arg
 
 
 def test_basin_model_default_bottom_fits_a_small_dimension(capsys, tmp_path):
-    code, out, err = run(capsys, "basin-model", "--dim", "6", "--pairs", "1", "--out", str(tmp_path), "--json")
+    code, out, err = run(capsys, "basin-model", "--dim", "6", "--pairs", "1", "--steps", "21", "--out", str(tmp_path), "--json")
     assert code == 0, err
     assert json.loads(out)["config"]["bottom_dim"] == 5
+
+
+def test_bad_input_found_inside_a_command_leaves_no_folder_behind(capsys, tmp_path):
+    (tmp_path / "afile").write_text("not an experiment")
+    code, out, err = run(capsys, "basin-model", "--compare", str(tmp_path / "afile"), "--pairs", "1",
+                         "--out", str(tmp_path / "a" / "b" / "c"))
+    assert code == 2 and "--compare" in err and "give an experiment's folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # not even a/ or a/b/
+
+
+@pytest.mark.parametrize("method, fragment", [("slice", "13 paths, more than the limit of 10"),
+                                              ("cascade", "81 paths, over the limit of 10")])
+def test_witness_refuses_more_paths_than_max_paths(capsys, tmp_path, method, fragment):
+    system = tmp_path / "f.phc"
+    system.write_text("2\nx^5*y^4 - 2*z;\nx^4*y^5 - 3;\n")
+    code, out, err = run(capsys, "witness", str(system), "--method", method, "--max-paths", "10")
+    assert code == 2 and fragment in err and out == "", err
