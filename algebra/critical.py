@@ -32,6 +32,7 @@ from algebra.polys import PolySystem
 from algebra.systems import Data, critical_system, l2_weights, loss_polynomial
 
 MAX_PATHS = 5000  # paths of the critical-point solve (a few minutes on 2 cores)
+HESSIAN_NOISE = 1e-10  # Hessian eigenvalues below this x hessian_scale are zero
 
 
 @dataclass
@@ -68,7 +69,7 @@ def classify_inertia(size: int, negative: int, zero: int) -> str:
     return f"saddle-{negative}"
 
 
-def inertia(hessian: np.ndarray) -> tuple[np.ndarray, int, int, Rank]:
+def inertia(hessian: np.ndarray, noise: float = 0.0) -> tuple[np.ndarray, int, int, Rank]:
     """Eigenvalues (ascending), nullity and index of a symmetric matrix; the rank (and so
     the nullity) is decided by the singular-value gap, the index counts negative
     eigenvalues among the nonzero ones.
@@ -81,7 +82,7 @@ def inertia(hessian: np.ndarray) -> tuple[np.ndarray, int, int, Rank]:
     h = (h + h.T) / 2
     ev = np.linalg.eigvalsh(h)
     # no equilibration here: the |eigenvalues| are the singular values
-    rank = rank_of_singular_values(np.abs(ev), len(ev))
+    rank = rank_of_singular_values(np.abs(ev), len(ev), noise)
     keep = np.argsort(-np.abs(ev))[:rank.rank]
     return ev, len(ev) - rank.rank, int(np.sum(ev[keep] < 0)), rank
 
@@ -132,10 +133,29 @@ def path_bounds(net: Network, system: PolySystem) -> dict:
     return {"total_degree": total_degree(system.degrees), "multihomogeneous": multi}
 
 
-def classify_point(loss: PolySystem, hessian_of: PolySystem, w: np.ndarray) -> CriticalPoint:
-    """Loss value and Hessian inertia at a real point (``hessian_of`` is grad L)."""
+def hessian_scale(gradient: PolySystem, w: np.ndarray) -> float:
+    """The size a Hessian entry has at w when nothing cancels: max over rows of
+    d_i ||c_i||_1 max(1, |w|)^(d_i - 1) for grad L's coefficients c_i and degrees d_i."""
+    coef = np.asarray(abs(gradient.coefficients).sum(axis=1)).ravel()
+    deg = np.asarray(gradient.degrees, dtype=float)
+    big = max(1.0, float(np.max(np.abs(w), initial=0.0)))
+    return float(np.max(deg * coef * big ** np.maximum(deg - 1, 0), initial=0.0))
+
+
+def classify_point(loss: PolySystem, hessian_of: PolySystem, w: np.ndarray,
+                   noise: float = HESSIAN_NOISE) -> CriticalPoint:
+    """Loss value and Hessian inertia at a real point (``hessian_of`` is grad L); Hessian
+    eigenvalues below ``noise`` x ``hessian_scale`` are zero (an all-zero Hessian computed
+    in floating point is otherwise noise of full rank).
+
+    >>> from algebra.networks import DenseNetwork
+    >>> net = DenseNetwork((1, 1, 1, 1), "linear", bias=False)   # f = a b c x: Hessian 0 at 0
+    >>> d = Data(np.array([[1.0]]), np.array([[1.0]]))
+    >>> classify_point(loss_polynomial(net, d), critical_system(net, d), np.full(3, 1e-15)).nullity
+    3
+    """
     w = np.real(np.asarray(w, dtype=complex))
-    ev, nullity, index, rank = inertia(hessian_of.jacobian(w))
+    ev, nullity, index, rank = inertia(hessian_of.jacobian(w), noise * hessian_scale(hessian_of, w))
     return CriticalPoint(w, float(loss.evaluate(w)[0]), ev, nullity, index, rank)
 
 

@@ -27,6 +27,7 @@ set is empty when every sliced path diverges.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -93,17 +94,22 @@ def numerical_rank(matrix) -> Rank:
     return rank_of_singular_values(np.linalg.svd(a, compute_uv=False), max(a.shape))
 
 
-def rank_of_singular_values(s: np.ndarray, size: int) -> Rank:
+def rank_of_singular_values(s: np.ndarray, size: int, noise: float = 0.0) -> Rank:
     """The gap decision on given singular values (descending; e.g. |eigenvalues| of a
-    symmetric matrix, sorted), with the noise floor size * eps * s_1.
+    symmetric matrix, sorted), with the noise floor max(size * eps * s_1, noise): ``noise``
+    is an absolute size below which a value is zero (for a matrix whose entries are all
+    rounding errors, where a relative floor would find full rank).
 
     >>> rank_of_singular_values(np.array([3.0, 1.0, 1e-15]), 3).rank
     2
+    >>> noise_only = np.array([3e-17, 1e-17])
+    >>> rank_of_singular_values(noise_only, 2).rank, rank_of_singular_values(noise_only, 2, 1e-9).rank
+    (2, 0)
     """
     s = np.sort(np.abs(np.asarray(s, dtype=float)))[::-1]
-    if len(s) == 0 or s[0] == 0:
+    if len(s) == 0 or s[0] <= noise:
         return Rank(0, math.inf, s)
-    floor = size * np.finfo(float).eps * s[0]
+    floor = max(size * np.finfo(float).eps * s[0], noise)
     clipped = np.append(np.maximum(s, floor), floor)
     ratios = clipped[:-1] / clipped[1:]  # ratios[r - 1] = s_r / s_(r+1), s_(k+1) = the floor
     rank = int(np.argmax(ratios)) + 1
@@ -322,6 +328,42 @@ def _quadratic_generators(net: Network, w: dict[str, float], index: dict[str, in
     return gens
 
 
+@functools.cache
+def _rescaling_fit(net: Network, seed: int = 0):
+    """The exponents lam of the rescalings w_k -> t^(lam_k) w_k that fix the outputs: the
+    kernel of lam -> sum_k lam_k w_k df/dw_k at generic (x, w). Returns (a generic w, the
+    Jacobian there, the rank of the stacked conditions, the kernel's rows)."""
+    _check_network(net)
+    rng = np.random.default_rng([seed, 43])
+    m = net.n_weights + EXTRA_POINTS
+    x = rng.standard_normal((m, net.n_inputs))
+    # one weight draw only constrains lam on its own fibre: add draws until the rank of
+    # the stacked conditions stops growing (twice), so lam works for all w
+    ws, jacs, blocks, rank, still = [], [], [], None, 0
+    while still < 2 and len(ws) <= net.n_weights + 2:
+        ws.append(_random_weights(net, rng))
+        jacs.append(_jacobian_matrix(net, x, ws[-1]))
+        blocks.append(jacs[-1] * ws[-1][None, :])
+        new = numerical_rank(np.vstack(blocks))
+        still = still + 1 if rank is not None and new.rank == rank.rank else 0
+        rank = new
+    _, _, vt = np.linalg.svd(_scale_rows(np.vstack(blocks)))  # not _equilibrate: the kernel must stay the kernel
+    return ws[0], jacs[0], rank, vt[rank.rank:]
+
+
+def _generators(net: Network, w: np.ndarray, seed: int = 0) -> list[np.ndarray]:
+    """Tangent vectors at w of the symmetries ``symmetries`` finds: the torus directions
+    lam * w, then the linear (GL) or quadratic (shifted rescalings, O) ones."""
+    gens = [lam * w for lam in _rescaling_fit(net, seed)[3]]
+    index = {n: k for k, n in enumerate(net.weight_names)}
+    named = dict(zip(net.weight_names, w))
+    if net.activation.degree == 1 and net.activation.is_homogeneous:
+        gens += _linear_generators(net, named, index)
+    if net.activation.degree == 2:
+        gens += _quadratic_generators(net, named, index)
+    return gens
+
+
 def symmetries(net: Network, seed: int = 0) -> dict:
     """Continuous symmetries of the architecture: the dimension of the generic orbit.
 
@@ -342,36 +384,13 @@ def symmetries(net: Network, seed: int = 0) -> dict:
     >>> symmetries(DenseNetwork((2, 3, 1), "monomial:2", bias=False))["total"]  # 3 + O(3)
     6
     """
-    _check_network(net)
-    rng = np.random.default_rng([seed, 43])
-    m = net.n_weights + EXTRA_POINTS
-    x = rng.standard_normal((m, net.n_inputs))
-    # one weight draw only constrains lam on its own fibre: add draws until the rank of
-    # the stacked conditions stops growing (twice), so lam works for all w
-    ws, jacs, blocks, rank, still = [], [], [], None, 0
-    while still < 2 and len(ws) <= net.n_weights + 2:
-        ws.append(_random_weights(net, rng))
-        jacs.append(_jacobian_matrix(net, x, ws[-1]))
-        blocks.append(jacs[-1] * ws[-1][None, :])
-        new = numerical_rank(np.vstack(blocks))
-        still = still + 1 if rank is not None and new.rank == rank.rank else 0
-        rank = new
-    stacked = np.vstack(blocks)
+    w0, j0, rank, _ = _rescaling_fit(net, seed)
     rescalings = net.n_weights - rank.rank
     # generators at one generic point: the torus directions lam * w, then the linear ones
-    w0 = ws[0]
-    _, _, vt = np.linalg.svd(_scale_rows(stacked))  # not _equilibrate: the kernel must stay the kernel
-    gens = [lam * w0 for lam in vt[rank.rank:]]
+    gens = _generators(net, w0, seed)
     linear = 0
-    index = {n: k for k, n in enumerate(net.weight_names)}
-    named = dict(zip(net.weight_names, w0))
-    if net.activation.degree == 1 and net.activation.is_homogeneous:
-        gens += _linear_generators(net, named, index)
-    if net.activation.degree == 2:
-        gens += _quadratic_generators(net, named, index)
     if gens:
         g = np.array(gens)
-        j0 = jacs[0]
         leak = np.linalg.norm(j0 @ g.T) / max(np.linalg.norm(j0) * np.linalg.norm(g), 1e-300)
         if leak > 1e-8:
             raise AssertionError(f"a symmetry generator moves the outputs (relative {leak:.1e})")

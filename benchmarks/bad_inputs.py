@@ -177,13 +177,18 @@ BASES = {
                 "--width-mult", "0.25", "--out", "compare"],
     "study": ["study", "--quick", "--out", "study"],
     "approx": ["approx", "--degree", "4"],
+    "critical-set": ["critical-set", "--network", "dense", "--widths", "1,1,1", "--activation", "linear", "--no-bias",
+                     "--no-degree"],
+    "critical-set monodromy": ["critical-set", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                               "--no-bias", "--no-degree", "--method", "monodromy"],
 }
 BASE_FILES = {"solve FILE": {"square.phc": SQUARE}, "witness FILE": {"curve.phc": CURVE},
               "witness cascade": {"curve.phc": CURVE}}
-ALGEBRA = ("bounds", "export", "solve", "witness", "dimension", "critical")
+ALGEBRA = ("bounds", "export", "solve", "witness", "dimension", "critical", "critical-set")
+DENSE = ("critical", "critical-set")  # bases on a dense network: the tree's --units and --depth do not apply
 TRAINING = ("train", "experiment", "compare")
-WITH_OUT = ("bounds", "solve", "witness", "dimension", "critical", "train", "experiment", "basin-model", "compare",
-            "study", "approx")
+WITH_OUT = ("bounds", "solve", "witness", "dimension", "critical", "critical-set", "train", "experiment", "basin-model",
+            "compare", "study", "approx")
 
 
 def base(command: str, *more: str, name: str, expect: str = REFUSED, files: dict | None = None,
@@ -229,7 +234,7 @@ SEED, WORKERS, RADIUS, EPOCHS, N_TRAIN = I(0, 2 ** 32 - 1), I(1, 256), F(1e-6, 1
 LR, WIDTH_MULT = F(0, 10, open_lo=True), F(0, 16, open_lo=True)
 NETWORK_NUMBERS = [("--units", I(1, 32)), ("--depth", I(1, 6)), ("--radius", RADIUS), ("--seed", SEED)]
 NUMERIC = [  # (base, option, range)
-    *[(c, o, r) for c in ALGEBRA for o, r in NETWORK_NUMBERS],
+    *[(c, o, r) for c in ALGEBRA for o, r in NETWORK_NUMBERS if c not in DENSE or o not in ("--units", "--depth")],
     *[(c, "--data", I(1, 10 ** 4 if c == "dimension" else 10 ** 8)) for c in ALGEBRA],
     ("export", "--slice", I(0, 12)),       # W = 12 unknowns: more slices than unknowns make no sense
     ("solve", "--slice", I(7, 7)),         # W - N = 9 - 2: only 7 slices make the system square
@@ -239,6 +244,9 @@ NUMERIC = [  # (base, option, range)
     ("witness FILE", "--workers", WORKERS), ("witness cascade", "--top", I(0, 10_000)),
     ("dimension", "--starts", I(1, 10_000)), ("dimension", "--workers", WORKERS),
     ("critical", "--max-paths", I(1, 10 ** 9)), ("critical", "--workers", WORKERS),
+    ("critical-set", "--max-paths", I(9, 10 ** 9)),  # the regularized system has 9 total-degree paths
+    ("critical-set monodromy", "--stall", I(1, 1000)), ("witness FILE", "--max-paths", I(2, 10 ** 9)),
+    ("basin-model", "--steps", I(21, 10_000)),
     ("train", "--epochs", EPOCHS), ("train", "--lr", LR), ("train", "--batch", I(1, 10 ** 6)),
     ("train", "--momentum", F(0, 1, open_hi=True)), ("train", "--clip", F(0, None, open_lo=True)),
     ("train", "--chunk", I(1, 10 ** 6)), ("train", "--width-mult", WIDTH_MULT), ("train", "--seed", SEED),
@@ -342,8 +350,10 @@ def value_cases() -> list[Case]:
     cases += [base("export", "--fix=a11_1=1", "--fix=a11_1=2", name="value: --fix=a11_1=1 --fix=a11_1=2")]
     cases += [base("export", "--fix=a11_1=1+2i", expect=ANSWER, name="value: --fix=a11_1=1+2i")]
     cases += [base("export", f"--slice={v}", name=f"value: --slice={v}") for v in ("x", "-1", "1.5")]
-    cases += [base("critical", f"--l2={v}", name=f"value: --l2={v}") for v in
-              ("nan", "-1", "1,2", "x", "inf", "", "0")]
+    cases += [base("critical", f"--l2={v}", name=f"value: --l2={v}") for v in ("nan", "1,2", "x", "inf", "")]
+    # the critical system is defined for every lambda: 0 is the unregularized loss, a negative one a
+    # (strange) valid question; both are answered on purpose
+    cases += [base("critical", f"--l2={v}", expect=ANSWER, name=f"value: --l2={v}") for v in ("-1", "0")]
     cases += [base("bounds", "--system=critical", "--l2=nan", name="value: --system=critical --l2=nan")]
     cases += [base("solve FILE", "--start=multihomogeneous", f"--partition={v}",
                    name=f"value: --start=multihomogeneous --partition={v}") for v in ("x;z", "x", ";", "x;y;x")]

@@ -12,13 +12,13 @@ import os
 import sys
 from typing import Sequence
 
-from bridge.commands import (approx, basin_model, bounds, compare, critical, dimension, experiment, export, solve,
-                             study, train)
+from bridge.commands import (approx, basin_model, bounds, compare, critical, critical_set, dimension, experiment,
+                             export, solve, study, train)
 from bridge.commands.common import parse_counts, parse_fix, split_specs  # noqa: F401  (imported from here by tests)
 from bridge.commands.common import EXIT_FAILURE, EXIT_USAGE, Failed, Parser, SpecError
 
 
-COMMANDS = (bounds, export, solve, dimension, critical, train, experiment, basin_model, compare, study, approx)
+COMMANDS = (bounds, export, solve, dimension, critical, critical_set, train, experiment, basin_model, compare, study, approx)
 
 
 def make_parser():

@@ -136,3 +136,19 @@ def growth_plot(growth: list[int], out_dir: str | Path) -> Path:
     ax.plot(range(1, len(growth) + 1), growth, "o-", ms=3)
     ax.set(xlabel="loop", ylabel="solutions known", title="monodromy: growth of the solution set")
     return save_figure(fig, Path(out_dir) / "monodromy.png", dpi=120)
+
+
+def critical_set_plot(rows: list[dict], out_dir: str | Path) -> Path:
+    """Where the eps-paths of the critical set end, by N: zero-loss set, non-zero-loss critical
+    points (regular and singular), infinity, failed; one stacked bar per N."""
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    ns = [r["data"] for r in rows]
+    bottom = [0] * len(rows)
+    for cls in rows[0]["limits"]:
+        heights = [r["limits"][cls] for r in rows]
+        ax.bar(ns, heights, bottom=bottom, label=cls)
+        bottom = [b + h for b, h in zip(bottom, heights)]
+    ax.set(xlabel="data points N", ylabel="regularized critical points", xticks=ns,
+           title="limits as the L2 term goes to 0")
+    ax.legend(fontsize=7)
+    return save_figure(fig, Path(out_dir) / "critical_set.png", dpi=120)

@@ -11,7 +11,10 @@ Sections, each computed, written to result.json and report.md, and drawn:
 4. critical: the critical points of a small deep linear network with L2, classified, each
    evaluated again by torch;
 5. trained: zero-loss solutions trained in torch from several seeds, checked by the algebra;
-6. compare: polynomial against ReLU activations on the embedded data (paper network) and on a
+6. proposition: the paper's Proposition 1 on a small deep linear network, N = 1..W: the critical
+   set of the unregularized loss split into its zero-loss part and the critical points of
+   non-zero loss (``algebra.critical_set``, the eps -> 0 method);
+7. compare: polynomial against ReLU activations on the embedded data (paper network) and on a
    ReLU-teacher regression (tree network).
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ class StudyConfig:
     critical_data: int = 2
     trained_data: int = 4                                   # N for trained zero-loss solutions (<= F = 8)
     trained_seeds: int = 6
+    proposition_widths: tuple = (1, 1, 1, 1)                # Proposition 1: a deep linear network, N = 1..W
     compare_activations: tuple = ("relu", "relu-minimax:4", "relu-chebyshev:4", "poly:0,0.5,0.5")
     compare_seeds: int = 3
     compare_epochs: int = 5
@@ -50,7 +54,7 @@ class StudyConfig:
     def quick(cls, **kw) -> "StudyConfig":
         """Seconds, for tests: every section, smallest sizes."""
         return cls(**{**dict(bounds_data=(1, 12, 50_000), dimension_starts=2, critical_widths=(1, 1, 1),
-                             critical_data=1, trained_seeds=2, compare_activations=("relu", "poly:0,0.5,0.5"),
+                             critical_data=1, trained_seeds=2, proposition_widths=(1, 1, 1), compare_activations=("relu", "poly:0,0.5,0.5"),
                              compare_seeds=2, compare_epochs=1, compare_n_train=100, compare_width_mult=0.125,
                              tree_epochs=2, mixed_volume=False), **kw})
 
@@ -109,6 +113,21 @@ def _section_trained(cfg: StudyConfig) -> dict:
                              seed=cfg.seed)
 
 
+def _section_proposition(cfg: StudyConfig, out: Path) -> dict:
+    from algebra.critical_set import critical_set
+    from bridge.plots import critical_set_plot
+
+    net = DenseNetwork(cfg.proposition_widths, "linear", bias=False)
+    rows = []
+    for n in range(1, net.n_weights + 1):
+        r = critical_set(net, make_data(net, n, cfg.seed), seed=cfg.seed).as_dict()
+        rows.append({"data": n, **{k: r[k] for k in ("limits", "critical_values", "zero_loss", "complete",
+                                                       "proposition_1", "notes")},
+                     "regularized": r["regularized"]["solutions"]})
+    return {"network": net.describe(), "method": r["method"], "rows": rows,
+            "holds": [row["proposition_1"]["holds"] for row in rows], "plot": str(critical_set_plot(rows, out))}
+
+
 def _section_compare(cfg: StudyConfig, out: Path, runner=None) -> dict:
     from bridge.compare import compare
     from bridge.plots import compare_plot
@@ -121,7 +140,7 @@ def _section_compare(cfg: StudyConfig, out: Path, runner=None) -> dict:
             "plots": [str(compare_plot(dcnn, out, "compare_dcnn.png")), str(compare_plot(tree, out, "compare_tree.png"))]}
 
 
-SECTIONS = ("bounds", "count", "dimension", "critical", "trained", "compare")
+SECTIONS = ("bounds", "count", "dimension", "critical", "trained", "proposition", "compare")
 
 
 def run_study(cfg: StudyConfig, out: str | Path, progress=None, runner=None) -> dict:
@@ -142,6 +161,8 @@ def run_study(cfg: StudyConfig, out: str | Path, progress=None, runner=None) -> 
             result[name] = _section_critical(cfg)
         elif name == "trained":
             result[name] = _section_trained(cfg)
+        elif name == "proposition":
+            result[name] = _section_proposition(cfg, out)
         else:
             result[name] = _section_compare(cfg, out, runner)
         result["seconds"][name] = round(time.perf_counter() - began, 2)
@@ -210,8 +231,26 @@ def report_markdown(r: dict) -> str:
     for row in t["rows"]:
         lines.append(f"| {row['seed']} | {row['residual']:.1e} | {_fmt(row.get('local_dimension'))} | "
                      f"{_fmt(row.get('hessian_nullity'))} |")
+    p = r["proposition"]
+    lines += ["", f"## 6. Proposition 1 on the deep linear network {p['network']['widths']}", "",
+              f"Method: {p['method']}.", "",
+              "| N | regularized | zero loss | non-zero, regular | non-zero, singular | infinity | failed | "
+              "critical values (kinds) | zero-loss set | Proposition 1 |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for row in p["rows"]:
+        lim, z = row["limits"], row["zero_loss"] or {}
+        values = "; ".join(f"{_fmt(v['loss']) if not isinstance(v['loss'], list) else 'complex'} "
+                           f"({', '.join(v['kinds']) or 'complex only'})" for v in row["critical_values"])
+        zero = ("empty" if z.get("empty") else
+                f"dim {_fmt(z.get('dimension'))}, nullity {_fmt(z.get('hessian_nullity'))}, degree {_fmt(z.get('degree'))}")
+        verdict = {True: "holds", False: "fails", None: "undecided"}[row["proposition_1"]["holds"]]
+        lines.append(f"| {row['data']} | {row['regularized']} | {lim['zero loss']} | {lim['isolated, non-zero loss']} | "
+                     f"{lim['singular, non-zero loss']} | {lim['infinity']} | {lim['failed']} | {values} | {zero} | "
+                     f"{verdict} |")
+    lines += ["", "Kinds are those of the real limits across their critical manifold, modulo the symmetries: a "
+              "minimum on a manifold the rescalings sweep out is a non-degenerate minimum of the gauge-fixed loss.",
+              "", f"![critical set]({Path(p['plot']).name})", ""]
     cmp = r["compare"]
-    lines += ["", "## 6. Polynomial against ReLU", ""]
+    lines += ["", "## 7. Polynomial against ReLU", ""]
     for key in ("dcnn", "tree"):
         s = cmp[key]
         width = f", width x{s['width_mult']:g}" if s.get("width_mult") else ""
@@ -254,6 +293,9 @@ def terminal_summary(r: dict) -> str:
         f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "
         f"torch agrees {k['torch_check']['agree']}",
         f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}",
+        f"proposition 1 ({r['proposition']['network']['widths']} linear, N = 1..W): "
+        + ", ".join(f"N = {row['data']} {({True: 'holds', False: 'fails', None: 'undecided'})[row['proposition_1']['holds']]}"
+                    for row in r["proposition"]["rows"]),
         f"compare (dcnn): {cmp['reference']} test error {ref}; best {best[0]} {_fmt(best[1][cmp['metric']]['mean'])}; "
         f"{apart} runs diverged or made no progress",
     ])

@@ -101,10 +101,10 @@ def test_tiny_study_has_every_section_and_its_numbers_recompute(phc_ready, tmp_p
     r = run_study(StudyConfig.quick(), tmp_path)
     report = (tmp_path / "report.md").read_text()
     for k, title in enumerate(["Bounds", "counted square instance", "Dimension", "Critical points", "Trained",
-                               "Polynomial against ReLU"], start=1):
+                               "Proposition 1", "Polynomial against ReLU"], start=1):
         assert f"## {k}. " in report and title.lower() in report.lower()
     assert set(SECTIONS) <= set(r)
-    for png in ("bounds.png", "dimension.png", "compare_dcnn.png", "compare_tree.png"):
+    for png in ("bounds.png", "dimension.png", "critical_set.png", "compare_dcnn.png", "compare_tree.png"):
         assert (tmp_path / png).stat().st_size > 0
     # recomputed independently of the study's code paths
     net = TreeNetwork()
@@ -113,6 +113,9 @@ def test_tiny_study_has_every_section_and_its_numbers_recompute(phc_ready, tmp_p
     assert r["dimension"]["functional_dimension"] == functional_dimension(net, seed=5).dimension == 8
     assert r["count"]["solutions"] == 72
     assert r["critical"]["complex_nonsingular"] == 5  # f = a b x with L2: worked out by hand in test_critical
+    # f = a b x, N = 1: the hyperbola takes 4 of the 5 regularized points, the origin (a saddle) stays
+    first = r["proposition"]["rows"][0]
+    assert (first["regularized"], first["limits"]["zero loss"], first["limits"]["isolated, non-zero loss"]) == (5, 4, 1)
     assert r["trained"]["all_consistent"] and r["trained"]["predicted_dimension"] == 12 - 4
 
 

@@ -509,3 +509,23 @@ def test_plot_of_a_folder_with_nothing_to_draw_is_one_line(capsys, tmp_path):
     code, out, err = run(capsys, "plot", str(tmp_path))
     assert code == 2 and "no data file there has anything to draw" in err
     assert out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_critical_set_command_splits_the_critical_set(capsys, tmp_path):
+    code, out, err = run(capsys, "critical-set", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                         "--no-bias", "--out", str(tmp_path / "cs"))
+    assert code == 0, err
+    assert "eps -> 0: zero loss 4, isolated, non-zero loss 1" in out and "saddle-1" in out
+    assert "degree 2 (complete by the trace test)" in out and "Proposition 1: 0 non-degenerate" in out
+    r = json.loads((tmp_path / "cs" / "result.json").read_text())
+    assert r["proposition_1"]["holds"] is True and r["config"]["method"] == "total-degree"
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--stall", "3"], "--stall applies to --method monodromy"),
+    (["--data", "1:2"], "one number of data points"),
+    (["--max-paths", "10"], "use --method monodromy"),
+])
+def test_critical_set_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, "critical-set", *argv)
+    assert code == 2 and fragment in err and out == "", err
