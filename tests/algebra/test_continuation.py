@@ -265,3 +265,10 @@ def test_auto_falls_back_on_total_degree_when_the_mixed_volume_takes_too_long(ph
     r = solve(_system([x ** 3 * y ** 2 - 2, x ** 2 * y ** 3 - 3]), verify=False)
     assert r.start["kind"] == "total-degree" and "did not come within" in r.start["why"]
     assert r.nsolutions == 5 and r.npaths == 25
+
+
+def test_points_at_infinity_of_high_multiplicity_end_classified():
+    """x^5 y^4 = 2, x^4 y^5 = 3: 9 finite solutions; the other 72 paths go to [1:0:0] and
+    [0:1:0], where their loops close only after more than 16 turns (27 of them failed at 16)."""
+    r = solve(_system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3]), start="total-degree", verify=False)
+    assert (r.nsolutions, r.runs[0]["infinity"], r.runs[0]["failed"]) == (9, 72, 0)
