@@ -49,6 +49,7 @@ bench: setup phc
 	$(BIN)/python benchmarks/functional_dimension.py
 	$(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/cluster.py
+	$(BIN)/python benchmarks/monodromy_counts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
