@@ -89,16 +89,16 @@ def _parse_number(text: str, spec: str) -> Fraction:
     return value
 
 
-def _parse_degree(text: str, spec: str) -> int:
+def _parse_degree(text: str, spec: str, limit: int = MAX_DEGREE,
+                  why: str = "exact systems do not fit in memory") -> int:
     try:
         degree = int(text)
     except ValueError:
         raise SpecError(f"activation spec {spec!r}: degree {text!r} is not an integer") from None
     if degree < 1:
         raise SpecError(f"activation spec {spec!r}: degree must be >= 1")
-    if degree > MAX_DEGREE:
-        raise SpecError(f"activation spec {spec!r}: degree at most {MAX_DEGREE} (beyond it approximants take hours "
-                        "and exact systems do not fit in memory)")
+    if degree > limit:
+        raise SpecError(f"activation spec {spec!r}: degree at most {limit} (beyond it {why})")
     return degree
 
 
@@ -162,8 +162,11 @@ def parse_activation(spec: str, radius: float | None = None) -> Activation:
             "activation 'relu' is not a polynomial: the algebra needs poly:, monomial:, "
             "linear or a relu-* approximant")
     if name in RELU_APPROXIMANTS:
+        from algebra.approximants import MAX_DEGREE as FIT_DEGREE  # light: approximants imports mpmath only
+
         arg, at, own = arg.partition("@")
-        degree = _parse_degree(arg, spec)
+        degree = _parse_degree(arg, spec, FIT_DEGREE, "the fit takes more than minutes; raise "
+                               "algebra.approximants.MAX_DEGREE")
         if at:
             own = check_radius(own, f"activation spec {spec!r}: the radius after @")
             if radius is not None and check_radius(radius) != own:

@@ -182,8 +182,8 @@ def network_bounds(net, n_data: int, system: str = "zero-loss", *, partition=Non
 
     >>> from algebra.networks import TreeNetwork
     >>> r = network_bounds(TreeNetwork(units=1), 12)
-    >>> r.weights, r.equations, r.degrees[0], r.total_degree
-    (12, 12, 9, 282429536481)
+    >>> r.weights, r.equations, r.degrees, r.total_degree
+    (12, 12, [[9, 12]], 282429536481)
     """
     if not isinstance(n_data, (int, np.integer)) or n_data < 1:
         raise SpecError(f"number of data points must be >= 1, got {n_data!r}")
@@ -257,7 +257,7 @@ def mixed_volume(blocks: list[Block], n_vars: int, seed: int = 0, timeout: float
 class BoundsReport:
     weights: int
     equations: int
-    degrees: list[int]
+    degrees: list[list[int]]    # [degree, number of equations of that degree], in equation order
     squared_by: str
     total_degree: int | None
     log10_total_degree: float
@@ -285,7 +285,12 @@ def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
     """Every bound of one system given by its equation blocks (see ``square_blocks``)."""
     n_vars = len(variables)
     n_eq = sum(b.count for b in blocks)
-    degrees = [d for b in blocks for d in [b.degree] * b.count]
+    degrees: list[list[int]] = []  # [degree, equations] runs: N = 10^8 equations are one pair, not a list
+    for b in blocks:
+        if degrees and degrees[-1][0] == b.degree:
+            degrees[-1][1] += b.count
+        else:
+            degrees.append([b.degree, b.count])
     square, how = square_blocks(blocks, n_vars)
     degs = [b.degree for b in square]
     cnts = [b.count for b in square]

@@ -242,7 +242,7 @@ NUMERIC = [  # (base, option, range)
     ("solve FILE", "--max-paths", I(1, 10 ** 9)), ("solve FILE", "--workers", WORKERS),
     ("witness FILE", "--seed", SEED), ("witness FILE", "--loops", I(0, 100_000)),
     ("witness FILE", "--workers", WORKERS), ("witness cascade", "--top", I(0, 10_000)),
-    ("dimension", "--starts", I(1, 10_000)), ("dimension", "--workers", WORKERS),
+    ("dimension", "--starts", I(1, 500)), ("dimension", "--workers", WORKERS),
     ("critical", "--max-paths", I(1, 10 ** 9)), ("critical", "--workers", WORKERS),
     ("critical-set", "--max-paths", I(9, 10 ** 9)),  # the regularized system has 9 total-degree paths
     ("critical-set monodromy", "--stall", I(1, 1000)), ("witness FILE", "--max-paths", I(2, 10 ** 9)),
@@ -260,8 +260,8 @@ NUMERIC = [  # (base, option, range)
     ("compare", "--width-mult", WIDTH_MULT), ("compare", "--n-train", N_TRAIN), ("compare", "--workers", WORKERS),
     ("compare", "--radius", RADIUS),
     ("study", "--seed", SEED), ("study", "--workers", WORKERS),
-    ("approx", "--degree", I(1, 400)), ("approx", "--degrees", I(1, 400)), ("approx", "--radius", RADIUS),
-    ("approx", "--dps", I(15, 5000)),
+    ("approx", "--degree", I(1, 60)), ("approx", "--degrees", I(1, 60)), ("approx", "--radius", RADIUS),
+    ("approx", "--dps", I(15, 1000)),
 ]
 
 
@@ -303,10 +303,10 @@ def edge_cases() -> list[Case]:
     return [base("bounds", "--units=32", expect=ANSWER, name="edge: --units=32"),
             base("bounds", "--depth=6", expect=ANSWER, name="edge: --depth=6"),
             base("bounds", "--data=100000000", expect=ANSWER, name="edge: --data=100000000"),
-            base("bounds", "--activation=relu-minimax:400", expect=ANSWER, name="edge: --activation=relu-minimax:400"),
+            base("bounds", "--activation=relu-minimax:60", expect=ANSWER, name="edge: --activation=relu-minimax:60"),
             base("bounds", "--activation=monomial:400", expect=ANSWER, name="edge: --activation=monomial:400"),
-            base("approx", "--degree=400", expect=ANSWER, name="edge: --degree=400"),
-            base("approx", "--dps=5000", expect=ANSWER, name="edge: --dps=5000"),
+            base("approx", "--degree=60", expect=ANSWER, name="edge: --degree=60"),
+            base("approx", "--dps=1000", expect=ANSWER, name="edge: --dps=1000"),
             base("basin-model", "--dim=100000", "--basins=4096", expect=ANSWER,
                  name="edge: --dim=100000 --basins=4096 (3.3 GB of centres)"),
             base("solve FILE", "--max-paths=1000000000", expect=ANSWER, name="edge: --max-paths=1000000000"),
@@ -314,7 +314,7 @@ def edge_cases() -> list[Case]:
             base("train", "--seed=4294967295", expect=ANSWER, name="edge: --seed=4294967295"),
             base("train", "--batch=1000000", expect=ANSWER, name="edge: --batch=1000000"),
             base("witness FILE", "--loops=100000", expect=ANSWER, name="edge: --loops=100000"),
-            base("dimension", "--starts=10000", expect=ANSWER, name="edge: --starts=10000")]
+            base("dimension", "--starts=500", expect=ANSWER, name="edge: --starts=500")]
 
 
 def spec_cases() -> list[Case]:

@@ -25,7 +25,7 @@ def _bounds_table(rows: list[dict], network: dict, system: str) -> str:
             "paper d^(LN)", "real (sqrt)", "symmetries"]
     body = []
     for r in rows:
-        body.append([str(r["data"]), str(r["equations"]), str(max(r["degrees"])), _short(r["squared_by"]),
+        body.append([str(r["data"]), str(r["equations"]), str(max(d for d, _ in r["degrees"])), _short(r["squared_by"]),
                      _fmt_count(r["total_degree"], r["log10_total_degree"]),
                      _fmt_count(r["multihomogeneous"], r["log10_multihomogeneous"]),
                      "-" if r["mixed_volume"] is None else f"{r['mixed_volume']:,}",

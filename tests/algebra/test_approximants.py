@@ -23,7 +23,7 @@ def _quiet():
     (("minimax", 0), ">= 1"), (("minimax", 2.5), ">= 1"), (("legendre", 3, 0.0), "radius"),
     (("legendre", 3, -2.0), "radius"), (("taylor", 3), "unknown approximation kind"),
     (("minimax", 3, math.inf), "finite"), (("minimax", 3, math.nan), "finite"), (("minimax", 3, None), "finite"),
-    (("minimax", 401), "raise algebra.approximants.MAX_DEGREE"),
+    (("minimax", 61), "raise algebra.approximants.MAX_DEGREE"),
 ])
 def test_bad_arguments(args, fragment):
     with pytest.raises(SpecError, match=fragment):
@@ -31,8 +31,8 @@ def test_bad_arguments(args, fragment):
 
 
 def test_precision_too_low_for_the_degree():
-    with pytest.raises(SpecError, match="needs at least 51 digits"):
-        approximate("minimax", 100, dps=30)
+    with pytest.raises(SpecError, match="needs at least 36 digits"):
+        approximate("minimax", 50, dps=30)
     with pytest.raises(SpecError, match="raise algebra.approximants.MAX_DPS"):
         approximate("minimax", 4, dps=10**8)
     with pytest.raises(SpecError, match="unknown target"):
@@ -174,3 +174,10 @@ def test_relu_specs_resolve_to_approximants():
                                [float(c) for c in approximate("chebyshev", 3, 2.0).monomial], rtol=1e-15)
     with pytest.raises(SpecError, match="radius"):
         parse_activation("relu-legendre:3", radius=0)
+
+
+def test_the_command_line_budgets_are_the_library_budgets():
+    from algebra.approximants import MAX_DEGREE, MAX_DPS
+    from bridge.commands.common import DEGREE, DPS
+
+    assert DEGREE.bounds[1] == MAX_DEGREE and DPS.bounds[1] == MAX_DPS
