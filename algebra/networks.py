@@ -355,8 +355,8 @@ def output_term_limit(net: Network) -> int:
     """Terms an exact output may have: MAX_OUTPUT_TERMS, fewer when each term has many
     variables (its exponent table is terms x variables).
 
-    >>> output_term_limit(TreeNetwork()), output_term_limit(DenseNetwork((100, 90, 1)))
-    (2000000, 16162)
+    >>> output_term_limit(TreeNetwork()), output_term_limit(DenseNetwork((30, 30, 1)))  # 30 inputs, 961 weights
+    (2000000, 151362)
     """
     return min(MAX_OUTPUT_TERMS, MAX_EXPONENT_ENTRIES // (net.n_inputs + net.n_weights))
 

@@ -146,6 +146,26 @@ def scheduler_address(scheduler: str | None) -> str | None:
     return address
 
 
+def _refused_at_once(address: str) -> None:
+    """A tcp address where nothing listens refuses a plain connection at once, while Dask's
+    client retries until its timeout: say so without waiting."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address if "://" in address else f"tcp://{address}")
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location)
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            pass
+    except ConnectionRefusedError:
+        raise ClusterError(f"--scheduler {address}: nothing listens there (connection refused)") from None
+    except OSError:  # unreachable, slow or filtered: Dask's own timeout decides
+        pass
+
+
 @contextlib.contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bool = False,
             progress: bool = True, threads: int | None = None, timeout: float | None = None):
@@ -183,6 +203,7 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bo
                              resources={"GPU": 1} if gpu else None, silence_logs=logging.ERROR)
         client = Client(local)
     else:
+        _refused_at_once(address)
         try:
             client = Client(address, timeout=f"{timeout}s")
         except (OSError, TimeoutError, ValueError) as exc:

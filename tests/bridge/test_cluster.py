@@ -50,13 +50,29 @@ def _closed_port() -> int:
 
 def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_2(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 2.0)
+    silent = socket.socket()  # listens, never speaks Dask's protocol
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        began = time.monotonic()
+        code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
+                     "--scheduler", f"tcp://127.0.0.1:{silent.getsockname()[1]}"])
+    finally:
+        silent.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "no Dask scheduler answered within 2 s" in err[0], err
+    assert time.monotonic() - began < 30
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_port_where_nothing_listens_is_refused_at_once(capsys, tmp_path):
     began = time.monotonic()
     code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
                  "--scheduler", f"tcp://127.0.0.1:{_closed_port()}"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and len(err) == 1 and "no Dask scheduler answered within 2 s" in err[0], err
-    assert time.monotonic() - began < 30
-    assert not (tmp_path / "run" / "result.json").exists()
+    assert code == 2 and len(err) == 1 and "nothing listens there (connection refused)" in err[0], err
+    assert time.monotonic() - began < 8  # Dask's client would retry for CONNECT_TIMEOUT = 10 s
+    assert not (tmp_path / "run").exists()
 
 
 def test_in_process_runner_keeps_the_order():

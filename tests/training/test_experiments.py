@@ -96,7 +96,7 @@ def test_interpolation_endpoints_equal_the_models(tmp_path):
 def test_an_experiment_reads_cifar10_files(tmp_path):
     from training.data import write_tiny_cifar10
 
-    write_tiny_cifar10(str(tmp_path / "cifar"), per_batch=6)
+    write_tiny_cifar10(str(tmp_path / "cifar"), per_batch=24)  # 120 points: the micro preset's n_train
     cfg = make_config("overparam", "micro", data="cifar10", root=str(tmp_path / "cifar"))
     summary = run_experiment("overparam", cfg, tmp_path / "run", progress=False)
     assert len(summary["widths"]) == 2
