@@ -134,11 +134,7 @@ class CriticalSet:
                 groups[-1].append(p)
             else:
                 groups.append([p])
-        def value(loss: complex):
-            loss = complex(loss)
-            return loss.real if abs(loss.imag) <= 1e-10 * (1 + abs(loss)) else [loss.real, loss.imag]
-
-        return [{"loss": value(g[0].loss),
+        return [{"loss": _loss_value(g[0].loss),
                  "limits": len(g), "real": sum(p.real for p in g), "paths": sum(p.paths for p in g),
                  "kinds": sorted({p.kind for p in g if p.kind})} for g in groups]
 
@@ -149,6 +145,12 @@ class CriticalSet:
                 "isolated": [p.as_dict() for p in sorted(self.isolated, key=lambda p: abs(p.loss))],
                 "zero_loss": self.zero_loss, "complete": self.complete,
                 "proposition_1": self.proposition_1(), "notes": self.notes}
+
+
+def _loss_value(loss: complex):
+    """A real number when the imaginary part is rounding, else [re, im] (JSON has no complex)."""
+    loss = complex(loss)
+    return loss.real if abs(loss.imag) <= 1e-10 * (1 + abs(loss)) else [loss.real, loss.imag]
 
 
 def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-degree", max_paths: int = MAX_PATHS,
@@ -172,6 +174,8 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     from algebra.dimension import functional_dimension
     from algebra.solve import solve
 
+    if method not in METHODS:
+        raise SpecError(f"method {method!r}: use {' or '.join(METHODS)}")
     if net.n_weights < 1:
         raise SpecError("the network has no weights")
     if data.n_points < 1:
@@ -180,8 +184,6 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     regularized = critical_system(net, data, lam)
     gradient = critical_system(net, data, None)
     loss = loss_polynomial(net, data, None)
-    if method not in METHODS:
-        raise SpecError(f"method {method!r}: use {' or '.join(METHODS)}")
     if method == "total-degree":
         paths = total_degree(regularized.degrees)
         if paths > max_paths:
@@ -252,7 +254,6 @@ def _distinct_limits(net, x, values, classes, loss, gradient) -> list[Limit]:
     from algebra.solve import SAME_POINT
 
     symmetry = symmetries(net)["total"]
-
     out = []
     for cls, tol, regular in (("isolated, non-zero loss", SAME_POINT, True),
                               ("singular, non-zero loss", SAME_SINGULAR, False)):
@@ -300,7 +301,8 @@ def _critical_dimension(gradient, w: np.ndarray, nullity: int, step: float = 1e-
             z = z - dz
             if np.linalg.norm(dz) <= 1e-14 * (1 + np.linalg.norm(z)):
                 break
-        moves.append((z - w) / h)
+        move = (z - w) / h
+        moves.append(move if np.all(np.isfinite(move)) else np.zeros_like(move))  # diverged: no tangent there
     sv = np.linalg.svd(np.array(moves), compute_uv=False)
     return int(np.sum(sv > 0.5))  # a tangent direction keeps about unit length, a sliding one shrinks
 
