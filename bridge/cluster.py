@@ -166,6 +166,39 @@ def _refused_at_once(address: str) -> None:
         pass
 
 
+def _connect(address: str, timeout: float):
+    """A client of the scheduler at ``address``, or one line saying why not. Dask's own
+    timeout covers the connection, not its handshake: a service that accepts and stays silent
+    held it forever, and one that answers something else made it allocate exabytes (seen on
+    this sandbox's network); so the client is made in a thread given the timeout and a margin."""
+    import threading
+
+    from distributed import Client
+
+    box: dict = {}
+
+    def connect():
+        try:
+            box["client"] = Client(address, timeout=f"{timeout}s")
+        except Exception as exc:  # reported below, as one line
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, daemon=True, name="landscape-connect")
+    thread.start()
+    thread.join(timeout + 5)
+    if thread.is_alive():
+        raise ClusterError(f"--scheduler {address}: something accepted the connection but no Dask scheduler "
+                           f"answered within {timeout:g} s")
+    exc = box.get("error")
+    if isinstance(exc, (OSError, TimeoutError)):
+        raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s "
+                           f"({type(exc).__name__})")
+    if exc is not None:
+        raise ClusterError(f"--scheduler {address}: the service there does not speak Dask's protocol "
+                           f"({type(exc).__name__})")
+    return box["client"]
+
+
 @contextlib.contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bool = False,
             progress: bool = True, threads: int | None = None, timeout: float | None = None):
@@ -204,11 +237,7 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, gpu: bo
         client = Client(local)
     else:
         _refused_at_once(address)
-        try:
-            client = Client(address, timeout=f"{timeout}s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s "
-                               f"({type(exc).__name__})") from None
+        client = _connect(address, timeout)
     try:
         try:
             client.wait_for_workers(1, timeout=timeout)

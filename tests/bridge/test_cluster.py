@@ -199,3 +199,29 @@ def test_a_worker_killed_mid_run_loses_nothing(local, in_process_stages, tmp_pat
     assert killed, "no worker was busy with a unit: nothing was killed"
     here, expected = in_process_stages
     _same_run(here, tmp_path, expected, summary)
+
+
+def test_a_service_that_is_not_dask_is_one_line(capsys, monkeypatch, tmp_path):
+    """Dask read an HTTP reply's first 8 bytes as a frame length and tried to allocate exabytes."""
+    import threading
+
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 2.0)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def answer():
+        conn, _ = server.accept()
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4)
+        time.sleep(1)
+        conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
+                     "--scheduler", f"tcp://127.0.0.1:{server.getsockname()[1]}"])
+    finally:
+        server.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "--scheduler tcp://127.0.0.1:" in err[0], err
+    assert not (tmp_path / "run").exists()
