@@ -42,6 +42,21 @@ def test_the_environment_names_the_scheduler(monkeypatch):
     assert scheduler_address(None) is None
 
 
+def _listener() -> socket.socket:
+    """A socket on a free local port that accepts connections (into its backlog)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    return server
+
+
+def _solve_on(address: str, capsys, tmp_path) -> tuple[int, list[str]]:
+    """`solve` of a small file on the scheduler at ``address``: exit status and stderr lines."""
+    code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
+                 "--scheduler", address])
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,16 +65,12 @@ def _closed_port() -> int:
 
 def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_2(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 2.0)
-    silent = socket.socket()  # listens, never speaks Dask's protocol
-    silent.bind(("127.0.0.1", 0))
-    silent.listen()
+    silent = _listener()  # listens, never speaks Dask's protocol
     try:
         began = time.monotonic()
-        code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
-                     "--scheduler", f"tcp://127.0.0.1:{silent.getsockname()[1]}"])
+        code, err = _solve_on(f"tcp://127.0.0.1:{silent.getsockname()[1]}", capsys, tmp_path)
     finally:
         silent.close()
-    err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "no Dask scheduler answered within 2 s" in err[0], err
     assert time.monotonic() - began < 30
     assert not (tmp_path / "run").exists()
@@ -67,9 +78,7 @@ def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_2(capsys, monkeyp
 
 def test_a_port_where_nothing_listens_is_refused_at_once(capsys, tmp_path):
     began = time.monotonic()
-    code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
-                 "--scheduler", f"tcp://127.0.0.1:{_closed_port()}"])
-    err = capsys.readouterr().err.strip().splitlines()
+    code, err = _solve_on(f"tcp://127.0.0.1:{_closed_port()}", capsys, tmp_path)
     assert code == 2 and len(err) == 1 and "nothing listens there (connection refused)" in err[0], err
     assert time.monotonic() - began < 8  # Dask's client would retry for CONNECT_TIMEOUT = 10 s
     assert not (tmp_path / "run").exists()
@@ -206,9 +215,7 @@ def test_a_service_that_is_not_dask_is_one_line(capsys, monkeypatch, tmp_path):
     import threading
 
     monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 2.0)
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
+    server = _listener()
 
     def answer():
         conn, _ = server.accept()
@@ -218,10 +225,8 @@ def test_a_service_that_is_not_dask_is_one_line(capsys, monkeypatch, tmp_path):
 
     threading.Thread(target=answer, daemon=True).start()
     try:
-        code = main(["solve", str(SUITE / "katsura5.phc"), "--verify", "none", "--out", str(tmp_path / "run"),
-                     "--scheduler", f"tcp://127.0.0.1:{server.getsockname()[1]}"])
+        code, err = _solve_on(f"tcp://127.0.0.1:{server.getsockname()[1]}", capsys, tmp_path)
     finally:
         server.close()
-    err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "--scheduler tcp://127.0.0.1:" in err[0], err
     assert not (tmp_path / "run").exists()
