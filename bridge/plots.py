@@ -130,11 +130,13 @@ def compare_plot(result: dict, out_dir: str | Path, name: str = "compare.png") -
     return save_figure(fig, Path(out_dir) / name)
 
 
-def growth_plot(growth: list[int], out_dir: str | Path) -> Path:
-    """Known solutions after each monodromy loop: the curve flattens when the set is whole."""
+def growth_plot(growth: list[list[int]], out_dir: str | Path) -> Path:
+    """Known solutions against paths tracked ([paths, known] after each round of monodromy):
+    the curve flattens when the set is whole."""
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.plot(range(1, len(growth) + 1), growth, "o-", ms=3)
-    ax.set(xlabel="loop", ylabel="solutions known", title="monodromy: growth of the solution set")
+    paths, known = zip(*growth) if growth else ((), ())
+    ax.step(paths, known, where="post")
+    ax.set(xlabel="paths tracked", ylabel="solutions known", title="monodromy: growth of the solution set")
     return save_figure(fig, Path(out_dir) / "monodromy.png", dpi=120)
 
 

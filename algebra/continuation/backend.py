@@ -66,6 +66,12 @@ class Backend:
             return np.asarray(a)
         return a.detach().cpu().numpy()
 
+    def transposed(self, a):
+        """The transpose of a 2-d array, laid out row by row (contiguous)."""
+        if self.name == "numpy":
+            return np.ascontiguousarray(a.T)
+        return a.T.contiguous()
+
     def solve(self, a, b):
         """Batched a x = b for a (P, m, m) and b (P, m); NaN rows where a matrix is singular
         (that path's step is then rejected, instead of one singular matrix failing all)."""

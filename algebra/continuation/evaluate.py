@@ -15,6 +15,67 @@ from algebra.continuation.backend import Backend
 from algebra.polys import PolySystem, unique_rows
 
 _TABLE_DEGREE = 64  # powers up to this degree come from one running product per unknown
+_CHAIN_DEGREE = 64  # total degrees up to this: every monomial as its parent times one unknown
+
+
+def product_chain(basis: np.ndarray) -> tuple[np.ndarray, list] | None:
+    """Monomials added to ``basis`` so that each one of total degree d > 0 is a monomial of
+    degree d - 1 times one unknown, and the steps by degree: [(targets, parents, unknowns)].
+    One product per monomial: P x U work, not P x U x m. None when the total degree is
+    above _CHAIN_DEGREE or the exponents do not pack into int64 keys.
+
+    >>> extra, steps = product_chain(np.array([[2, 1], [0, 0]]))
+    >>> extra.tolist(), [(t.tolist(), p.tolist(), k.tolist()) for t, p, k in steps]
+    ([[1, 1], [0, 1]], [([3], [1], [1]), ([2], [3], [0]), ([0], [2], [0])])
+    """
+    u, m = basis.shape
+    if u == 0 or m == 0 or int(basis.sum(axis=1).max()) > _CHAIN_DEGREE or basis.min() < 0:
+        return None
+    radix = basis.max(axis=0).astype(object) + 1
+    weights = [1] * m
+    for k in range(m - 2, -1, -1):
+        weights[k] = weights[k + 1] * int(radix[k + 1])
+    if weights[0] * int(radix[0]) >= 2 ** 62:
+        return None
+    weight = np.array(weights, dtype=np.int64)
+    rows = [basis]
+    keys = basis @ weight
+    parent = np.full(u, -1)
+    unknown = np.full(u, -1)
+    todo = np.flatnonzero(basis.any(axis=1))
+    while len(todo):
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        all_rows = np.vstack(rows)
+        left = todo
+        for k in range(m):  # the first unknown whose parent is present
+            sel = left[all_rows[left, k] > 0]
+            if not len(sel):
+                continue
+            pk = keys[sel] - weight[k]
+            pos = np.clip(np.searchsorted(sorted_keys, pk), 0, len(sorted_keys) - 1)
+            hit = sorted_keys[pos] == pk
+            parent[sel[hit]], unknown[sel[hit]] = order[pos[hit]], k
+            left = left[parent[left] < 0]
+        if not len(left):
+            break
+        # no parent present: the first unknown's parent of each is added, and its own parent sought next
+        first = np.argmax(all_rows[left] > 0, axis=1)
+        new_rows, _ = unique_rows(all_rows[left] - np.eye(m, dtype=np.int64)[first])
+        start = len(keys)
+        rows.append(new_rows)
+        keys = np.concatenate([keys, new_rows @ weight])
+        parent = np.concatenate([parent, np.full(len(new_rows), -1)])
+        unknown = np.concatenate([unknown, np.full(len(new_rows), -1)])
+        todo = np.concatenate([left, start + np.flatnonzero(new_rows.any(axis=1))])
+    all_rows = np.vstack(rows)
+    degree = all_rows.sum(axis=1)
+    steps = []
+    for d in range(1, int(degree.max()) + 1):
+        t = np.flatnonzero(degree == d)
+        if len(t):
+            steps.append((t, parent[t], unknown[t]))
+    return all_rows[u:], steps
 
 
 class MonomialEvaluator:
@@ -52,6 +113,13 @@ class MonomialEvaluator:
             jvals.append(coo.data[keep] * e[coo.col[keep]])
             offset += int(has.sum())
         basis, inverse = unique_rows(np.vstack(derived))
+        chain = product_chain(basis)
+        self._chain = None
+        if chain is not None:
+            extra, steps = chain
+            basis = np.vstack([basis, extra])  # the extra products come last: inverse stays valid
+            self._chain = [tuple(be.index(a) for a in step) for step in steps]
+            self._ones = be.index(np.flatnonzero(~basis.any(axis=1)))
         u = basis.shape[0]
         self.values = sparse.csr_array((np.concatenate(vals), (np.concatenate(rows), inverse[np.concatenate(cols)])),
                                        shape=(r, u), dtype=complex)
@@ -83,6 +151,15 @@ class MonomialEvaluator:
         be, xp = self.be, self.be.xp
         p, m = z.shape
         u = self.basis.shape[0]
+        if self._chain is not None:
+            # built as (U, P), each product a gather of whole rows; returned as its (P, U)
+            # view, whose transpose the sparse products read without a copy
+            out = xp.empty((u, p), dtype=z.dtype, **({} if be.name == "numpy" else {"device": be.device}))
+            zt = be.transposed(z)
+            out[self._ones] = 1
+            for targets, parents, unknowns in self._chain:
+                out[targets] = out[parents] * zt[unknowns]
+            return out.T
         if self._gather(p):
             powers = [xp.ones_like(z)]
             for _ in range(self.top):

@@ -62,6 +62,10 @@ class StraightLineHomotopy:
     def n_unknowns(self) -> int:
         return self.n + 1
 
+    def select(self, rows) -> "StraightLineHomotopy":
+        """The homotopy of a subset of the paths: this one (every path shares it)."""
+        return self
+
     def lift(self, x: np.ndarray) -> np.ndarray:
         """Affine points (P, n) as chart points (P, n + 1) on the host."""
         v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])

@@ -1,12 +1,18 @@
 """Monodromy solving in the family of a system with free constant terms.
 
-The family F_c(z) = N(z) + c: N the system's non-constant part, c in C^n the constant
-terms (for a network's sliced zero-loss system, the targets y_i and the slice offsets).
-A random complex z0 solves F_c0 for c0 = -N(z0): a start pair for free. A loop
-c0 -> c1 -> c2 -> c0 through random complex constants carries every known solution of
-F_c0 around the family's branch locus; it comes back permuted, often onto solutions not
-yet known. The set grows until ``stall`` loops in a row add nothing (or it reaches
-``target``); one homotopy from c0 to the system's own constants then gives its solutions.
+The family F_c(z) = N(z) + c (``family.ConstantFamily``). A random complex z0 solves
+F_c0 for c0 = -N(z0): a start pair for free. A loop c0 -> c1 -> c2 -> c0 through random
+complex constants carries every known solution of F_c0 around the family's branch locus;
+it comes back permuted, often onto solutions not yet known. Every known solution is sent
+around every loop; the set grows until ``stall`` loops drawn after the last new solution
+add nothing (or it reaches ``target``); one homotopy from c0 to the system's own
+constants then gives its solutions.
+
+The work is a queue of (point, loop, edge) jobs, and each round moves every queued point
+one edge on, in one batch (``family.SegmentsHomotopy``: each path has its own segment):
+the rounds cost what the points cost, not what the number of loops and edges costs in
+Python overhead. When the queue runs dry, the loops still owed to the stall rule are
+drawn together, so that their passes share batches too.
 
 Every solution found is a genuine, Newton-refined regular solution, so a count is a lower
 bound of the family's generic root count; "the set stopped growing" is evidence, not a
@@ -21,54 +27,23 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from algebra.continuation.backend import backend
+from algebra.continuation.family import ConstantFamily, SegmentsHomotopy
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
 from algebra.continuation.paths import run_paths
-from algebra.continuation.tracker import TrackerOptions
+from algebra.continuation.tracker import DONE, RUNNING, TrackerOptions, track
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
-STALL = 5           # new loops in a row without a new solution before the set is taken as complete
-MAX_LOOPS = 1_000   # loop passes (one batch of solutions around one loop)
+STALL = 5           # loops drawn after the last new solution that must add nothing before the set is taken as complete
+MAX_LOOPS = 1_000   # loops drawn at most
+BATCH = 4_096       # jobs tracked together at most
+ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
+NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
+AT_INFINITY = 1e-8  # |h0| / max |z| below this: the point ran off to infinity (a non-generic corner)
 
-
-@dataclass
-class ConstantFamily:
-    """F_c(z) = N(z) + c for a square system: its non-constant part and constant column."""
-
-    base: PolySystem        # the system with a constant term in every equation, set to 0
-    column: int             # index of the constant monomial
-    given: np.ndarray       # the system's own constant terms
-
-    @classmethod
-    def of(cls, system: PolySystem) -> "ConstantFamily":
-        if not system.is_square:
-            raise SpecError(f"monodromy needs a square system, got {system.n_equations} equations in "
-                            f"{system.n_variables} unknowns")
-        mons = system.monomials
-        zero = np.flatnonzero(~mons.any(axis=1))
-        coef = system.coefficients.toarray().astype(complex)
-        if len(zero):
-            column = int(zero[0])
-        else:  # no constant monomial anywhere: add it, with constant terms 0
-            mons = np.vstack([mons, np.zeros((1, system.n_variables), dtype=np.int64)])
-            coef = np.hstack([coef, np.zeros((coef.shape[0], 1), complex)])
-            column = mons.shape[0] - 1
-        given = coef[:, column].copy()
-        coef[:, column] = 0
-        return cls(PolySystem(system.variables, mons, sparse.csr_array(coef), system.kind), column, given)
-
-    def member(self, c: np.ndarray) -> PolySystem:
-        """F_c: every equation with constant term c_i (nonzero, or the supports change)."""
-        coef = self.base.coefficients.toarray()
-        coef[:, self.column] = c
-        return PolySystem(self.base.variables, self.base.monomials, sparse.csr_array(coef), self.base.kind)
-
-    def through(self, z: np.ndarray) -> np.ndarray:
-        """The constants c for which ``z`` solves F_c."""
-        return -self.base.evaluate(np.asarray(z, dtype=complex))
+__all__ = ["ConstantFamily", "MonodromyResult", "monodromy_solve", "trace_test"]
 
 
 @dataclass
@@ -78,8 +53,10 @@ class MonodromyResult:
     variables: tuple
     base_constants: np.ndarray
     base_solutions: np.ndarray          # (count, n) regular solutions of F_c0
-    growth: list = field(default_factory=list)   # known solutions after each loop
-    paths: int = 0                      # paths tracked, the final homotopy included
+    growth: list = field(default_factory=list)   # [paths tracked, solutions known] after each round
+    loops: int = 0                      # loops drawn
+    paths: int = 0                      # paths tracked (one edge each), the final homotopy included
+    failed: int = 0                     # edge paths that did not arrive regular (their points dropped)
     stopped: str = ""                   # why the loops stopped
     solutions: np.ndarray | None = None  # the system's own regular finite solutions
     final: dict = field(default_factory=dict)  # the final homotopy's path classes
@@ -89,13 +66,10 @@ class MonodromyResult:
     def count(self) -> int:
         return len(self.base_solutions)
 
-    @property
-    def loops(self) -> int:
-        return len(self.growth)
-
     def as_dict(self) -> dict:
         return {"method": "monodromy", "family": "free constant terms", "generic_count": self.count,
-                "loops": self.loops, "growth": self.growth, "paths_tracked": self.paths, "stopped": self.stopped,
+                "loops": self.loops, "growth": self.growth, "paths_tracked": self.paths,
+                "failed_edge_paths": self.failed, "stopped": self.stopped,
                 "solutions": None if self.solutions is None else len(self.solutions), "final": self.final,
                 "certified": False, "why": "a monodromy count is a lower bound: " + self.stopped,
                 "seconds": round(self.seconds, 3)}
@@ -122,28 +96,85 @@ class _Loop:
     """A fixed loop c0 -> c1 -> c2 -> c0 (corners, and the gamma of each edge, drawn once):
     sending a solution around it again permutes it the same way."""
 
-    corners: tuple
-    gammas: tuple
-    chart: np.ndarray
+    corners: np.ndarray     # (3, n)
+    gammas: np.ndarray      # (3,) complex units
     sent: int = 0           # known[:sent] have been sent around it
 
     @classmethod
-    def draw(cls, rng, c0: np.ndarray, scale: float, n_variables: int) -> "_Loop":
+    def draw(cls, rng, c0: np.ndarray, scale: float) -> "_Loop":
         n = len(c0)
-        corners = (c0, scale * _random_constants(rng, n), scale * _random_constants(rng, n))
-        gammas = tuple(complex(np.exp(2j * np.pi * rng.uniform())) for _ in range(3))
-        return cls(corners, gammas, chart_for(n_variables + 1, int(rng.integers(2**31))))
+        corners = np.stack([c0, scale * _random_constants(rng, n), scale * _random_constants(rng, n)])
+        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=3)))
 
-    def around(self, family: ConstantFamily, starts: np.ndarray, be, options) -> tuple[np.ndarray, int]:
-        """The regular ends of ``starts`` after the loop, and the paths tracked."""
-        points, paths = starts, 0
-        c0, c1, c2 = self.corners
-        for (a, b), gamma in zip(((c0, c1), (c1, c2), (c2, c0)), self.gammas):
-            paths += len(points)
-            points = _regular(_track(family, a, b, points, None, be, options, gamma, self.chart))
-            if len(points) == 0:
-                break
-        return points, paths
+
+@dataclass
+class _Jobs:
+    """Points on their way around loops: each on edge ``edge`` of loop ``loop``, at ``s``
+    along it (0 at its start corner), with the step size it would take next (in s)."""
+
+    points: np.ndarray      # (J, n + 1) in the projective chart
+    loop: np.ndarray        # (J,) loop index
+    edge: np.ndarray        # (J,) 0, 1 or 2
+    s: np.ndarray           # (J,) in [0, 1)
+    step: np.ndarray        # (J,)
+
+    @classmethod
+    def none(cls, n: int) -> "_Jobs":
+        return cls(np.zeros((0, n + 1), complex), *(np.zeros(0, t) for t in (np.int64, np.int64, float, float)))
+
+    def __len__(self) -> int:
+        return len(self.loop)
+
+    def take(self, rows) -> "_Jobs":
+        return _Jobs(self.points[rows], self.loop[rows], self.edge[rows], self.s[rows], self.step[rows])
+
+    @staticmethod
+    def join(parts: list["_Jobs"]) -> "_Jobs":
+        return _Jobs(np.vstack([p.points for p in parts]),
+                     *(np.concatenate([getattr(p, k) for p in parts]) for k in ("loop", "edge", "s", "step")))
+
+
+def _start(points: np.ndarray, loop: int, options: TrackerOptions) -> _Jobs:
+    k = len(points)
+    return _Jobs(points, np.full(k, loop), np.zeros(k, np.int64), np.zeros(k), np.full(k, options.initial_step))
+
+
+def _advance(hom: SegmentsHomotopy, jobs: _Jobs, loops: list[_Loop], options: TrackerOptions,
+             iterations: int) -> tuple[_Jobs, np.ndarray, np.ndarray]:
+    """``iterations`` tracker steps for every job: the jobs still on their edge, the points
+    (chart) that arrived regular at their edge's end and the jobs they were, and the
+    number of jobs that failed."""
+    corners = np.stack([lp.corners for lp in loops])        # (L, 3, n)
+    gammas = np.stack([lp.gammas for lp in loops])          # (L, 3)
+    a = corners[jobs.loop, jobs.edge]
+    b = corners[jobs.loop, (jobs.edge + 1) % 3]
+    segments = hom.on(a, b, gammas[jobs.loop, jobs.edge])
+    be = hom.be
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        left = 1 - jobs.s
+        # loose tolerances on the way (a third fewer steps on the tree network): a point that
+        # jumps paths still lands on a true solution, which Newton at the corner checks below
+        res = track(segments, be.asarray(jobs.points), be.asarray(jobs.s.astype(complex)), 1.0, options.loose(),
+                    step=jobs.step / left, iterations=iterations)
+        z_all = be.to_numpy(res.z)
+        going = np.flatnonzero(res.status == RUNNING)
+        still = _Jobs(z_all[going], jobs.loop[going], jobs.edge[going], jobs.s[going] + res.u[going] * left[going],
+                      res.step[going] * left[going])
+        done = np.flatnonzero(res.status == DONE)
+        z = be.asarray(z_all[done])
+        at_end = segments.select(be.index(done))
+        ones = be.asarray(np.ones(len(done), complex))
+        step = np.full(len(done), np.inf)
+        for _ in range(3):  # Newton at the corner: a regular point converges quadratically
+            h, hz, _ = at_end.evaluate(z, ones)
+            dz = be.solve(hz, h)
+            z = z - dz
+            step = be.to_numpy(be.xp.max(be.xp.abs(dz), axis=1))
+        z = be.to_numpy(z)
+        size = np.max(np.abs(z), axis=1, initial=0.0)
+        ok = (np.isfinite(step) & (step <= NEWTON_CONVERGED * (1 + size))
+              & (np.abs(z[:, 0]) > AT_INFINITY * size))
+    return still, z[ok], jobs.take(done[ok])
 
 
 def _regular(ends) -> np.ndarray:
@@ -210,7 +241,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
-    (3, 3, 'no new solution from 5 new loops in a row')
+    (3, 3, 'no new solution from the 5 loops drawn after the last one')
     """
     for name, value, low in (("stall", stall, 1), ("max_loops", max_loops, 1)):
         if not isinstance(value, int) or value < low:
@@ -228,38 +259,51 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     # the loops' corners at the size of c0: small corners around a large c0 make thin
     # triangles that enclose few branch points
     scale = max(1.0, float(np.sqrt(np.mean(np.abs(c0) ** 2))))
+    hom = SegmentsHomotopy.of(family, be, chart_for(n + 1, int(rng.integers(2**31))))
     result = MonodromyResult(system.variables, c0, known)
-    # the orbit of z0 under a few fixed loops: every known solution goes around every loop
-    # once (new ones too); when nothing is left to send, a new loop is drawn, and the search
-    # stops after ``stall`` new loops in a row that found nothing
-    loops = [_Loop.draw(rng, c0, scale, n) for _ in range(2)]
-    quiet = 0
+    loops = [_Loop.draw(rng, c0, scale) for _ in range(2)]
+    jobs = _Jobs.none(n)
+    since = 0  # loops drawn after the last new solution (the first two do not count)
     while True:
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
             break
-        pending = [loop for loop in loops if loop.sent < len(known)]
-        drawn = not pending
-        if drawn:
-            if quiet >= stall:
-                result.stopped = (f"no new solution from {stall} new loops in a row: {len(known)} solutions, "
-                                  f"closed under {len(loops)} loops")
+        fresh = [_start(hom.lift(known[loop.sent:]), i, options) for i, loop in enumerate(loops)
+                 if loop.sent < len(known)]
+        for loop in loops:
+            loop.sent = len(known)
+        jobs = _Jobs.join([jobs, *fresh])
+        if not len(jobs):
+            if since >= stall:
+                result.stopped = (f"no new solution from the {stall} loops drawn after the last one: "
+                                  f"{len(known)} solutions, closed under {len(loops)} loops")
                 break
-            loops.append(_Loop.draw(rng, c0, scale, n))
-            pending = loops[-1:]
-        if result.loops >= max_loops:
-            result.stopped = f"stopped after {max_loops} loop passes with {len(known)} solutions, still growing"
-            break
-        loop = pending[0]
-        ends, paths = loop.around(family, known[loop.sent:], be, options)
-        result.paths += paths
-        loop.sent = len(known)
-        fresh = _new(known, ends)
-        known = np.vstack([known, fresh]) if len(fresh) else known
-        quiet = 0 if len(fresh) else quiet + drawn
-        result.growth.append(len(known))
+            if len(loops) >= max_loops:
+                result.stopped = f"stopped after drawing {max_loops} loops with {len(known)} solutions, still growing"
+                break
+            more = min(stall - since, max_loops - len(loops))
+            loops += [_Loop.draw(rng, c0, scale) for _ in range(more)]
+            since += more
+            continue
+        batch, rest = jobs.take(slice(0, BATCH)), jobs.take(slice(BATCH, None))
+        still, arrived, which = _advance(hom, batch, loops, options, ROUND)
+        finished = len(batch) - len(still)
+        result.paths += finished
+        result.failed += finished - len(which)
+        on = which.edge + 1 < 3
+        nxt = _Jobs(arrived[on], which.loop[on], which.edge[on] + 1, np.zeros(int(on.sum())),
+                    np.full(int(on.sum()), options.initial_step))
+        jobs = _Jobs.join([still, nxt, rest])
+        home = arrived[~on]
+        new = _new(known, home[:, 1:] / home[:, :1])
+        if len(new):
+            known = np.vstack([known, new])
+            since = 0
+        if finished:
+            result.growth.append([result.paths, len(known)])
         if progress:
-            progress(result.loops, len(known))
+            progress(len(loops), len(known))
+    result.loops = len(loops)
     result.base_solutions = known
     if final:
         ends = _track(family, c0, family.given, known, rng, be, options)

@@ -16,6 +16,7 @@ an iteration follows the number of paths still running.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,12 +74,14 @@ def _norm(xp, a):
 
 
 def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
-          step=None) -> TrackResult:
+          step=None, iterations: int | None = None) -> TrackResult:
     """Move points z (P, m) on H(., s_from) to H(., s_to), each along its own segment.
 
     s_from and s_to are complex arrays (P,) on the backend (or scalars); ``step`` the
     first step size of each path (default ``options.initial_step``). Returns the points
-    reached; a path whose status is not DONE stopped at u < 1.
+    reached; a path whose status is not DONE stopped at u < 1: RUNNING ones only when
+    ``iterations`` (a cap on the iterations of this call) ran out, so that a caller can
+    go on with them later, joined by new paths, instead of waiting on the slowest.
     """
     be = homotopy.be
     xp = be.xp
@@ -90,7 +93,7 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
     h = np.full(p, options.initial_step) if step is None else np.array(step, dtype=float)
     status = np.full(p, RUNNING)
     steps = np.zeros(p, dtype=np.int64)
-    while True:
+    for _ in itertools.count() if iterations is None else range(iterations):
         act = np.flatnonzero(status == RUNNING)
         if len(act) == 0:
             break
@@ -100,9 +103,10 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
         last = ha >= 1 - ua
         s0, ds = s_from[ia], s_to[ia] - s_from[ia]
         hb = be.asarray(ha)[:, None]
+        hom = homotopy.select(ia)  # the running paths' homotopy (each may have its own)
 
         def velocity(zz, uu):
-            _, hz, hs = homotopy.evaluate(zz, s0 + be.asarray(uu) * ds)
+            _, hz, hs = hom.evaluate(zz, s0 + be.asarray(uu) * ds)
             return -be.solve(hz, hs * ds[:, None])
 
         k1 = velocity(za, ua)
@@ -115,7 +119,7 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
         s1 = xp.where(be.mask(last), s_to[ia], s1)  # land on the segment's end exactly
         corrections = []
         for _ in range(options.newton_iterations):
-            hv, hz, _ = homotopy.evaluate(zc, s1)
+            hv, hz, _ = hom.evaluate(zc, s1)
             dz = be.solve(hz, hv)
             zc = zc - dz
             corrections.append(be.to_numpy(_norm(xp, dz)))

@@ -145,6 +145,37 @@ def test_evaluator_jacobian_matches_finite_differences(n, seed):
         assert np.allclose(jac[:, :, k], fd, atol=1e-5 * (1 + np.abs(fd).max()))
 
 
+@given(st.integers(1, 4), st.integers(0, 10 ** 6))
+def test_the_product_chain_builds_each_monomial_from_one_already_built(n, seed):
+    from algebra.continuation.evaluate import product_chain
+
+    rng = np.random.default_rng(seed)
+    basis = np.unique(rng.integers(0, 6, size=(8, n)), axis=0)
+    extra, steps = product_chain(basis)
+    rows = np.vstack([basis, extra])
+    built = set(np.flatnonzero(~rows.any(axis=1)))
+    for targets, parents, unknowns in steps:
+        assert set(parents) <= built  # built at an earlier step
+        assert np.array_equal(rows[targets], rows[parents] + np.eye(n, dtype=int)[unknowns])
+        built |= set(targets)
+    assert built == set(range(len(rows)))
+
+
+def test_the_evaluator_gives_the_same_values_with_and_without_the_product_chain(monkeypatch):
+    import algebra.continuation.evaluate as evaluate
+
+    rng = np.random.default_rng(5)
+    mons = rng.integers(0, 7, size=(12, 3))
+    coef = sparse.csr_array(rng.standard_normal((3, 12)) + 1j * rng.standard_normal((3, 12)))
+    z = rng.standard_normal((4, 3)) + 1j * rng.standard_normal((4, 3))
+    chained = MonomialEvaluator(mons, coef, backend())
+    monkeypatch.setattr(evaluate, "product_chain", lambda basis: None)
+    plain = MonomialEvaluator(mons, coef, backend())
+    assert chained._chain is not None and plain._chain is None
+    for a, b in zip(chained.evaluate(z), plain.evaluate(z)):
+        assert np.allclose(a, b, rtol=1e-12)
+
+
 # --- standard systems with known counts ------------------------------------------------------
 
 def test_katsura_6_has_64_solutions_32_real():

@@ -49,6 +49,33 @@ def test_the_family_keeps_the_non_constant_part_and_the_given_constants():
     assert np.allclose(fam.member(fam.through(z)).evaluate(z), 0)
 
 
+def test_the_segments_homotopy_derivatives_match_finite_differences():
+    from algebra.continuation.backend import backend
+    from algebra.continuation.family import SegmentsHomotopy
+    from algebra.continuation.homotopy import chart_for
+
+    rng = np.random.default_rng(3)
+    s = PolySystem(("x", "y"), np.array([[3, 0], [1, 1], [0, 2], [0, 0]]),
+                   np.array([[1.0, 2.0, 0, -1.0], [0, 1.0, 1.0, 0.5]]))
+    fam = ConstantFamily.of(s)
+    hom = SegmentsHomotopy.of(fam, backend(), chart_for(3, 1))
+    p = 4
+    cplx = lambda *shape: rng.standard_normal(shape) + 1j * rng.standard_normal(shape)  # noqa: E731
+    hom = hom.on(cplx(p, 2), cplx(p, 2), np.exp(2j * np.pi * rng.uniform(size=p)))
+    z, t = cplx(p, 3), rng.uniform(size=p) + 0j
+    h, hz, hs = hom.evaluate(z, t)
+    eps = 1e-6
+    for k in range(3):
+        e = np.zeros(3)
+        e[k] = eps
+        fd = (hom.evaluate(z + e, t)[0] - hom.evaluate(z - e, t)[0]) / (2 * eps)
+        assert np.allclose(hz[:, :, k], fd, atol=1e-6)
+    assert np.allclose(hs, (hom.evaluate(z, t + eps)[0] - hom.evaluate(z, t - eps)[0]) / (2 * eps), atol=1e-6)
+    # a subset of the paths is the same homotopy on those rows
+    rows = np.array([2, 0])
+    assert np.allclose(hom.select(rows).evaluate(z[rows], t[rows])[0], h[rows])
+
+
 # x^d + c has one branch point (c = 0), which a random triangle encloses with probability
 # about 1/4: small families need a longer stall than the default to be found whole
 STALL = 12
@@ -60,7 +87,9 @@ def test_x_to_the_d_minus_p_has_d_solutions(degree):
     assert r.count == degree and len(r.solutions) == degree
     expected = 2 ** (1 / degree) * np.exp(2j * np.pi * np.arange(degree) / degree)
     assert np.abs(r.solutions[:, 0][:, None] - expected[None, :]).min(axis=0).max() < 1e-8
-    assert r.growth[-1] == degree and r.paths >= 3 * r.loops
+    paths, known = np.array(r.growth).T
+    assert known[-1] == degree and np.all(np.diff(known) >= 0) and np.all(np.diff(paths) > 0)
+    assert r.paths >= 3 * r.loops + degree  # each loop carries a point over 3 edges; then the final homotopy
 
 
 def test_a_target_count_stops_the_loops():

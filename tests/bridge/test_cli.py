@@ -236,7 +236,7 @@ def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
                          "--out", str(tmp_path / "run"))
     r = json.loads(out)
     assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, False)
-    assert r["growth"][-1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
+    assert r["growth"][-1][1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
     assert (tmp_path / "run" / "monodromy.png").exists()
     for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"], ["--verify", "none"],
                   ["--threads", "1"]):
