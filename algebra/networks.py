@@ -282,11 +282,15 @@ class _Jet:
 
     def __mul__(self, other):
         if isinstance(other, _Jet):
-            return _Jet(self.v * other.v,
-                        self.d * np.asarray(other.v)[..., None] + np.asarray(self.v)[..., None] * other.d)
-        return _Jet(self.v * other, self.d * np.asarray(other)[..., None])
+            return _Jet(self.v * other.v, self.d * _column(other.v) + _column(self.v) * other.d)
+        return _Jet(self.v * other, self.d * _column(other))
 
     __rmul__ = __mul__
+
+
+def _column(v):
+    """v with a trailing axis for the gradient (scalars stay scalars): numpy or torch."""
+    return v[..., None] if getattr(v, "ndim", 0) else v
 
 
 def jacobian(net: Network, x, w) -> tuple[np.ndarray, np.ndarray]:

@@ -86,8 +86,14 @@ class SegmentsHomotopy:
         self._deg = be.asarray(degrees, be.real_dtype())
 
     @classmethod
-    def of(cls, family: ConstantFamily, be: Backend, chart: np.ndarray) -> "SegmentsHomotopy":
+    def of(cls, family: ConstantFamily, be: Backend, chart: np.ndarray, equations=None) -> "SegmentsHomotopy":
+        """``equations``: an affine evaluator of the system's equations (values and Jacobian
+        at affine points, e.g. a network's forward pass) to use instead of its monomials."""
         degrees = np.asarray(family.base.degrees)
+        if equations is not None:
+            from algebra.continuation.network_equations import Homogenized
+
+            return cls(Homogenized(equations, degrees, be), degrees, chart, be)
         mons, coef = homogenize(family.base, list(degrees))
         return cls(MonomialEvaluator(mons, coef, be), degrees, chart, be)
 

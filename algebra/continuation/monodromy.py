@@ -38,6 +38,7 @@ from algebra.polys import PolySystem
 
 STALL = 5           # loops drawn after the last new solution that must add nothing before the set is taken as complete
 MAX_LOOPS = 1_000   # loops drawn at most
+FIRST_LOOPS = 2     # loops drawn at the start (the stall rule draws the others)
 BATCH = 4_096       # jobs tracked together at most
 ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
@@ -182,6 +183,20 @@ def _regular(ends) -> np.ndarray:
     return ends.affine[ok]
 
 
+def _check_dominant(family: ConstantFamily, z0: np.ndarray) -> None:
+    """Refuse a family whose map z -> N(z) is not onto an open set: its Jacobian at a random
+    point is singular, the members through z0 have positive-dimensional solution sets, and
+    a generic member has no solution at all, so there is nothing to count by loops (and a
+    "count" of z0 alone would be wrong)."""
+    jac = family.base.jacobian(z0)
+    sv = np.linalg.svd(jac / np.maximum(np.linalg.norm(jac, axis=1, keepdims=True), 1e-300), compute_uv=False)
+    rank = int(np.sum(sv > 1e-10 * sv[0])) if sv[0] > 0 else 0
+    if rank < len(sv):
+        raise SpecError(f"the equations are dependent (their Jacobian at a random point has rank {rank} of "
+                        f"{len(sv)}): with free constant terms a generic member has no solutions, so monodromy "
+                        "has nothing to count; count this system with --method homotopy")
+
+
 def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
     """The points of ``found`` that are not in ``known`` (nor repeated among themselves)."""
     from algebra.solve import distinct
@@ -235,9 +250,13 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
 
 def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, target: int | None = None,
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
-                    options: TrackerOptions = TrackerOptions(), progress=None) -> MonodromyResult:
+                    options: TrackerOptions = TrackerOptions(), progress=None, equations=None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
+
+    ``equations``: an affine evaluator of the system's equations to track the loops with
+    instead of its monomials (``network_equations.NetworkEquations``: a network's forward
+    pass); the final homotopy, which may need the endgame, uses the monomials.
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -255,13 +274,14 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     n = system.n_variables
     z0 = _random_constants(rng, n)
     c0 = family.through(z0)
+    _check_dominant(family, z0)
     known = z0[None, :]
     # the loops' corners at the size of c0: small corners around a large c0 make thin
     # triangles that enclose few branch points
     scale = max(1.0, float(np.sqrt(np.mean(np.abs(c0) ** 2))))
-    hom = SegmentsHomotopy.of(family, be, chart_for(n + 1, int(rng.integers(2**31))))
+    hom = SegmentsHomotopy.of(family, be, chart_for(n + 1, int(rng.integers(2**31))), equations)
     result = MonodromyResult(system.variables, c0, known)
-    loops = [_Loop.draw(rng, c0, scale) for _ in range(2)]
+    loops = [_Loop.draw(rng, c0, scale) for _ in range(FIRST_LOOPS)]
     jobs = _Jobs.none(n)
     since = 0  # loops drawn after the last new solution (the first two do not count)
     while True:

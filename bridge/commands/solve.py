@@ -13,7 +13,7 @@ STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: th
 
 def system_from(args):
     """The system a solve/witness command works on: a PHCpack file, or a network's system.
-    Returns (system, description for the result, network or None)."""
+    Returns (system, description for the result, network or None, its data or None)."""
     if args.file:
         from algebra.phcfile import read_phc
 
@@ -23,12 +23,12 @@ def system_from(args):
             raise SpecError(f"{' '.join(given)} describe{'s' if len(given) == 1 else ''} a network's system; with a "
                             f"file the system is the file's (edit the file, or drop the file to use a network)")
         system = read_phc(args.file)
-        return system, {"file": os.path.abspath(args.file)}, None
+        return system, {"file": os.path.abspath(args.file)}, None, None
     net = network_from(args)
     system, data = build_system(net, args)
     return system, {**net.describe(), "system": args.system, "data": data.n_points,
                     "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
-                    "slice": args.slice}, net
+                    "slice": args.slice}, net, data
 
 
 def _solve_text(r: dict, what: str) -> str:
@@ -71,7 +71,7 @@ def _monodromy_text(r: dict, what: str) -> str:
     return "\n".join(lines)
 
 
-def cmd_monodromy(args, system, described) -> None:
+def cmd_monodromy(args, system, described, net, data) -> None:
     from algebra.continuation.monodromy import monodromy_solve, trace_test
     from algebra.solve import MAX_PATHS
     from bridge.provenance import provenance
@@ -88,8 +88,16 @@ def cmd_monodromy(args, system, described) -> None:
     if not system.is_square:
         raise SpecError(f"the system has {system.n_equations} equations in {system.n_variables} unknowns: "
                         "monodromy counts square systems (add --slice)")
-    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device)
+    equations = None
+    if net is not None:
+        from algebra.continuation.backend import backend
+        from algebra.continuation.network_equations import NetworkEquations
+
+        equations = NetworkEquations.of(net, data.x, system, backend(args.device))
+    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
+                             equations=equations)
     out = result.as_dict()
+    out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
     slices = (system.info.get("slices") or {}).get("count", 0)
     if slices:
         trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=args.seed,
@@ -114,9 +122,9 @@ def cmd_solve(args) -> None:
     from algebra.solve import network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
-    system, described, net = system_from(args)
+    system, described, net, data = system_from(args)
     if args.method == "monodromy":
-        return cmd_monodromy(args, system, described)
+        return cmd_monodromy(args, system, described, net, data)
     if args.stall != STALL_DEFAULT or args.target is not None:
         raise SpecError("--stall and --target apply to --method monodromy")
     verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
@@ -149,7 +157,7 @@ def cmd_witness(args) -> None:
     from algebra.witness import cascade, witness
     from bridge.provenance import provenance
 
-    system, described, _ = system_from(args)
+    system, described, _, _ = system_from(args)
     if args.method == "cascade":
         result = cascade(system, top=args.top, seed=args.seed, loops=args.loops, max_paths=args.max_paths)
     else:

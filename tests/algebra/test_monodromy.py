@@ -32,6 +32,19 @@ def test_a_non_square_system_is_refused():
         monodromy_solve(s)
 
 
+def test_dependent_equations_are_refused_not_counted():
+    # x^2 (v1 w1^2 + v2 w2^2) at two data points: two equations in one function of the
+    # weights, so a generic member of the constant-term family has no solution; the random
+    # start point alone used to be reported as a generic count of 1
+    from algebra.networks import DenseNetwork
+    from algebra.systems import make_data, zero_loss_system
+
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    system = random_slices(zero_loss_system(net, make_data(net, 2, 0)), 2, 0)
+    with pytest.raises(SpecError, match="dependent .* rank 3 of 4"):
+        monodromy_solve(system)
+
+
 @pytest.mark.parametrize("kwargs, fragment", [(dict(stall=0), "stall"), (dict(max_loops=0), "max_loops"),
                                               (dict(target=0), "target"), (dict(stall=1.5), "stall")])
 def test_bad_settings_are_refused(kwargs, fragment):

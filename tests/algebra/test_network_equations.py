@@ -1,0 +1,91 @@
+"""A network's zero-loss equations through its forward pass: refusals of other systems,
+agreement with the expanded polynomials (values, Jacobians, homogenized), and monodromy
+with it against monodromy with the monomials."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from algebra.activation import parse_activation
+from algebra.continuation.backend import backend
+from algebra.continuation.evaluate import MonomialEvaluator, homogenize
+from algebra.continuation.monodromy import monodromy_solve
+from algebra.continuation.network_equations import Homogenized, NetworkEquations
+from algebra.networks import DenseNetwork, TreeNetwork
+from algebra.systems import critical_system, make_data, random_slices, zero_loss_system
+
+
+def _complex(rng, *shape):
+    return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+
+# --- other systems are not taken for the network's ----------------------------------------
+
+def test_critical_and_fixed_weight_systems_get_no_forward_pass():
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 2, 0)
+    assert NetworkEquations.of(net, data.x, critical_system(net, data, l2=[1.0] * 4), backend()) is None
+    fixed = zero_loss_system(net, data).substitute({"w1_1_1": 1.0})
+    assert NetworkEquations.of(net, data.x, fixed, backend()) is None
+    # the system of other data is not this data's
+    other = make_data(net, 2, 1)
+    assert NetworkEquations.of(net, data.x, zero_loss_system(net, other), backend()) is None
+
+
+# --- the same values as the expanded polynomials ---------------------------------------------
+
+NETWORKS = [TreeNetwork(units=1, activation=parse_activation("poly:0.1,0.5,0.3"), bias=True),
+            TreeNetwork(units=2, activation=parse_activation("monomial:2"), bias=False),
+            DenseNetwork((2, 2, 1), "monomial:2", bias=False),
+            DenseNetwork((2, 1, 2), "linear", bias=True),
+            DenseNetwork((1, 2, 2, 1), "poly:0,1,0.5", bias=True)]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(range(len(NETWORKS))), st.integers(1, 3), st.integers(0, 10 ** 6))
+def test_forward_pass_values_and_jacobians_equal_the_polynomials(which, n, seed):
+    net = NETWORKS[which]
+    data = make_data(net, n, seed % 7)
+    system = zero_loss_system(net, data)
+    slices = max(0, system.n_variables - system.n_equations)
+    system = random_slices(system, slices, seed)
+    eq = NetworkEquations.of(net, data.x, system, backend())
+    assert eq is not None
+    rng = np.random.default_rng(seed)
+    w = _complex(rng, 3, net.n_weights)
+    vals, jac = eq.evaluate(w)
+    # up to the constant terms (the targets y and the slice offsets)
+    const = system.evaluate(np.zeros(net.n_weights))
+    assert np.allclose(vals - eq.evaluate(0 * w)[0], np.array([system.evaluate(p) for p in w]) - const)
+    assert np.allclose(jac, np.array([system.jacobian(p) for p in w]))
+    # homogenized: the monomial evaluator of the homogenized system without its constants
+    base = system
+    degrees = base.degrees
+    proj = Homogenized(eq, degrees, backend())
+    coef = base.coefficients.toarray().astype(complex)
+    zero = ~base.monomials.any(axis=1)
+    coef[:, zero] = 0
+    from scipy import sparse
+
+    from algebra.polys import PolySystem
+
+    mons, hc = homogenize(PolySystem(base.variables, base.monomials, sparse.csr_array(coef)), list(degrees))
+    ref = MonomialEvaluator(mons, hc, backend())
+    z = _complex(rng, 3, net.n_weights + 1)
+    for a, b in zip(proj.evaluate(z), ref.evaluate(z)):
+        assert np.allclose(a, b, rtol=1e-9, atol=1e-9 * (1 + np.abs(b).max()))
+
+
+# --- monodromy with the forward pass ---------------------------------------------------------
+
+def test_monodromy_through_the_forward_pass_finds_the_same_witness_points():
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 1, 0)
+    system = random_slices(zero_loss_system(net, data), 3, 0)
+    eq = NetworkEquations.of(net, data.x, system, backend())
+    fast = monodromy_solve(system, seed=1, stall=8, equations=eq)
+    plain = monodromy_solve(system, seed=1, stall=8)
+    # v1 (w1 x)^2 + v2 (w2 x)^2 = y: a cubic hypersurface, 3 witness points
+    assert fast.count == plain.count == 3 and len(fast.solutions) == 3
+    from algebra.solve import distinct
+
+    assert len(distinct(list(fast.solutions) + list(plain.solutions))) == 3
