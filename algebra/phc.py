@@ -11,6 +11,7 @@ plain Python values back.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -202,9 +203,20 @@ def _member(embedded: list[str], points: list[str], dim: int, point: dict, seed:
     return bool(answer)
 
 
+def _tracks_in(precision: str) -> bool:
+    """Whether PHCpack's tracker in this precision moves a path at all: (x^2 - 1, y^2 - 1)
+    to (x^2 - 4, y^2 - 9) from (1, 1) must end at t = 1 on (+-2, +-3). (2.4.86's double
+    double and quad double trackers return the start solutions of a system in two or more
+    unknowns untracked, at t = 0; in one unknown they track.)"""
+    ends = _track(["x^2 - 4;", "y^2 - 9;"], ["x^2 - 1;", "y^2 - 1;"], [[[1.0, 0.0], [1.0, 0.0]]], [0.6, 0.8],
+                  precision, 0, ["x", "y"], 0)
+    x, y = (complex(*c) for c in ends[0]["x"])
+    return abs(complex(*ends[0]["t"]) - 1) < 1e-12 and abs(abs(x) - 2) < 1e-8 and abs(abs(y) - 3) < 1e-8
+
+
 _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _variables,
           "read_file": _read_file, "start_system": _start_system, "track": _track,
-          "witness": _witness, "member": _member}
+          "witness": _witness, "member": _member, "tracks_in": _tracks_in}
 
 
 def _worker_main() -> int:
@@ -232,6 +244,12 @@ def available() -> bool:
         return True
     except SolverMissing:
         return False
+
+
+@functools.lru_cache(maxsize=None)
+def tracks_in(precision: str) -> bool:
+    """Whether PHCpack's path tracker works in ``precision`` here (asked once a session)."""
+    return precision == "d" or bool(run("tracks_in", precision, timeout=120))
 
 
 def run(task: str, *args, timeout: float = 600):

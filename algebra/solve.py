@@ -53,6 +53,7 @@ ENGINES = ("ours", "phcpack")
 MAX_PATHS = 100_000        # paths tracked before a solve refuses unless asked (about 10 minutes on 2
                            # cores at 160 katsura-10 paths a second; high degrees take longer a path)
 PRECISIONS = ("d", "dd", "qd")
+PRECISION_NAMES = {"d": "double", "dd": "double double", "qd": "quad double"}
 STATUSES = ("finite", "singular", "infinity", "failed")
 
 
@@ -314,6 +315,11 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
                             "engine runs its own worker processes (workers=N)")
         if start == "multihomogeneous":
             raise SpecError("the multihomogeneous start is our engine's (engine='ours')")
+        from algebra import phc
+
+        if not phc.tracks_in(precision):
+            raise SpecError(f"precision {precision}: PHCpack's {PRECISION_NAMES[precision]} tracker here returns its "
+                            "start solutions untracked (checked on a system in two unknowns just now; phcpy 2.4.86): use precision d")
         result = _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout,
                                 progress, projective, max_paths)
     if verify == "exact":
@@ -549,6 +555,12 @@ def _run(system, target, st, names, gamma, precision, workers, seed, timeout, no
     for prec in PRECISIONS[PRECISIONS.index(precision) + 1:]:
         redo = _to_redo(paths)
         if not redo:
+            break
+        from algebra import phc
+
+        if not phc.tracks_in(prec):
+            notes.append(f"{len(redo)} paths not retracked in {PRECISION_NAMES[prec]}: this PHCpack's tracker in "
+                         "that precision returns its start solutions untracked")
             break
         retracked += len(redo)
         again = _track(target, st, [sols[i] for i in redo], names, gamma, prec, workers, seed, timeout)

@@ -201,3 +201,17 @@ def test_projective_needs_total_degree():
 
     with pytest.raises(SpecError, match="total-degree"):
         solve(katsura(3), engine="phcpack", start="polyhedral", projective=True)
+
+
+@pytest.mark.parametrize("precision", ["dd", "qd"])
+def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, precision):
+    # phcpy 2.4.86's double double and quad double trackers hand back the start solutions of
+    # a system in two or more unknowns untracked (t = 0): every path came out "failed"
+    from algebra.examples import katsura
+
+    if phc_ready.tracks_in(precision):
+        r = solve(katsura(3), engine="phcpack", precision=precision, verify=False)
+        assert r.nsolutions == 8 and r.nfailed == 0
+    else:
+        with pytest.raises(SpecError, match=f"precision {precision}: .* untracked"):
+            solve(katsura(3), engine="phcpack", precision=precision)
