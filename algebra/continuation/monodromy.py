@@ -250,13 +250,16 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
 
 def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, target: int | None = None,
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
-                    options: TrackerOptions = TrackerOptions(), progress=None, equations=None) -> MonodromyResult:
+                    options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
+                    max_seconds: float | None = None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
     ``equations``: an affine evaluator of the system's equations to track the loops with
     instead of its monomials (``network_equations.NetworkEquations``: a network's forward
     pass); the final homotopy, which may need the endgame, uses the monomials.
+    ``max_seconds``: a time budget for the loops; past it the search stops (a lower bound,
+    said in ``stopped``) and the final homotopy still runs.
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -267,6 +270,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             raise SpecError(f"{name} must be an integer >= {low}, got {value!r}")
     if target is not None and (not isinstance(target, int) or target < 1):
         raise SpecError(f"target must be a positive integer, got {target!r}")
+    if max_seconds is not None and not (isinstance(max_seconds, (int, float)) and max_seconds > 0):
+        raise SpecError(f"max_seconds must be a positive number, got {max_seconds!r}")
     began = time.perf_counter()
     family = ConstantFamily.of(system)
     be = backend(device)
@@ -287,6 +292,10 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     while True:
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
+            break
+        if max_seconds is not None and time.perf_counter() - began > max_seconds:
+            result.stopped = (f"stopped at the time budget of {max_seconds:g} s with {len(known)} solutions "
+                              f"({len(jobs)} jobs still on their loops)")
             break
         fresh = [_start(hom.lift(known[loop.sent:]), i, options) for i, loop in enumerate(loops)
                  if loop.sent < len(known)]

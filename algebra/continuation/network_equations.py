@@ -1,4 +1,4 @@
-"""A network's zero-loss equations evaluated through its forward pass: a straight-line program.
+"""A network's zero-loss and critical equations evaluated through its forward pass: straight-line programs.
 
 The expanded polynomials of f(x_i; w) have many more terms than the network has weights
 (the canonical tree, N = 2: 225 monomials whose Jacobian needs 2,657 products, for 12
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from algebra.continuation.backend import Backend
-from algebra.networks import Network, _Jet, _numeric_const
+from algebra.networks import Network, _column, _Jet, _numeric_const
 from algebra.polys import PolySystem
 
 
@@ -79,6 +79,105 @@ class NetworkEquations:
         mine = be.to_numpy(eq.evaluate(be.asarray(w))[0])[0] - be.to_numpy(eq.evaluate(be.asarray(0 * w))[0])[0]
         theirs = system.evaluate(w[0]) - system.evaluate(0 * w[0])
         return eq if np.allclose(mine, theirs, rtol=1e-9, atol=1e-9 * (1 + np.abs(theirs).max())) else None
+
+
+class _Jet2:
+    """A value with its gradient and Hessian with respect to the weights (second-order
+    forward mode); ``h`` None is a zero Hessian (the weights themselves, data, constants)."""
+
+    __slots__ = ("v", "g", "h")
+
+    def __init__(self, v, g, h=None):
+        self.v, self.g, self.h = v, g, h
+
+    def __add__(self, other):
+        if isinstance(other, _Jet2):
+            h = other.h if self.h is None else self.h if other.h is None else self.h + other.h
+            return _Jet2(self.v + other.v, self.g + other.g, h)
+        return _Jet2(self.v + other, self.g, self.h)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if isinstance(other, _Jet2):
+            a, b = self, other
+            h = _outer(a.g, b.g)
+            h = h + _outer(b.g, a.g)
+            if a.h is not None:
+                h = h + a.h * _column(_column(b.v))
+            if b.h is not None:
+                h = h + _column(_column(a.v)) * b.h
+            return _Jet2(a.v * b.v, a.g * _column(b.v) + _column(a.v) * b.g, h)
+        return _Jet2(self.v * other, self.g * _column(other), None if self.h is None else self.h * _column(_column(other)))
+
+    __rmul__ = __mul__
+
+
+def _outer(a, b):
+    return a[..., :, None] * b[..., None, :]
+
+
+class CriticalEquations:
+    """grad L + lambda w for L = 1/2 sum_i |f(x_i; w) - y_i|^2 (``systems.loss_polynomial``):
+    values (P, W) and the Hessian plus diag(lambda) as Jacobian (P, W, W), at P affine points.
+
+    >>> from algebra.continuation.backend import backend
+    >>> from algebra.networks import DenseNetwork
+    >>> eq = CriticalEquations(DenseNetwork((1, 1, 1), "linear", bias=False), np.array([[2.0]]),
+    ...                        np.array([[1.0]]), np.array([0.5, 0.5]), backend())
+    >>> v, j = eq.evaluate(np.array([[1.0 + 0j, 1.0]]))  # f = 2ab: residual 1, grad (2b, 2a)
+    >>> v.real.tolist(), j.real.tolist()
+    ([[2.5, 2.5]], [[[4.5, 6.0], [6.0, 4.5]]])
+    """
+
+    def __init__(self, net: Network, x: np.ndarray, y: np.ndarray, lam, be: Backend):
+        self.net, self.be = net, be
+        self.x = [be.asarray(np.asarray(x)[:, k]) for k in range(net.n_inputs)]
+        self.y = be.asarray(np.asarray(y))                                       # (N, outputs)
+        nw = net.n_weights
+        self.lam = be.asarray(np.zeros(nw) if lam is None else np.asarray(lam, dtype=float))
+        self.n_unknowns = self.n_rows = nw
+        self._eye = be.asarray(np.eye(nw))
+
+    def evaluate(self, w):
+        xp = self.be.xp
+        p, nw = w.shape
+        jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
+        outs = self.net.forward(self.x, jets, _numeric_const)
+        n = self.y.shape[0]
+        vals = self.lam[None, :] * w
+        jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * self.lam[None, :], (p, nw, nw))
+        for o, out in enumerate(outs):
+            r = xp.broadcast_to(out.v, (p, n)) - self.y[None, :, o]               # (P, N) residuals
+            g = xp.broadcast_to(out.g, (p, n, nw))
+            vals = vals + xp.sum(r[..., None] * g, axis=1)
+            jac = jac + xp.sum(_outer(g, g), axis=1)
+            if out.h is not None:
+                jac = jac + xp.sum(r[..., None, None] * out.h, axis=1)
+        return vals, jac
+
+    @classmethod
+    def of(cls, net: Network, data, lam, system: PolySystem, be: Backend) -> "CriticalEquations | None":
+        """The evaluator of ``system`` if it is the critical system of ``net`` on ``data``
+        with L2 weights ``lam`` (checked at a random point); None otherwise."""
+        if system.kind != "critical" or tuple(system.variables) != tuple(net.weight_names):
+            return None
+        eq = cls(net, np.asarray(data.x, dtype=complex), np.asarray(data.y, dtype=complex), lam, be)
+        rng = np.random.default_rng(13)
+        w = (rng.standard_normal(net.n_weights) + 1j * rng.standard_normal(net.n_weights)) / 2
+        vals, jac = (be.to_numpy(a)[0] for a in eq.evaluate(be.asarray(w[None])))
+        theirs, tjac = system.evaluate(w), system.jacobian(w)
+        close = np.allclose(vals, theirs, rtol=1e-8, atol=1e-8 * (1 + np.abs(theirs).max()))
+        return eq if close and np.allclose(jac, tjac, rtol=1e-8, atol=1e-8 * (1 + np.abs(tjac).max())) else None
+
+
+def network_evaluator(net: Network, data, system: PolySystem, be: Backend):
+    """The forward-pass evaluator of ``system`` when it is ``net``'s zero-loss system (with
+    slices) or critical system on ``data`` (each checked against the polynomials at a random
+    point); None for any other system (fixed weights, files), which keeps its monomials."""
+    if system.kind == "critical":
+        return CriticalEquations.of(net, data, (system.info or {}).get("l2"), system, be)
+    return NetworkEquations.of(net, data.x, system, be)
 
 
 class Homogenized:

@@ -91,9 +91,9 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     equations = None
     if net is not None:
         from algebra.continuation.backend import backend
-        from algebra.continuation.network_equations import NetworkEquations
+        from algebra.continuation.network_equations import network_evaluator
 
-        equations = NetworkEquations.of(net, data.x, system, backend(args.device))
+        equations = network_evaluator(net, data, system, backend(args.device))
     result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
                              equations=equations)
     out = result.as_dict()

@@ -46,7 +46,9 @@ def test_dependent_equations_are_refused_not_counted():
 
 
 @pytest.mark.parametrize("kwargs, fragment", [(dict(stall=0), "stall"), (dict(max_loops=0), "max_loops"),
-                                              (dict(target=0), "target"), (dict(stall=1.5), "stall")])
+                                              (dict(target=0), "target"), (dict(stall=1.5), "stall"),
+                                              (dict(max_seconds=0), "max_seconds"),
+                                              (dict(max_seconds="1"), "max_seconds")])
 def test_bad_settings_are_refused(kwargs, fragment):
     with pytest.raises(SpecError, match=fragment):
         monodromy_solve(_univariate(3, -2.0), **kwargs)
@@ -103,6 +105,12 @@ def test_x_to_the_d_minus_p_has_d_solutions(degree):
     paths, known = np.array(r.growth).T
     assert known[-1] == degree and np.all(np.diff(known) >= 0) and np.all(np.diff(paths) > 0)
     assert r.paths >= 3 * r.loops + degree  # each loop carries a point over 3 edges; then the final homotopy
+
+
+def test_a_time_budget_stops_the_loops_with_a_lower_bound():
+    r = monodromy_solve(_univariate(40, -1.0), seed=0, max_seconds=0.001)
+    assert r.stopped.startswith("stopped at the time budget") and 1 <= r.count < 40
+    assert len(r.solutions) == r.count  # the final homotopy still ran
 
 
 def test_a_target_count_stops_the_loops():

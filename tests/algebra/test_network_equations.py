@@ -9,9 +9,10 @@ from algebra.activation import parse_activation
 from algebra.continuation.backend import backend
 from algebra.continuation.evaluate import MonomialEvaluator, homogenize
 from algebra.continuation.monodromy import monodromy_solve
-from algebra.continuation.network_equations import Homogenized, NetworkEquations
+from algebra.continuation.network_equations import CriticalEquations, Homogenized, NetworkEquations, \
+    network_evaluator
 from algebra.networks import DenseNetwork, TreeNetwork
-from algebra.systems import critical_system, make_data, random_slices, zero_loss_system
+from algebra.systems import critical_system, l2_weights, make_data, random_slices, zero_loss_system
 
 
 def _complex(rng, *shape):
@@ -73,6 +74,31 @@ def test_forward_pass_values_and_jacobians_equal_the_polynomials(which, n, seed)
     z = _complex(rng, 3, net.n_weights + 1)
     for a, b in zip(proj.evaluate(z), ref.evaluate(z)):
         assert np.allclose(a, b, rtol=1e-9, atol=1e-9 * (1 + np.abs(b).max()))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from(range(len(NETWORKS))), st.integers(1, 3), st.sampled_from([None, "random", 0.7]),
+       st.integers(0, 10 ** 6))
+def test_second_order_jets_give_the_critical_system_and_its_jacobian(which, n, l2, seed):
+    net = NETWORKS[which]
+    data = make_data(net, n, seed % 5, "complex" if seed % 2 else "real")
+    lam = l2_weights(net, l2, seed)
+    system = critical_system(net, data, lam)
+    eq = network_evaluator(net, data, system, backend())
+    assert isinstance(eq, CriticalEquations)
+    rng = np.random.default_rng(seed)
+    w = _complex(rng, 2, net.n_weights)
+    vals, jac = eq.evaluate(w)
+    assert np.allclose(vals, np.array([system.evaluate(p) for p in w]), rtol=1e-9, atol=1e-9)
+    assert np.allclose(jac, np.array([system.jacobian(p) for p in w]), rtol=1e-9, atol=1e-9)
+
+
+def test_a_critical_system_with_other_l2_weights_gets_no_forward_pass():
+    net = NETWORKS[2]
+    data = make_data(net, 2, 0)
+    system = critical_system(net, data, l2_weights(net, "random", 0))
+    assert CriticalEquations.of(net, data, l2_weights(net, "random", 1), system, backend()) is None
+    assert CriticalEquations.of(net, data, None, zero_loss_system(net, data), backend()) is None
 
 
 # --- monodromy with the forward pass ---------------------------------------------------------
