@@ -237,6 +237,7 @@ def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
     r = json.loads(out)
     assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, False)
     assert r["growth"][-1][1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
+    assert r["evaluation"] == "monomials"
     assert (tmp_path / "run" / "monodromy.png").exists()
     for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"], ["--verify", "none"],
                   ["--threads", "1"]):
@@ -244,6 +245,20 @@ def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
         assert code == 2 and ("apply to --method homotopy" in err or "applies to --method homotopy" in err)
     code, out, err = run(capsys, "solve", str(f), "--stall", "3")
     assert code == 2 and "--method monodromy" in err
+
+
+def test_monodromy_on_a_network_loops_through_its_forward_pass(capsys):
+    # v1 (w1 x)^2 + v2 (w2 x)^2 = y, cut by 3 slices: the cubic's 3 witness points, proved
+    # complete by the trace test
+    code, out, err = run(capsys, "solve", "--network", "dense", "--widths", "1,2,1", "--activation", "monomial:2",
+                         "--no-bias", "--data", "1", "--slice", "--method", "monodromy", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["evaluation"] == "the network's forward pass"
+    assert (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, True)
+    # with two data points the two equations depend on one function of the weights: refused
+    code, out, err = run(capsys, "solve", "--network", "dense", "--widths", "1,2,1", "--activation", "monomial:2",
+                         "--no-bias", "--data", "2", "--slice", "--method", "monodromy")
+    assert code == 2 and "dependent" in err and out == ""
 
 
 def test_solve_refuses_more_paths_than_allowed_before_any_work(capsys, tmp_path):
