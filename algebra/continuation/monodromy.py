@@ -140,22 +140,24 @@ def _start(points: np.ndarray, loop: int, options: TrackerOptions) -> _Jobs:
     return _Jobs(points, np.full(k, loop), np.zeros(k, np.int64), np.zeros(k), np.full(k, options.initial_step))
 
 
-def _advance(hom: SegmentsHomotopy, jobs: _Jobs, loops: list[_Loop], options: TrackerOptions,
-             iterations: int) -> tuple[_Jobs, np.ndarray, np.ndarray]:
-    """``iterations`` tracker steps for every job: the jobs still on their edge, the points
-    (chart) that arrived regular at their edge's end and the jobs they were, and the
-    number of jobs that failed."""
+def _segments(jobs: _Jobs, loops: list[_Loop]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each job's edge: its start constants, end constants and gamma."""
     corners = np.stack([lp.corners for lp in loops])        # (L, 3, n)
     gammas = np.stack([lp.gammas for lp in loops])          # (L, 3)
-    a = corners[jobs.loop, jobs.edge]
-    b = corners[jobs.loop, (jobs.edge + 1) % 3]
-    segments = hom.on(a, b, gammas[jobs.loop, jobs.edge])
+    return (corners[jobs.loop, jobs.edge], corners[jobs.loop, (jobs.edge + 1) % 3],
+            gammas[jobs.loop, jobs.edge])
+
+
+def _advance(hom: SegmentsHomotopy, jobs: _Jobs, a: np.ndarray, b: np.ndarray, gamma: np.ndarray,
+             options: TrackerOptions, iterations: int) -> tuple[_Jobs, np.ndarray, np.ndarray]:
+    """``iterations`` tracker steps for every job, each on the segment from constants a to b
+    with its gamma: the jobs still on their segment, the points (chart) that arrived
+    regular at its end and the jobs they were."""
+    segments = hom.on(a, b, gamma)
     be = hom.be
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         left = 1 - jobs.s
-        # loose tolerances on the way (a third fewer steps on the tree network): a point that
-        # jumps paths still lands on a true solution, which Newton at the corner checks below
-        res = track(segments, be.asarray(jobs.points), be.asarray(jobs.s.astype(complex)), 1.0, options.loose(),
+        res = track(segments, be.asarray(jobs.points), be.asarray(jobs.s.astype(complex)), 1.0, options,
                     step=jobs.step / left, iterations=iterations)
         z_all = be.to_numpy(res.z)
         going = np.flatnonzero(res.status == RUNNING)
@@ -176,6 +178,21 @@ def _advance(hom: SegmentsHomotopy, jobs: _Jobs, loops: list[_Loop], options: Tr
         ok = (np.isfinite(step) & (step <= NEWTON_CONVERGED * (1 + size))
               & (np.abs(z[:, 0]) > AT_INFINITY * size))
     return still, z[ok], jobs.take(done[ok])
+
+
+def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarray, gamma: np.ndarray,
+           options: TrackerOptions) -> np.ndarray:
+    """Affine ``points`` (P, n), solutions of the members with constants a (P, n), carried
+    to the members with constants b along their gamma arcs, in batches; NaN rows where a
+    path did not arrive regular (no endgame: for targets that are generic members)."""
+    p = len(points)
+    out = np.full(points.shape, np.nan + 0j)
+    jobs = _Jobs(hom.lift(points), np.arange(p), np.zeros(p, np.int64), np.zeros(p), np.full(p, options.initial_step))
+    while len(jobs):
+        k = jobs.loop  # the job's point
+        jobs, arrived, which = _advance(hom, jobs, a[k], b[k], gamma[k], options, ROUND)
+        out[which.loop] = arrived[:, 1:] / arrived[:, :1]
+    return out
 
 
 def _regular(ends) -> np.ndarray:
@@ -209,11 +226,15 @@ def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
 
 
 def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, slices: int, seed: int = 0,
-               device: str | None = None, options: TrackerOptions = TrackerOptions(), tol: float = 1e-6) -> dict:
+               device: str | None = None, options: TrackerOptions = TrackerOptions(), tol: float = 1e-6,
+               equations=None, tries: int = 3) -> dict:
     """Whether ``solutions`` (of the member with ``constants``) are a complete witness set
     of the variety cut by the last ``slices`` equations (affine slices). The slices are
     translated in one random direction to t1 and t2; the sum of the witness points moves
-    linearly in t exactly when the set is complete (for each component it meets).
+    linearly in t exactly when the set is complete (for each component it meets). The
+    points move between generic members in batches (``equations``: as in
+    ``monodromy_solve``), all along one arc; if a path fails, all go along a new one, up to
+    ``tries`` arcs.
 
     >>> from algebra.systems import random_slices
     >>> circle = random_slices(PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [0, 0]]),
@@ -226,19 +247,32 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     """
     if not 1 <= slices <= system.n_equations:
         raise SpecError(f"slices must be in [1, {system.n_equations}], got {slices}")
+    from algebra.solve import distinct
+
     family = ConstantFamily.of(system)
     be = backend(device)
     rng = np.random.default_rng([seed, 23])
     n = system.n_equations
     direction = np.zeros(n, complex)
     direction[n - slices:] = _random_constants(rng, slices)
+    hom = SegmentsHomotopy.of(family, be, chart_for(system.n_variables + 1, int(rng.integers(2**31))), equations)
+    p = len(solutions)
     traces = [solutions.sum(axis=0)]
     for t in (0.5, -0.5):
-        ends = _track(family, constants, constants + t * direction, solutions, rng, be, options)
-        moved = _regular(ends)
-        if len(moved) != len(solutions):
-            return {"complete": None, "why": f"{len(solutions) - len(moved)} of {len(solutions)} witness points did "
-                                              "not end regular under the moved slices: no verdict"}
+        # every point along the same arc (one gamma), or the moved points are no bijection of
+        # the old ones (arcs with different gammas go around different branch points); if a
+        # path fails, all of them go again along a new arc
+        for _ in range(tries):
+            moved = _carry(hom, solutions, np.tile(constants, (p, 1)), np.tile(constants + t * direction, (p, 1)),
+                           np.full(p, np.exp(2j * np.pi * rng.uniform())), options)
+            lost = int(np.sum(~np.all(np.isfinite(moved), axis=1)))
+            if not lost:
+                break
+        if lost:
+            return {"complete": None, "why": f"{lost} of {p} witness points did not arrive regular under the moved "
+                                              f"slices ({tries} arcs tried): no verdict"}
+        if len(distinct(list(moved))) != p:
+            return {"complete": None, "why": "two witness points moved onto one (a path jumped): no verdict"}
         traces.append(moved.sum(axis=0))
     # linear in t: trace(0.5) - trace(0) = -(trace(-0.5) - trace(0))
     defect = float(np.max(np.abs((traces[1] - traces[0]) + (traces[2] - traces[0]))))
@@ -315,7 +349,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             since += more
             continue
         batch, rest = jobs.take(slice(0, BATCH)), jobs.take(slice(BATCH, None))
-        still, arrived, which = _advance(hom, batch, loops, options, ROUND)
+        # loose tolerances on the loops (a third fewer steps on the tree network): a point that
+        # jumps paths still lands on a true solution, which Newton at the corner checks
+        still, arrived, which = _advance(hom, batch, *_segments(batch, loops), options.loose(), ROUND)
         finished = len(batch) - len(still)
         result.paths += finished
         result.failed += finished - len(which)
@@ -335,12 +371,22 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     result.loops = len(loops)
     result.base_solutions = known
     if final:
-        ends = _track(family, c0, family.given, known, rng, be, options)
-        result.paths += len(known)
-        counts = ends.counts()
-        finite = _regular(ends)
         from algebra.solve import distinct
 
+        # one gamma for every path (a bijection onto the system's isolated solutions): the
+        # paths first in batches without an endgame; those that do not arrive regular (a
+        # singular limit, infinity, trouble) are tracked again along the same arcs with it
+        gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+        fast = _carry(hom, known, np.tile(c0, (len(known), 1)), np.tile(family.given, (len(known), 1)),
+                      np.full(len(known), gamma), options)
+        arrived = np.all(np.isfinite(fast), axis=1)
+        counts = {"finite": int(arrived.sum()), "singular": 0, "infinity": 0, "failed": 0}
+        finite = fast[arrived]
+        if not arrived.all():
+            ends = _track(family, c0, family.given, known[~arrived], rng, be, options, gamma)
+            counts = {k: counts[k] + v for k, v in ends.counts().items()}
+            finite = np.vstack([finite, _regular(ends)])
+        result.paths += len(known)
         result.solutions = finite[distinct(list(finite))] if len(finite) else finite
         result.final = {**counts, "distinct": len(result.solutions)}
     result.seconds = time.perf_counter() - began

@@ -101,7 +101,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     slices = (system.info.get("slices") or {}).get("count", 0)
     if slices:
         trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=args.seed,
-                           device=args.device)
+                           device=args.device, equations=equations)
         out["trace_test"] = trace
         if trace["complete"]:
             out.update(certified=True, why=f"the {result.count} witness points pass the trace test "
