@@ -50,6 +50,8 @@ bench: setup phc
 	$(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/monodromy_counts.py
+	$(BIN)/python benchmarks/dense_critical.py
+	$(BIN)/python benchmarks/tree_critical.py --seeds 1 --budget 300
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
