@@ -17,6 +17,7 @@ homotopies that need the endgame keep the monomial form.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from algebra.continuation.backend import Backend
 from algebra.networks import Network, _column, _Jet, _numeric_const
@@ -67,7 +68,7 @@ class NetworkEquations:
             return None
         if system.n_equations < rows or any(d > 1 for d in system.degrees[rows:]):
             return None
-        coef = system.coefficients.toarray()[rows:]
+        coef = sparse.csr_array(system.coefficients)[rows:].toarray()  # the slices' rows only
         mons = system.monomials
         linear = np.zeros((system.n_equations - rows, net.n_weights), dtype=complex)
         for t in np.flatnonzero(mons.sum(axis=1) == 1):
