@@ -115,3 +115,16 @@ def test_monodromy_through_the_forward_pass_finds_the_same_witness_points():
     from algebra.solve import distinct
 
     assert len(distinct(list(fast.solutions) + list(plain.solutions))) == 3
+
+
+def test_monodromy_through_the_forward_pass_on_torch_finds_the_same_points():
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 1, 0)
+    system = random_slices(zero_loss_system(net, data), 3, 0)
+    on_torch = monodromy_solve(system, seed=1, stall=8, device="cpu",
+                               equations=network_evaluator(net, data, system, backend("cpu")))
+    on_numpy = monodromy_solve(system, seed=1, stall=8, equations=network_evaluator(net, data, system, backend()))
+    from algebra.solve import distinct
+
+    assert on_torch.count == on_numpy.count == 3
+    assert len(distinct(list(on_torch.solutions) + list(on_numpy.solutions))) == 3
