@@ -76,8 +76,9 @@ class SegmentsHomotopy:
     [0.0, 0.0]
     """
 
-    def __init__(self, evaluator: MonomialEvaluator, degrees: np.ndarray, chart: np.ndarray, be: Backend,
-                 a=None, b=None, gamma=None):
+    def __init__(self, evaluator, degrees: np.ndarray, chart: np.ndarray, be: Backend, a=None, b=None, gamma=None):
+        # evaluator: values (P, n) and Jacobian (P, n, n + 1) of the homogenized base system at
+        # chart points (a MonomialEvaluator, or network_equations.Homogenized)
         self.evaluator, self.degrees, self.be = evaluator, degrees, be
         self.n = len(degrees)
         self.chart_host = np.asarray(chart, dtype=complex)
