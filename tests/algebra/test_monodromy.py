@@ -91,6 +91,22 @@ def test_the_segments_homotopy_derivatives_match_finite_differences():
     assert np.allclose(hom.select(rows).evaluate(z[rows], t[rows])[0], h[rows])
 
 
+def test_carrying_a_solution_set_along_one_arc_is_a_bijection():
+    from algebra.continuation.backend import backend
+    from algebra.continuation.family import SegmentsHomotopy
+    from algebra.continuation.homotopy import chart_for
+    from algebra.continuation.monodromy import _carry
+    from algebra.continuation.tracker import TrackerOptions
+
+    fam = ConstantFamily.of(_univariate(5, -1.0))
+    hom = SegmentsHomotopy.of(fam, backend(), chart_for(2, 0))
+    roots = np.exp(2j * np.pi * np.arange(5) / 5)[:, None]
+    a, b = np.full((5, 1), -1.0 + 0j), np.full((5, 1), -2.0 + 0.5j)
+    moved = _carry(hom, roots, a, b, np.full(5, np.exp(1.3j)), TrackerOptions())
+    assert np.allclose(moved[:, 0] ** 5, 2.0 - 0.5j)
+    assert len({tuple(np.round(p, 8)) for p in moved}) == 5
+
+
 # x^d + c has one branch point (c = 0), which a random triangle encloses with probability
 # about 1/4: small families need a longer stall than the default to be found whole
 STALL = 12
