@@ -319,7 +319,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
 
         if not phc.tracks_in(precision):
             raise SpecError(f"precision {precision}: PHCpack's {PRECISION_NAMES[precision]} tracker here returns its "
-                            "start solutions untracked (checked on a system in two unknowns just now; phcpy 2.4.86): use precision d")
+                            "start solutions untracked (checked on a system in two unknowns just now; phcpy "
+                            "2.4.86): use precision d")
         result = _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout,
                                 progress, projective, max_paths)
     if verify == "exact":
