@@ -132,6 +132,8 @@ class MonomialEvaluator:
         self.basis = basis
         self.top = int(basis.max(initial=0))
         self._nnz = int(np.count_nonzero(basis))
+        if self._chain is not None:
+            return  # the gather and loop plans below serve only a basis without a chain
         if self.top <= _TABLE_DEGREE:
             # the gather plan: z_k^e sits at column k (top + 1) + e of one table of powers
             self._flat = be.index((np.arange(m)[None, :] * (self.top + 1) + basis).ravel())

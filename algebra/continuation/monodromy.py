@@ -81,13 +81,10 @@ def _random_constants(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _track(family: ConstantFamily, a: np.ndarray, b: np.ndarray, starts: np.ndarray, rng, be,
-           options: TrackerOptions, gamma: complex | None = None, chart: np.ndarray | None = None):
-    """The ends of the paths from ``starts`` (solutions of F_a) to F_b; ``gamma`` fixes the
-    path in the family (c(s) = ((1 - s) gamma a + s b) / ((1 - s) gamma + s)), random if None."""
-    if gamma is None:
-        gamma = complex(np.exp(2j * np.pi * rng.uniform()))
-    if chart is None:
-        chart = chart_for(family.base.n_variables + 1, int(rng.integers(2**31)))
+           options: TrackerOptions, gamma: complex):
+    """The ends of the paths from ``starts`` (solutions of F_a) to F_b, endgame included;
+    ``gamma`` fixes the path in the family (c(s) = ((1 - s) gamma a + s b) / ((1 - s) gamma + s))."""
+    chart = chart_for(family.base.n_variables + 1, int(rng.integers(2**31)))
     hom = StraightLineHomotopy(family.member(b), family.member(a), gamma, chart, be)
     return run_paths(hom, starts, options)
 
@@ -135,9 +132,11 @@ class _Jobs:
                      *(np.concatenate([getattr(p, k) for p in parts]) for k in ("loop", "edge", "s", "step")))
 
 
-def _start(points: np.ndarray, loop: int, options: TrackerOptions) -> _Jobs:
+def _start(points: np.ndarray, loop, options: TrackerOptions, edge=0) -> _Jobs:
+    """Jobs at the start of their edge (``loop`` and ``edge``: one value, or one per point)."""
     k = len(points)
-    return _Jobs(points, np.full(k, loop), np.zeros(k, np.int64), np.zeros(k), np.full(k, options.initial_step))
+    return _Jobs(points, np.zeros(k, np.int64) + loop, np.zeros(k, np.int64) + edge, np.zeros(k),
+                 np.full(k, options.initial_step))
 
 
 def _segments(jobs: _Jobs, loops: list[_Loop]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,7 +186,7 @@ def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarr
     path did not arrive regular (no endgame: for targets that are generic members)."""
     p = len(points)
     out = np.full(points.shape, np.nan + 0j)
-    jobs = _Jobs(hom.lift(points), np.arange(p), np.zeros(p, np.int64), np.zeros(p), np.full(p, options.initial_step))
+    jobs = _start(hom.lift(points), np.arange(p), options)
     while len(jobs):
         k = jobs.loop  # the job's point
         jobs, arrived, which = _advance(hom, jobs, a[k], b[k], gamma[k], options, ROUND)
@@ -356,9 +355,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         result.paths += finished
         result.failed += finished - len(which)
         on = which.edge + 1 < 3
-        nxt = _Jobs(arrived[on], which.loop[on], which.edge[on] + 1, np.zeros(int(on.sum())),
-                    np.full(int(on.sum()), options.initial_step))
-        jobs = _Jobs.join([still, nxt, rest])
+        jobs = _Jobs.join([still, _start(arrived[on], which.loop[on], options, which.edge[on] + 1), rest])
         home = arrived[~on]
         new = _new(known, home[:, 1:] / home[:, :1])
         if len(new):
