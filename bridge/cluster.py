@@ -53,14 +53,16 @@ def _bar(total: int, progress: bool):
 
 
 def _with_threads(fn, threads: int | None, item):
-    """``fn(item)`` with ``threads`` torch and BLAS threads (None: as the process has them).
-    A CPU reduction's rounding depends on how it is split among threads, so the numbers of
-    a unit follow its thread count, not the process or machine it runs in."""
+    """``fn(item)`` with ``threads`` torch, BLAS and path-tracker threads (None: as the process
+    has them). A CPU reduction's rounding depends on how it is split among threads, so the
+    numbers of a unit follow its thread count, not the process or machine it runs in."""
     if threads is None:
         return fn(item)
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=threads, user_api="blas"):
+    from algebra.continuation.tracker import limit_threads
+
+    with threadpool_limits(limits=threads, user_api="blas"), limit_threads(threads):
         import torch
 
         before = torch.get_num_threads()

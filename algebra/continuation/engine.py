@@ -32,8 +32,11 @@ SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point o
 
 
 AUTO_SMALL = 64     # auto start: up to this total degree, no mixed volume is worth computing
-AUTO_SECONDS_PER_PATH = 0.005  # our total-degree paths, per path on one core (katsura-10: 6 ms)
-AUTO_MIN_SECONDS = 2.0
+AUTO_SECONDS_PER_PATH = 0.003  # our total-degree paths, per path on one core (the compiled tracker:
+                               # katsura-10 3.3 ms, katsura-8 1.6 ms, wood's paths to infinity 3.3 ms)
+AUTO_MIN_SECONDS = 1.5  # paths to infinity of high winding number cost far more than that: the tree
+                        # network's 81 paths (9 to infinity, winding number 9) take 2.3 s, its
+                        # mixed volume about 1 s
 AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this share of the total
                     # degree: PHCpack solves its start system at about twice our cost per path,
                     # but a path to infinity costs us 5 to 10 finite ones (the tree network:

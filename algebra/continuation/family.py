@@ -114,6 +114,18 @@ class SegmentsHomotopy:
     def n_unknowns(self) -> int:
         return self.n + 1
 
+    def compiled(self, paths: int):
+        """The form ``compiled.track`` tracks: G and F the same rows (N), the constant terms
+        per path (None for a network's forward pass, torch, or no product chain)."""
+        from algebra.continuation.compiled import Form, Program
+
+        program = Program.of(self.evaluator) if isinstance(self.evaluator, MonomialEvaluator) else None
+        if program is None:
+            return None
+        host = self.be.to_numpy
+        return Form(program, 0, host(self.gamma), host(self.a), host(self.b), np.asarray(self.degrees),
+                    self.chart_host)
+
     def lift(self, x: np.ndarray) -> np.ndarray:
         """Affine points (P, n) as chart points (P, n + 1) on the host."""
         v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])

@@ -66,6 +66,18 @@ class StraightLineHomotopy:
         """The homotopy of a subset of the paths: this one (every path shares it)."""
         return self
 
+    def compiled(self, paths: int):
+        """The form ``compiled.track`` tracks (None where the array tracker must: torch, or
+        no product chain)."""
+        from algebra.continuation.compiled import Form, Program
+
+        program = Program.of(self.evaluator)
+        if program is None:
+            return None
+        none = np.zeros((0, self.n), complex)
+        return Form(program, self.n, np.full(paths, self.gamma), none, none, np.asarray(self.degrees),
+                    self.chart_host)
+
     def lift(self, x: np.ndarray) -> np.ndarray:
         """Affine points (P, n) as chart points (P, n + 1) on the host."""
         v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])

@@ -172,13 +172,41 @@ class CriticalEquations:
         return eq if close and np.allclose(jac, tjac, rtol=1e-8, atol=1e-8 * (1 + np.abs(tjac).max())) else None
 
 
-def network_evaluator(net: Network, data, system: PolySystem, be: Backend):
+COMPILED_PRODUCTS = 20_000  # up to this many products an evaluation, the compiled tracker's monomials
+                            # beat the forward pass: the tree r = 1, N = 2 (3,500) by monodromy in
+                            # 9.1 s against 13.4 s; the canonical tree's critical system (400,000) is
+                            # 750x slower as monomials
+
+
+def monomial_products(system: PolySystem) -> int:
+    """An estimate of the products one evaluation of the homogenized monomial form costs:
+    each term once for the values, and for the Jacobian once per unknown it holds, plus
+    once for h0 where it holds any.
+
+    >>> monomial_products(PolySystem(("x", "y"), np.array([[2, 1], [0, 0]]), np.array([[1.0, 3.0]])))
+    5
+    """
+    coo = sparse.coo_array(system.coefficients)
+    held = np.count_nonzero(system.monomials, axis=1)[coo.col]
+    return int(len(coo.data) + held.sum() + np.count_nonzero(held))
+
+
+def forward_pass(net: Network, data, system: PolySystem, be: Backend):
     """The forward-pass evaluator of ``system`` when it is ``net``'s zero-loss system (with
     slices) or critical system on ``data`` (each checked against the polynomials at a random
     point); None for any other system (fixed weights, files), which keeps its monomials."""
     if system.kind == "critical":
         return CriticalEquations.of(net, data, (system.info or {}).get("l2"), system, be)
     return NetworkEquations.of(net, data.x, system, be)
+
+
+def network_evaluator(net: Network, data, system: PolySystem, be: Backend):
+    """The evaluator monodromy should loop with: ``forward_pass``, except on numpy for a
+    system small enough that the compiled tracker on its monomials is faster (None then,
+    as for any system without a forward pass: ``COMPILED_PRODUCTS``)."""
+    if be.name == "numpy" and monomial_products(system) <= COMPILED_PRODUCTS:
+        return None
+    return forward_pass(net, data, system, be)
 
 
 class Homogenized:

@@ -8,7 +8,7 @@ of ``STATUSES``, so the counts add up to the number of paths, always.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -119,7 +119,7 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
         why[i] = f"before the endgame zone: {TRACK_OUTCOMES[first.status[i]]} at s = {first.u[i] * (1 - radius):.3g}"
     ok = np.flatnonzero(first.status == DONE)
     zmid = be.to_numpy(first.z)
-    second = track(homotopy, be.asarray(zmid[ok]), 1 - radius, 1.0, PHASE_TWO)
+    second = track(homotopy, be.asarray(zmid[ok]), 1 - radius, 1.0, replace(PHASE_TWO, compiled=options.compiled))
     steps[ok] += second.steps
     arrived = ok[second.status == DONE]
     z1, corr, c1 = refine(homotopy, be.to_numpy(second.z)[second.status == DONE])

@@ -16,7 +16,9 @@ an iteration follows the number of paths still running.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +40,7 @@ class TrackerOptions:
     max_step: float = 0.25
     min_step: float = 1e-13
     max_steps: int = 10_000
+    compiled: bool = True           # the compiled kernel (numpy backend, homotopies with a compiled form)
 
     def loose(self) -> "TrackerOptions":
         """Options for the way to the endgame zone, where a point only has to stay on its
@@ -51,7 +54,27 @@ class TrackerOptions:
         """Options for a retrack of failed paths: smaller steps, tighter control."""
         return TrackerOptions(self.predictor_error / 100, self.max_first_correction / 10, self.tol / 10,
                               self.newton_iterations + 1, self.initial_step / 10, self.max_step / 4,
-                              self.min_step / 10, self.max_steps * 4)
+                              self.min_step / 10, self.max_steps * 4, self.compiled)
+
+
+_THREADS: int | None = None  # threads of the compiled kernel; None: every core this process may use
+
+
+def kernel_threads() -> int:
+    """Threads the compiled kernel splits paths among (results never depend on it)."""
+    return _THREADS or len(os.sched_getaffinity(0))
+
+
+@contextlib.contextmanager
+def limit_threads(n: int | None):
+    """The compiled kernel on at most ``n`` threads inside this block (None: no change)."""
+    global _THREADS
+    before = _THREADS
+    _THREADS = n if n is not None else before
+    try:
+        yield
+    finally:
+        _THREADS = before
 
 
 NOISE = 1e-4  # a last Newton correction below NOISE * tol counts as converged, contracting or not
@@ -86,6 +109,15 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
     be = homotopy.be
     xp = be.xp
     p = z.shape[0]
+    form = None
+    if options.compiled and be.name == "numpy" and hasattr(homotopy, "compiled"):
+        form = homotopy.compiled(p)
+    if form is not None:
+        from algebra.continuation import compiled
+
+        first = np.full(p, options.initial_step) if step is None else np.asarray(step, dtype=float)
+        return TrackResult(*compiled.track(form, np.asarray(z), s_from, s_to, first, options, NOISE, iterations,
+                                           kernel_threads()))
     s_from = _full(be, s_from, p)
     s_to = _full(be, s_to, p)
     z = xp.asarray(z, copy=True)

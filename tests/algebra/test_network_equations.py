@@ -9,8 +9,8 @@ from algebra.activation import parse_activation
 from algebra.continuation.backend import backend
 from algebra.continuation.evaluate import MonomialEvaluator, homogenize
 from algebra.continuation.monodromy import monodromy_solve
-from algebra.continuation.network_equations import CriticalEquations, Homogenized, NetworkEquations, \
-    network_evaluator
+from algebra.continuation.network_equations import COMPILED_PRODUCTS, CriticalEquations, Homogenized, \
+    NetworkEquations, forward_pass, monomial_products, network_evaluator
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.systems import critical_system, l2_weights, make_data, random_slices, zero_loss_system
 
@@ -84,7 +84,7 @@ def test_second_order_jets_give_the_critical_system_and_its_jacobian(which, n, l
     data = make_data(net, n, seed % 5, "complex" if seed % 2 else "real")
     lam = l2_weights(net, l2, seed)
     system = critical_system(net, data, lam)
-    eq = network_evaluator(net, data, system, backend())
+    eq = forward_pass(net, data, system, backend())
     assert isinstance(eq, CriticalEquations)
     rng = np.random.default_rng(seed)
     w = _complex(rng, 2, net.n_weights)
@@ -99,6 +99,21 @@ def test_a_critical_system_with_other_l2_weights_gets_no_forward_pass():
     system = critical_system(net, data, l2_weights(net, "random", 0))
     assert CriticalEquations.of(net, data, l2_weights(net, "random", 1), system, backend()) is None
     assert CriticalEquations.of(net, data, None, zero_loss_system(net, data), backend()) is None
+
+
+def test_small_systems_keep_their_monomials_on_numpy_only():
+    """The compiled tracker evaluates monomials; the forward pass is for systems with many."""
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 1, 0)
+    small = random_slices(zero_loss_system(net, data), 3, 0)
+    assert monomial_products(small) <= COMPILED_PRODUCTS
+    assert network_evaluator(net, data, small, backend()) is None
+    assert isinstance(network_evaluator(net, data, small, backend("cpu")), NetworkEquations)
+    big = TreeNetwork(units=1, activation=parse_activation("poly:0.1,0.5,0.3"))
+    data = make_data(big, 1, 0)
+    system = critical_system(big, data, l2_weights(big, "random", 0))
+    assert monomial_products(system) > COMPILED_PRODUCTS
+    assert isinstance(network_evaluator(big, data, system, backend()), CriticalEquations)
 
 
 # --- monodromy with the forward pass ---------------------------------------------------------
@@ -123,7 +138,7 @@ def test_monodromy_through_the_forward_pass_on_torch_finds_the_same_points():
     system = random_slices(zero_loss_system(net, data), 3, 0)
     on_torch = monodromy_solve(system, seed=1, stall=8, device="cpu",
                                equations=network_evaluator(net, data, system, backend("cpu")))
-    on_numpy = monodromy_solve(system, seed=1, stall=8, equations=network_evaluator(net, data, system, backend()))
+    on_numpy = monodromy_solve(system, seed=1, stall=8, equations=forward_pass(net, data, system, backend()))
     from algebra.solve import distinct
 
     assert on_torch.count == on_numpy.count == 3
