@@ -56,6 +56,8 @@ def add_parser(sub) -> None:
                    help="refuse solves with more total-degree paths (default 5000)")
     c.add_argument("--verify", choices=("none", "runs"), default="runs",
                    help="runs: independent runs until the count stops growing (default)")
-    c.add_argument("--workers", type=WORKERS, default=None, help="worker processes tracking paths")
+    c.add_argument("--workers", type=WORKERS, default=None,
+                   help="threads of our tracker (with --l2) or PHCpack's worker processes (without: its "
+                        "trackers finish the positive-dimensional zero-loss sets' paths); default: every core")
     add_output_options(c)
     c.set_defaults(func=cmd_critical)
