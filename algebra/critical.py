@@ -97,6 +97,7 @@ class CriticalResult:
     zero_loss: dict | None
     bounds: dict
     notes: list[str] = field(default_factory=list)
+    symmetry: dict | None = None  # the discrete symmetries' orbits (symmetry.symmetry_report)
 
     def count(self, kind: str) -> int:
         return sum(p.kind == kind or (kind == "saddle" and p.kind.startswith("saddle-")) for p in self.points)
@@ -123,7 +124,7 @@ class CriticalResult:
                 "maxima": self.maxima, "degenerate": self.degenerate,
                 "points": [p.as_dict() for p in sorted(self.points, key=lambda p: p.loss)],
                 "solve": self.solve, "zero_loss": self.zero_loss, "bounds": self.bounds,
-                "notes": self.notes}
+                "symmetry": self.symmetry, "notes": self.notes}
 
 
 def path_bounds(net: Network, system: PolySystem) -> dict:
@@ -221,10 +222,20 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     else:
         result = solve(grad, engine="phcpack", start="total-degree", projective=True, seed=seed, verify=verify,
                        workers=workers)
-    sols = result.solutions()
-    real = result.solutions(only_real=True)
-    points = [classify_point(loss, grad, w) for w in real]
+    from algebra.solve import is_real
+    from algebra.symmetry import symmetry_report
+
+    summary = result.summary()
     notes = list(result.notes)
+    # unit permutations and sign flips map critical points to critical points (unless the L2
+    # weights break them): the solutions must be whole orbits, and missing images are added
+    symmetry, sols = symmetry_report(net, grad, np.array(result.solutions()), seed)
+    if symmetry.get("added"):
+        summary["certified"] = False
+        notes.append(f"{symmetry['added']} critical points added as images of found ones under the network's "
+                     "symmetries: the homotopy missed them, so its count was incomplete")
+    real = [w.real for w in sols if is_real(w)]
+    points = [classify_point(loss, grad, w) for w in real]
     zero = None
     if lam is None:
         functional = functional_dimension(net, seed=seed).dimension
@@ -232,5 +243,4 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
             zero = zero_loss_component(net, data, grad, seed=seed)
             if zero is None:
                 notes.append("no real zero-loss point found by Levenberg-Marquardt")
-    return CriticalResult(net.n_weights, len(sols), len(real), points, result.summary(), zero,
-                          bounds, notes)
+    return CriticalResult(net.n_weights, len(sols), len(real), points, summary, zero, bounds, notes, symmetry)

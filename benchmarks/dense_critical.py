@@ -8,7 +8,7 @@ over all its lists). Monodromy runs from --seeds seeds; the table gives each cou
 paths it tracked, its seconds, and the ratios phc / monodromy and total-degree / monodromy
 (above 1: monodromy is faster), medians over the seeds.
 
-    .venv/bin/python benchmarks/dense_critical.py [--seeds 3] [--data 2] [--skip-phc] [--json FILE]
+    .venv/bin/python benchmarks/dense_critical.py [--seeds 3] [--data 2] [--skip-phc] [--threads 1] [--json FILE]
 """
 from __future__ import annotations
 
@@ -40,7 +40,16 @@ def main() -> None:
     ap.add_argument("--data", type=int, default=2)
     ap.add_argument("--skip-phc", action="store_true")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads of our compiled tracker (default 1: the baseline is phc -b -t1)")
     args = ap.parse_args()
+    from algebra.continuation.tracker import limit_threads
+
+    with limit_threads(args.threads):
+        run(args)
+
+
+def run(args) -> None:
     net = DenseNetwork((2, 2, 1), "monomial:2", bias=False)
     system = critical_system(net, make_data(net, args.data, 0), l2_weights(net, "random", 0))
     total = math.prod(system.degrees)

@@ -36,6 +36,13 @@ def cmd_critical(args) -> None:
              f"multihomogeneous {out['bounds']['multihomogeneous']}), singular {out['solve']['singular']}, "
              f"at infinity {out['solve']['at_infinity']}, failed {out['solve']['failed']}, "
              f"certified {out['solve']['certified']}"]
+    sym = out["symmetry"]
+    if sym["acts"]:
+        lines.append(f"  symmetries ({len(sym['generators'])} generators: unit swaps and sign flips): "
+                     f"{sym['solutions']} complex critical points in {sym['orbits']} orbits"
+                     + (f", {sym['added']} added as images" if sym["added"] else ""))
+    elif sym["generators"]:
+        lines.append(f"  symmetries: {sym['why']}")
     for p in out["points"][:10]:
         lines.append(f"  {p['kind']:>12}  loss {p['loss']:.6g}  nullity {p['nullity']}")
     if out["zero_loss"]:

@@ -46,6 +46,11 @@ def _solve_text(r: dict, what: str) -> str:
         k = r["verification"]["krawczyk"]
         lines.append(f"  Krawczyk: {k['certified']} of {k['solutions']} regular solutions proved, "
                      f"{k['distinct']} distinct, {k['real']} proved real")
+    sym = r["verification"].get("symmetry")
+    if sym and sym["acts"]:
+        lines.append(f"  symmetries ({len(sym['generators'])} generators: unit swaps and sign flips): "
+                     f"{sym['solutions']} solutions in {sym['orbits']} orbits"
+                     + (f", {sym['added']} images reached by no path" if sym["added"] else ""))
     if "exact" in r["verification"]:
         e = r["verification"]["exact"]
         lines.append(f"  msolve real solutions {e['msolve_real']}, phcpy {e['phc_real']}: "
@@ -66,8 +71,13 @@ def _monodromy_text(r: dict, what: str) -> str:
              f"failed {final.get('failed', 0)} of the {r['generic_count']} paths from the generic member)",
              "  trace test: " + ("not applicable (no slices: not a witness set)" if trace is None else
                                  f"{trace['why']}"),
-             f"  {'certified' if r['certified'] else 'NOT certified'}: {r['why']}",
-             f"  {r['seconds']:.2f} s, seed {r['seed']}"]
+             f"  {'certified' if r['certified'] else 'NOT certified'}: {r['why']}"]
+    sym = r.get("symmetry")
+    if sym and sym["acts"]:
+        lines.append(f"  symmetries: {sym['solutions']} solutions in {sym['orbits']} orbits"
+                     + (f" ({sym['added']} images no path reached: this system has at least {sym['solutions']})"
+                        if sym["added"] else ""))
+    lines.append(f"  {r['seconds']:.2f} s, seed {r['seed']}")
     return "\n".join(lines)
 
 
@@ -106,6 +116,12 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         if trace["complete"]:
             out.update(certified=True, why=f"the {result.count} witness points pass the trace test "
                                            f"({result.stopped})")
+    if net is not None and result.solutions is not None:
+        from algebra.symmetry import symmetry_report
+
+        # without slices the certificate is never given: images of the solutions complete
+        # a count that stopped short, and say by how many
+        out["symmetry"], _ = symmetry_report(net, system, result.solutions, args.seed)
     out["seed"] = args.seed
     config = {"command": "solve", **described, "method": "monodromy", "stall": args.stall, "target": args.target,
               "device": args.device}
@@ -143,6 +159,10 @@ def cmd_solve(args) -> None:
     else:
         with units_runner(args, args.device) as runner:
             result, threads = solve(system, runner=runner, **options), runner.threads
+    if net is not None:
+        from algebra.symmetry import check_orbits
+
+        check_orbits(net, system, result, args.seed)
     out = result.as_dict(with_solutions=bool(args.out))
     out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,

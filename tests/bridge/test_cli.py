@@ -545,3 +545,16 @@ def test_critical_set_command_splits_the_critical_set(capsys, tmp_path):
 def test_critical_set_bad_input(capsys, argv, fragment):
     code, out, err = run(capsys, "critical-set", *argv)
     assert code == 2 and fragment in err and out == "", err
+
+
+def test_solve_and_critical_report_the_orbits_of_a_symmetric_loss(capsys):
+    # two squared units, L2 weight 0.5 everywhere: unit swaps and sign flips act, 33 critical
+    # points in 9 orbits (the origin and 8 of size 4); random L2 weights break them
+    net = ["--network", "dense", "--widths", "1,2,1", "--activation", "monomial:2", "--no-bias", "--data", "2"]
+    code, out, _ = run(capsys, "solve", *net, "--system", "critical", "--l2", "0.5", "--json")
+    sym = json.loads(out)["verification"]["symmetry"]
+    assert code == 0 and sym["acts"] and (sym["solutions"], sym["orbits"], sym["added"]) == (33, 9, 0)
+    code, out, _ = run(capsys, "solve", *net, "--system", "critical", "--l2", "0.5", "--method", "monodromy")
+    assert code == 0 and "33 solutions in 9 orbits" in out
+    code, out, _ = run(capsys, "critical", *net, "--l2", "random")
+    assert code == 0 and "breaks the network's symmetries" in out
