@@ -12,6 +12,12 @@ breaks it: random L2 weights, slices or fixed weights usually do, which ``acts_o
 On a system it acts on, solution sets are unions of orbits: ``orbit_closure`` adds the
 images of known solutions (each checked to solve the system), which both completes a count
 that missed some and counts the orbits.
+
+Rescalings (w_k -> t^lam_k w_k: a tree node's output against its consumer's weights, a
+homogeneous unit's input against its output) are continuous: they make every critical point
+of the unregularized loss a curve of them. ``gauge_weights`` picks one weight per rescaling
+to fix at 1, and ``gauge_fixed_critical_system`` is the gradient of the loss on that slice:
+its solutions are isolated where the orbits were curves.
 """
 from __future__ import annotations
 
@@ -239,3 +245,38 @@ def check_orbits(net: Network, system: PolySystem, result, seed: int = 0) -> dic
         result.verification["why"] = (f"{report['added']} images of its solutions under the network's symmetries "
                                       "were reached by no path: the count is a lower bound")
     return report
+
+
+def gauge_weights(net: Network, seed: int = 0) -> list[str]:
+    """One weight per independent rescaling, the first in weight order that the rescalings
+    move independently (their exponents on the chosen weights have full rank): fixed at 1,
+    they meet every orbit whose chosen weights are nonzero in finitely many points.
+
+    >>> gauge_weights(DenseNetwork((1, 2, 1), "monomial:2", bias=False))
+    ['w1_1_1', 'w1_2_1']
+    >>> gauge_weights(TreeNetwork(units=1, activation="poly:0.1,0.5,0.3"))
+    ['a11_1', 'a12_1']
+    """
+    from algebra.dimension import _rescaling_fit
+
+    lam = _rescaling_fit(net, seed)[3]  # orthonormal rows: an absolute tolerance is a relative one
+    chosen: list[int] = []
+    for k in range(net.n_weights):
+        if len(chosen) == len(lam):
+            break
+        if np.linalg.matrix_rank(lam[:, chosen + [k]], tol=1e-8) == len(chosen) + 1:
+            chosen.append(k)
+    return [net.weight_names[k] for k in chosen]
+
+
+def gauge_fixed_critical_system(net: Network, data, fixed: list[str]) -> PolySystem:
+    """grad L = 0 of the unregularized loss on the slice where the ``fixed`` weights are 1:
+    W - r equations in the other weights. Critical points of L on the slice are critical
+    points of L (the rescalings' identities sum_k lam_k w_k dL/dw_k = 0 give the fixed
+    weights' equations), one or more per orbit whose fixed weights are nonzero."""
+    from algebra.systems import gradient, loss_polynomial
+
+    loss = loss_polynomial(net, data).substitute({name: 1.0 for name in fixed})
+    grad = gradient(loss)
+    return PolySystem(grad.variables, grad.monomials, grad.coefficients, "critical",
+                      dict(grad.info, gauge=list(fixed)))

@@ -312,8 +312,10 @@ def parse_fix(items: Sequence[str]) -> dict[str, complex]:
     return out
 
 
-def build_system(net, args):
-    """The system a command asks for: zero-loss or critical, then fixed weights, then slices."""
+def build_system(net, args, gauge: bool = False):
+    """The system a command asks for: zero-loss or critical, then fixed weights, then slices.
+    ``gauge``: the unregularized critical system without --fix is gauge-fixed (one weight per
+    rescaling set to 1: ``symmetry.gauge_weights``), so that its critical points are isolated."""
     from algebra.systems import critical_system, make_data, random_slices, zero_loss_system
 
     counts = parse_counts(args.data)
@@ -324,6 +326,12 @@ def build_system(net, args):
         if args.l2 is not None:
             raise SpecError("--l2 applies to the critical system only (add --system critical)")
         system = zero_loss_system(net, data)
+    elif gauge and args.l2 is None and not args.fix:
+        from algebra.symmetry import gauge_fixed_critical_system, gauge_weights
+
+        fixed = gauge_weights(net, args.seed)
+        system = (gauge_fixed_critical_system(net, data, fixed) if fixed
+                  else critical_system(net, data, l2=args.l2, seed=args.seed))
     else:
         system = critical_system(net, data, l2=args.l2, seed=args.seed)
     if args.fix:

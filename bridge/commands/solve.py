@@ -25,15 +25,38 @@ def system_from(args):
         system = read_phc(args.file)
         return system, {"file": os.path.abspath(args.file)}, None, None
     net = network_from(args)
-    system, data = build_system(net, args)
+    system, data = build_system(net, args, gauge=getattr(args, "gauge", False))
     return system, {**net.describe(), "system": args.system, "data": data.n_points,
                     "complex_data": args.complex_data, "l2": args.l2, "fix": args.fix,
+                    "gauge": system.info.get("gauge"), "unfixed_symmetries": _unfixed(net, system, args.seed),
                     "slice": args.slice}, net, data
 
 
+def _unfixed(net, system, seed: int) -> int | None:
+    """Continuous symmetries beyond the rescalings, on a gauge-fixed system."""
+    if not system.info.get("gauge"):
+        return None
+    from algebra.dimension import symmetries
+
+    return symmetries(net, seed)["group"]
+
+
+def _gauge_lines(r: dict) -> list[str]:
+    fixed = (r.get("config") or {}).get("gauge")
+    if not fixed:
+        return []
+    lines = [f"gauge fixed: {', '.join(fixed)} = 1, one weight per rescaling (--no-gauge keeps them free); "
+             "critical points where one of them is 0 are not on this slice"]
+    group = (r.get("config") or {}).get("unfixed_symmetries")
+    if group:
+        lines.append(f"  the network has {group} further continuous symmetries (changes of basis, orthogonal "
+                     "groups) that fixing weights does not remove: its critical points stay positive-dimensional")
+    return lines
+
+
 def _solve_text(r: dict, what: str) -> str:
-    lines = [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
-             f"({r['start']['why']})",
+    lines = _gauge_lines(r) + [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
+                               f"({r['start']['why']})",
              f"  finite {r['finite']}, singular {r['singular']}, at infinity {r['at_infinity']}, "
              f"failed {r['failed']}",
              f"  distinct solutions {r['solutions']} (real {r['real']}), "
@@ -63,7 +86,7 @@ def _solve_text(r: dict, what: str) -> str:
 def _monodromy_text(r: dict, what: str) -> str:
     final = r["final"]
     trace = r.get("trace_test")
-    lines = [f"{what}: monodromy in the family with free constant terms",
+    lines = _gauge_lines(r) + [f"{what}: monodromy in the family with free constant terms",
              f"  generic member: {r['generic_count']} solutions after {r['loops']} loops "
              f"({r['paths_tracked']:,} paths; {r['stopped']})",
              f"  this system: {final.get('distinct', 0)} distinct regular solutions (finite {final.get('finite', 0)}, "
@@ -223,6 +246,9 @@ def add_parser(sub) -> None:
             add_cluster_options(c, f"chunks of {UNIT_PATHS:,} paths (with --engine phcpack, --workers N is the "
                                    "number of PHCpack's own processes, default the CPU count)")
             add_slice_option(c)
+            c.add_argument("--no-gauge", dest="gauge", action="store_false",
+                           help="--system critical without --l2 or --fix: keep every weight free (by default one "
+                                "weight per rescaling is fixed at 1, so that critical points are isolated)")
             c.add_argument("--method", choices=("homotopy", "monodromy"), default="homotopy",
                            help="homotopy: every path of a start system (default); monodromy: loops in the family "
                                 "with free constant terms from a solution made up, then one homotopy to this system "

@@ -8,8 +8,8 @@ from hypothesis import given, settings, strategies as st
 from algebra.critical import critical_points
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.solve import distinct, solve
-from algebra.symmetry import (SignedPermutation, acts_on, check_generators, generators, orbit_closure,
-                              symmetry_report)
+from algebra.symmetry import (SignedPermutation, acts_on, check_generators, gauge_fixed_critical_system,
+                              gauge_weights, generators, orbit_closure, symmetry_report)
 from algebra.systems import critical_system, l2_weights, make_data, random_slices, zero_loss_system
 
 Z2 = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
@@ -132,3 +132,43 @@ def test_critical_points_of_a_symmetric_loss_come_in_orbits():
     report, _ = symmetry_report(Z2, critical_system(Z2, make_data(Z2, 2, 0), l2_weights(Z2, "random", 0)),
                                 np.zeros((0, 4)))
     assert not report["acts"] and "breaks" in report["why"]
+
+
+# --- gauge fixing ---------------------------------------------------------------------------
+
+def test_the_gauge_meets_each_rescaling_once():
+    from algebra.dimension import _rescaling_fit
+
+    for net in (DenseNetwork((2, 2, 1), "monomial:3", bias=False), TreeNetwork(units=1),
+                TreeNetwork(units=2, activation="monomial:2", bias=False)):
+        fixed = gauge_weights(net)
+        lam = _rescaling_fit(net, 0)[3]
+        cols = [net.weight_names.index(n) for n in fixed]
+        assert len(fixed) == len(lam) and np.linalg.matrix_rank(lam[:, cols], tol=1e-8) == len(lam)
+    assert gauge_weights(DenseNetwork((2, 2, 1), "poly:0.1,0.5,0.3", bias=False)) == []
+
+
+def test_the_gauge_fixed_system_is_the_critical_system_on_the_slice():
+    """Its equations are the free weights' equations of grad L with the fixed weights set to 1."""
+    net = DenseNetwork((2, 2, 1), "monomial:3", bias=False)
+    data = make_data(net, 2, 0)
+    fixed = gauge_weights(net)
+    g = gauge_fixed_critical_system(net, data, fixed)
+    full = critical_system(net, data).substitute({n: 1.0 for n in fixed})
+    free = [k for k, n in enumerate(net.weight_names) if n not in fixed]
+    assert g.variables == full.variables and g.info["gauge"] == fixed
+    rng = np.random.default_rng(0)
+    pts = rng.standard_normal((3, len(free))) + 1j * rng.standard_normal((3, len(free)))
+    np.testing.assert_allclose(g.evaluate(pts), full.evaluate(pts)[:, free], rtol=1e-10, atol=1e-10)
+
+
+def test_a_gauge_fixed_cubic_unit_has_one_isolated_critical_point():
+    # f = v (w x)^3: the rescaling w -> t w, v -> v / t^3 makes every critical point a curve;
+    # with w = 1 the loss in v has one critical point, v = y / x^3
+    net = DenseNetwork((1, 1, 1), "monomial:3", bias=False)
+    data = make_data(net, 1, 0)
+    g = gauge_fixed_critical_system(net, data, gauge_weights(net))
+    r = solve(g, seed=0)
+    assert r.certified and r.nsolutions == 1
+    np.testing.assert_allclose(r.solutions()[0], data.y[0] / data.x[0] ** 3, rtol=1e-10)
+    assert solve(critical_system(net, data), seed=0, verify=False).nsolutions == 0  # all on the curve

@@ -558,3 +558,15 @@ def test_solve_and_critical_report_the_orbits_of_a_symmetric_loss(capsys):
     assert code == 0 and "33 solutions in 9 orbits" in out
     code, out, _ = run(capsys, "critical", *net, "--l2", "random")
     assert code == 0 and "breaks the network's symmetries" in out
+
+
+def test_solve_gauge_fixes_the_unregularized_critical_system_and_says_so(capsys):
+    net = ["--network", "dense", "--widths", "1,1,1", "--activation", "monomial:3", "--no-bias", "--data", "1",
+           "--system", "critical"]
+    code, out, _ = run(capsys, "solve", *net)
+    assert code == 0 and out.startswith("gauge fixed: w1_1_1 = 1") and "distinct solutions 1 (real 1), certified" in out
+    code, out, _ = run(capsys, "solve", *net, "--no-gauge", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["config"]["gauge"] is None and r["solutions"] == 0 and r["singular"] > 0
+    code, out, _ = run(capsys, "solve", *net, "--l2", "random", "--json")  # L2 breaks the rescalings: no gauge
+    assert code == 0 and json.loads(out)["config"]["gauge"] is None
