@@ -184,6 +184,20 @@ class PolySystem:
             out[:, k] = self.coefficients @ (monomial_values(dm, point[None])[0] * e)
         return out
 
+    def reorder(self, names) -> "PolySystem":
+        """The same system with its unknowns in the order ``names`` (the same names).
+
+        >>> s = PolySystem(("x", "y"), np.array([[2, 1], [0, 0]]), np.array([[1.0, -1.0]]))
+        >>> t = s.reorder(("y", "x"))
+        >>> t.variables, t.monomials.tolist()
+        (('y', 'x'), [[1, 2], [0, 0]])
+        """
+        names = tuple(names)
+        if sorted(names) != sorted(self.variables):
+            raise SpecError(f"cannot order the unknowns {', '.join(self.variables)} as {', '.join(names)}")
+        order = [self.variables.index(n) for n in names]
+        return PolySystem(names, self.monomials[:, order], self.coefficients, self.kind, dict(self.info))
+
     def substitute(self, values: dict[str, complex]) -> "PolySystem":
         """Fix named variables to values (gauge fixing); the rest keep their order.
 

@@ -258,7 +258,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
           seed: int = 0, verify: bool | str = True, max_runs: int = 4,
           timeout: float = 3600, progress=None, projective: bool = False, engine: str = "ours",
           device: str | None = None, max_paths: int = MAX_PATHS, certify: bool = False,
-          partition: list[list[str]] | None = None, runner=None) -> SolveResult:
+          partition: list[list[str]] | None = None, runner=None, member=None) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
     engine: "ours" (default: ``algebra.continuation``, every path at once as arrays, in a
@@ -280,6 +280,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     which and why.
     verify: False (one run), True (independent runs until the solution set stops
     growing), or "exact" (True, and msolve's count of real solutions compared).
+    member: a ``continuation.start.Member``, a solved member of the system's family, as the
+    start system (a parameter homotopy; our engine, start "auto").
 
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
     ...                np.array([[1.0, 1.0, 0, -4.0], [0, 0, 1.0, -1.0]]))
@@ -298,6 +300,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
+    if member is not None and (engine != "ours" or start != "auto"):
+        raise SpecError("a solved member is a start system of its own: it takes our engine and no --start")
     if (start == "multihomogeneous") != (partition is not None):
         raise SpecError("the multihomogeneous start needs a partition of the variables, and a "
                         "partition applies to that start only")
@@ -306,7 +310,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
 
         # our engine always tracks in a projective chart: ``projective`` changes nothing
         result = solve_with_engine(system, start, seed, verify, max_runs, device, max_paths, progress,
-                                   partition, runner)
+                                   partition, runner, member)
     else:
         if device is not None:
             raise SpecError("a device applies to our engine only (engine='ours')")
@@ -516,6 +520,9 @@ def _attained(system: PolySystem, paths: list[Path], start: dict) -> dict:
         return {"method": "none", "certified": False}
     if start["kind"] == "polyhedral" and not start.get("origin_added") and not _constant_terms(system):
         return {"method": "none", "certified": False, "why": _TORUS_ONLY}
+    if start["kind"] == "parameter" and start.get("bound") != len(paths):
+        # a member's solution count bounds its family's only when it was proved to
+        return {"method": "none", "certified": False}
     return {"method": "root-count-attained", "certified": True,
             "why": f"all {len(paths)} paths of the {start['kind']} start system ended at distinct "
                    "regular solutions, so the root count is attained"}

@@ -20,7 +20,7 @@ from algebra.activation import SpecError
 from algebra.continuation.backend import backend
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
 from algebra.continuation.paths import PathSet, retrack, run_paths
-from algebra.continuation.start import StartSystem, multihomogeneous, polyhedral, total_degree
+from algebra.continuation.start import Member, StartSystem, from_member, multihomogeneous, polyhedral, total_degree
 from algebra.continuation.tracker import TrackerOptions
 from algebra.phc import SolverError
 from algebra.polys import PolySystem
@@ -44,12 +44,20 @@ AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this sha
 
 
 def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
-                 partition: list[list[str]] | None = None) -> tuple[StartSystem, str]:
+                 partition: list[list[str]] | None = None, member: Member | None = None
+                 ) -> tuple[StartSystem, str]:
     """The start system and why it was chosen; refuses more than ``max_paths`` paths before
     any tracking starts. Every start system here reaches all isolated solutions in C^n."""
     from algebra.bounds import partition_indices
     from algebra.solve import check_mixed_volume, refuse_paths
 
+    if member is not None:
+        st = from_member(member, system)
+        refuse_paths(st.count, "parameter", max_paths)
+        proved = (f"; {member.bound:,} bounds the isolated solutions of every system with its supports"
+                  if member.bound is not None else "; no proved bound came with it")
+        return st, (f"a solved member of the system's family, whose supports contain the system's: its "
+                    f"{st.count:,} regular solutions start a parameter homotopy{proved}")
     td = math.prod(system.degrees)
     if start == "multihomogeneous":
         st = multihomogeneous(system, partition_indices(system.variables, partition), seed, max_paths)
@@ -198,21 +206,55 @@ def to_paths(system: PolySystem, ends: PathSet) -> list:
     return out
 
 
+LONE_PROOFS = 64        # singular endpoints reached by one path that Krawczyk's test tries to prove, a run
+LONE_PRECISION = 212    # bits: a condition number of 1e16 needs more than double's 53, not more than this
+
+
+def prove_lone(system: PolySystem, paths: list, notes: list) -> int:
+    """Endpoints classified singular that one path reached with winding number 1 (no other
+    path ends there): an isolated solution reached by one path has multiplicity 1, so it is
+    regular however ill-conditioned, unless the point lies on a positive-dimensional set.
+    Krawczyk's test decides: those it proves regular are counted as finite solutions (the
+    tree network, seed 7: a solution of condition 1e16 that two runs both called singular,
+    and a count one short passed as certified)."""
+    from dataclasses import replace
+
+    from algebra.certify import certify
+
+    lone = [k for k, p in enumerate(paths) if p.status == "singular" and p.multiplicity == 1 and p.winding == 1]
+    if not lone:
+        return 0
+    proof = certify(system, np.array([paths[k].solution for k in lone[:LONE_PROOFS]]), max_precision=LONE_PRECISION)
+    proved = 0
+    for k, c in zip(lone, proof.certificates):
+        if c.certified:
+            paths[k] = replace(paths[k], status="finite", solution=c.midpoint)
+            proved += 1
+    if proved:
+        notes.append(f"{proved} endpoints called singular (one path each) were proved regular by Krawczyk's test "
+                     "and are counted as solutions")
+    return proved
+
+
 def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_runs: int,
-                      device: str | None, max_paths: int, progress=None, partition=None, runner=None):
+                      device: str | None, max_paths: int, progress=None, partition=None, runner=None,
+                      member: Member | None = None):
     from algebra.solve import SolveResult, _attained, _merge, distinct
 
     if not isinstance(max_runs, int) or max_runs < 1:
         raise SpecError(f"max_runs must be a positive integer, got {max_runs!r}")
     began = time.perf_counter()
     be = backend(device)
-    st, why = choose_start(system, start, seed, max_paths, partition)
+    st, why = choose_start(system, start, seed, max_paths, partition, member)
     start_info = {"kind": st.kind, "paths": st.count, "why": why, "total_degree": math.prod(system.degrees),
-                  "mixed_volume": st.mixed_volume, "projective": True, "engine": "ours",
+                  "mixed_volume": st.mixed_volume if st.kind != "parameter" else None,
+                  "bound": st.mixed_volume if st.kind == "parameter" else None, "projective": True, "engine": "ours",
                   "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []
     ends, first = one_run(system, st, be, seed, 0, runner=runner)
     paths = to_paths(system, ends)
+    if prove_lone(system, paths, notes):
+        first.update(finite=sum(p.status == "finite" for p in paths), singular=sum(p.status == "singular" for p in paths))
     _note_failures(ends, notes)
     runs = [first]
     points = _merge([], paths, keep_infinite=True)
@@ -225,6 +267,7 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
                 progress(k, max_runs)
             more_ends, info = one_run(system, st, be, seed, k, runner=runner)
             more = to_paths(system, more_ends)
+            prove_lone(system, more, [])
             before = len(points)
             points = _merge(points, more)
             info["new"] = len(points) - before

@@ -9,7 +9,10 @@
   isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
   random-coefficient system is a generic member of a family that contains the target,
   so every isolated solution is the end of some path (Morgan and Sommese, 1989);
-- multihomogeneous: a linear-product start system for a partition of the unknowns.
+- multihomogeneous: a linear-product start system for a partition of the unknowns;
+- parameter: a solved member of the target's family (other data, other slices: the same
+  supports), Li, Sauer and Yorke's cheater's homotopy; one generic member solved once
+  starts every other member with as many paths as it has solutions.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from algebra.continuation.homotopy import total_degree_system
+from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
 
@@ -43,6 +47,54 @@ class StartSystem:
         if self.solutions is not None:
             return self.solutions[index]
         return roots_of_unity(self.system.degrees, index)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A solved member of a family, to start the family's other members from (Li, Sauer and
+    Yorke's cheater's homotopy): its system, its regular solutions (k, n), and ``bound``,
+    the number of isolated solutions in C^n that every system with its supports (or
+    smaller ones) can have, when that was proved (a polyhedral or total-degree root count
+    it attained), else None."""
+
+    system: PolySystem
+    solutions: np.ndarray
+    bound: int | None = None
+
+
+def from_member(member: Member, target: PolySystem) -> StartSystem:
+    """The member as the start system of ``target``: the gamma-trick homotopy from a member
+    with the family's generic number of regular solutions reaches every isolated solution
+    of a target whose supports lie in the member's. Refuses other variables, equation counts
+    or supports, and solutions that are not the member's.
+
+    >>> g = PolySystem(("x",), np.array([[2], [1], [0]]), np.array([[1.0, 0.5, -2.0]]))
+    >>> st = from_member(Member(g, np.roots([1.0, 0.5, -2.0])[:, None], 2),
+    ...                  PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]])))
+    >>> st.kind, st.count
+    ('parameter', 2)
+    """
+    from algebra.solve import relative_residual
+
+    g = member.system
+    if g.variables != target.variables:
+        raise SpecError(f"the start member's unknowns {', '.join(g.variables[:4])}... are not the system's "
+                        f"{', '.join(target.variables[:4])}...: a member of another family")
+    if g.n_equations != target.n_equations:
+        raise SpecError(f"the start member has {g.n_equations} equations, the system {target.n_equations}")
+    gkeys = [set(map(tuple, g.monomials[g.coefficients[[i]].indices])) for i in range(g.n_equations)]
+    for i in range(target.n_equations):
+        extra = set(map(tuple, target.monomials[target.coefficients[[i]].indices])) - gkeys[i]
+        if extra:
+            raise SpecError(f"equation {i + 1} of the system has {len(extra)} monomials the start member's lacks: "
+                            "its supports must lie in the member's")
+    sols = np.asarray(member.solutions, dtype=complex).reshape(-1, g.n_variables)
+    if not len(sols) or not np.all(np.isfinite(sols)):
+        raise SpecError("the start member has no finite solutions to start from")
+    worst = max(relative_residual(g, x) for x in sols)
+    if worst > 1e-8:
+        raise SpecError(f"the start member's solutions do not solve it (relative residual {worst:.1e})")
+    return StartSystem("parameter", g, len(sols), sols, member.bound)
 
 
 def roots_of_unity(degrees: list[int], index: np.ndarray) -> np.ndarray:

@@ -172,9 +172,10 @@ def cmd_solve(args) -> None:
         partition = network_partition(system, net)
     if partition is None and args.start == "multihomogeneous":
         raise SpecError("--start multihomogeneous on a file needs --partition 'x,y;z,...'")
+    member = read_member(args.start_from, system) if args.start_from else None
     options = dict(start=args.start, precision=args.precision, seed=args.seed, verify=verify, max_runs=args.max_runs,
                    engine=args.engine, device=args.device, max_paths=args.max_paths, certify=args.certify,
-                   partition=partition)
+                   partition=partition, member=member)
     if args.engine == "phcpack":
         if remote(args):
             raise SpecError("--scheduler applies to our engine; PHCpack's engine runs its own --workers processes")
@@ -192,8 +193,55 @@ def cmd_solve(args) -> None:
               "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
               "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
               "partition": partition, "threads": threads}
+    config["start_from"] = os.path.abspath(args.start_from) if args.start_from else None
     out.update(provenance(config, args.seed))
+    if args.out:
+        from algebra.exports import to_phc
+        from bridge.provenance import write_atomic
+
+        # the system beside its solutions: a later `solve --start-from` starts from this member
+        write_atomic(os.path.join(args.out, MEMBER_SYSTEM), to_phc(system))
     emit(out, args, _solve_text(out, f"{system.kind} system, {system.n_equations} equations"))
+
+
+MEMBER_SYSTEM = "system.phc"
+
+
+def read_member(folder: str, target):
+    """The solved member an earlier `solve --out FOLDER` left there (system.phc and the finite
+    solutions in result.json), in the target's variable order; its proved bound when its count
+    was a root count it attained."""
+    import json
+
+    import numpy as np
+
+    from algebra.continuation.start import Member
+    from algebra.phcfile import read_phc
+
+    path = os.path.join(folder, MEMBER_SYSTEM)
+    result_path = os.path.join(folder, "result.json")
+    for f in (path, result_path):
+        if not os.path.isfile(f):
+            raise SpecError(f"--start-from {folder}: no {os.path.basename(f)} there (write one with solve --out)")
+    try:
+        with open(result_path) as fh:
+            r = json.load(fh)
+        names = list(r["variables"])
+        points = [p for p in r["points"] if p["status"] == "finite"]
+        sols = np.array([[complex(a, b) for a, b in p["coordinates"]] for p in points], dtype=complex)
+        start, verification = r["start"], r["verification"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SpecError(f"--start-from {folder}: result.json is not a solve result with solutions ({e})") from None
+    system = read_phc(path)
+    if sorted(names) != sorted(target.variables) or sorted(system.variables) != sorted(target.variables):
+        raise SpecError(f"--start-from {folder}: its unknowns are not this system's: a member of another family")
+    order = [names.index(v) for v in target.variables]
+    sols = sols.reshape(-1, len(names))[:, order]
+    system = system.reorder(target.variables) if system.variables != target.variables else system
+    bound = None
+    if verification.get("method") == "root-count-attained":
+        bound = start.get("bound") if start.get("kind") == "parameter" else start.get("paths")
+    return Member(system, sols, bound)
 
 
 def cmd_witness(args) -> None:
@@ -246,6 +294,10 @@ def add_parser(sub) -> None:
             add_cluster_options(c, f"chunks of {UNIT_PATHS:,} paths (with --engine phcpack, --workers N is the "
                                    "number of PHCpack's own processes, default the CPU count)")
             add_slice_option(c)
+            c.add_argument("--start-from", default=None, metavar="DIR",
+                           help="a parameter homotopy from a solved member of this system's family: the folder an "
+                                "earlier `solve --out DIR` wrote (e.g. the same network with --complex-data); its "
+                                "solutions are the paths' starts")
             c.add_argument("--no-gauge", dest="gauge", action="store_false",
                            help="--system critical without --l2 or --fix: keep every weight free (by default one "
                                 "weight per rescaling is fixed at 1, so that critical points are isolated)")

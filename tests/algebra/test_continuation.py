@@ -303,3 +303,45 @@ def test_points_at_infinity_of_high_multiplicity_end_classified():
     [0:1:0], where their loops close only after more than 16 turns (27 of them failed at 16)."""
     r = solve(_system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3]), start="total-degree", verify=False)
     assert (r.nsolutions, r.runs[0]["infinity"], r.runs[0]["failed"]) == (9, 72, 0)
+
+
+# --- parameter homotopies from a solved member ------------------------------------------------
+
+def test_a_member_of_another_family_is_refused():
+    from algebra.continuation.start import Member
+
+    g = _system([x ** 2 - 2, y - 1])
+    sols = np.array([[np.sqrt(2), 1.0], [-np.sqrt(2), 1.0]])
+    with pytest.raises(SpecError, match="monomials the start member's lacks"):
+        solve(_system([x ** 2 - 3, x * y - 1]), member=Member(g, sols))
+    with pytest.raises(SpecError, match="another family"):
+        solve(_system([x ** 2 - 3, x - 1], names=("x", "z")), member=Member(g, sols))
+    with pytest.raises(SpecError, match="do not solve it"):
+        solve(_system([x ** 2 - 3, y - 2]), member=Member(g, sols + 0.1))
+    with pytest.raises(SpecError, match="start system of its own"):
+        solve(_system([x ** 2 - 3, y - 2]), member=Member(g, sols), engine="phcpack")
+
+
+def test_a_solved_member_starts_every_other_member_of_its_family(phc_ready):
+    """The tree network's generic member (complex data) solved once by the polyhedral start
+    carries its proved root count: each seed's system then needs its 72 paths only, and is
+    certified by attaining that bound (seed 7 has a solution of condition 1e16 that the
+    paths call singular; Krawczyk's test proves it regular)."""
+    from algebra.continuation.start import Member
+
+    net = TreeNetwork(units=1, activation=parse_activation("monomial:2"), bias=False)
+
+    def tree(seed, field="real"):
+        return random_slices(zero_loss_system(net, make_data(net, 2, seed, field)), net.n_weights - 2, seed)
+
+    g = tree(100, "complex")
+    gm = solve(g, start="polyhedral", seed=0, verify=False)
+    assert gm.certified and gm.verification["method"] == "root-count-attained" and gm.nsolutions == 72
+    member = Member(g, gm.solutions(), gm.start["paths"])
+    for seed in (0, 7):
+        r = solve(tree(seed), member=member, seed=seed, verify=False)
+        assert (r.start["kind"], r.start["bound"], r.npaths) == ("parameter", 72, 72)
+        assert r.nsolutions == 72 and r.certified and r.verification["method"] == "root-count-attained"
+    # without the bound, the same paths are certified only by a second run
+    r = solve(tree(3), member=Member(g, gm.solutions()), seed=3)
+    assert r.nsolutions == 72 and r.verification["method"] == "independent-runs"

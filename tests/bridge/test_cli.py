@@ -570,3 +570,20 @@ def test_solve_gauge_fixes_the_unregularized_critical_system_and_says_so(capsys)
     assert code == 0 and r["config"]["gauge"] is None and r["solutions"] == 0 and r["singular"] > 0
     code, out, _ = run(capsys, "solve", *net, "--l2", "random", "--json")  # L2 breaks the rescalings: no gauge
     assert code == 0 and json.loads(out)["config"]["gauge"] is None
+
+
+def test_solve_starts_from_a_member_an_earlier_solve_wrote(capsys, tmp_path):
+    net = ["--network", "dense", "--widths", "1,1,1", "--activation", "monomial:3", "--no-bias", "--data", "1",
+           "--system", "critical"]
+    code, out, err = run(capsys, "solve", *net, "--start-from", str(tmp_path / "none"))
+    assert code == 2 and "no system.phc there" in err and out == ""
+    code, _, _ = run(capsys, "solve", *net, "--complex-data", "--seed", "5", "--start", "polyhedral",
+                     "--out", str(tmp_path / "member"))
+    assert code == 0 and (tmp_path / "member" / "system.phc").is_file()
+    code, out, _ = run(capsys, "solve", *net, "--start-from", str(tmp_path / "member"), "--json")
+    r = json.loads(out)
+    assert code == 0 and r["start"]["kind"] == "parameter" and r["start"]["bound"] == 1
+    assert r["solutions"] == 1 and r["verification"]["method"] == "root-count-attained"
+    code, out, err = run(capsys, "solve", "--network", "tree", "--data", "2", "--slice",
+                         "--start-from", str(tmp_path / "member"))
+    assert code == 2 and "another family" in err
