@@ -284,7 +284,7 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
 def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, target: int | None = None,
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
-                    max_seconds: float | None = None) -> MonodromyResult:
+                    max_seconds: float | None = None, resume: MonodromyResult | None = None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -292,7 +292,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     instead of its monomials (``network_equations.NetworkEquations``: a network's forward
     pass); the final homotopy, which may need the endgame, uses the monomials.
     ``max_seconds``: a time budget for the loops; past it the search stops (a lower bound,
-    said in ``stopped``) and the final homotopy still runs.
+    said in ``stopped``) and the final homotopy still runs. ``resume``: an earlier result of
+    this system whose base member and solutions the new loops start from (for example after
+    a trace test found its witness set incomplete); its paths and loops count on.
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -308,17 +310,25 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     began = time.perf_counter()
     family = ConstantFamily.of(system)
     be = backend(device)
-    rng = np.random.default_rng([seed, 17])
     n = system.n_variables
-    z0 = _random_constants(rng, n)
-    c0 = family.through(z0)
-    _check_dominant(family, z0)
-    known = z0[None, :]
+    if resume is None:
+        rng = np.random.default_rng([seed, 17])
+        z0 = _random_constants(rng, n)
+        c0 = family.through(z0)
+        _check_dominant(family, z0)
+        known = z0[None, :]
+    else:
+        if resume.variables != system.variables or resume.base_constants.shape != (n,):
+            raise SpecError("resume: an earlier monodromy result of another system")
+        rng = np.random.default_rng([seed, 17, resume.loops])  # new loops, not the first run's again
+        c0, known = resume.base_constants, resume.base_solutions
     # the loops' corners at the size of c0: small corners around a large c0 make thin
     # triangles that enclose few branch points
     scale = max(1.0, float(np.sqrt(np.mean(np.abs(c0) ** 2))))
     hom = SegmentsHomotopy.of(family, be, chart_for(n + 1, int(rng.integers(2**31))), equations)
     result = MonodromyResult(system.variables, c0, known)
+    if resume is not None:
+        result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
     loops = [_Loop.draw(rng, c0, scale) for _ in range(FIRST_LOOPS)]
     jobs = _Jobs.none(n)
     since = 0  # loops drawn after the last new solution (the first two do not count)
@@ -365,7 +375,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             result.growth.append([result.paths, len(known)])
         if progress:
             progress(len(loops), len(known))
-    result.loops = len(loops)
+    result.loops = len(loops) + (resume.loops if resume is not None else 0)
     result.base_solutions = known
     if final:
         from algebra.solve import distinct
@@ -386,5 +396,5 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         result.paths += len(known)
         result.solutions = finite[distinct(list(finite))] if len(finite) else finite
         result.final = {**counts, "distinct": len(result.solutions)}
-    result.seconds = time.perf_counter() - began
+    result.seconds = time.perf_counter() - began + (resume.seconds if resume is not None else 0.0)
     return result

@@ -160,3 +160,17 @@ def test_the_trace_test_tells_complete_from_incomplete_witness_sets():
     assert trace_test(sliced, r.base_solutions[:2], r.base_constants, 1)["complete"] is False
     with pytest.raises(SpecError, match="slices"):
         trace_test(sliced, r.base_solutions, r.base_constants, 0)
+
+
+def test_loops_resumed_after_an_incomplete_trace_test_complete_the_witness_set():
+    cubic = PolySystem(("x", "y", "z"), np.array([[2, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]]),
+                       np.array([[1.0, -1.0, 0, 0], [0, 0, 1.0, -1.0]]))
+    sliced = random_slices(cubic, 1, seed=4)
+    short = monodromy_solve(sliced, seed=4, target=1)  # stopped short on purpose: the made-up point only
+    assert short.count == 1 and trace_test(sliced, short.base_solutions, short.base_constants, 1)["complete"] is False
+    more = monodromy_solve(sliced, seed=4, resume=short)
+    assert more.count == 3 and np.allclose(more.base_constants, short.base_constants)
+    assert more.paths > short.paths and more.loops > short.loops and more.seconds >= short.seconds
+    assert trace_test(sliced, more.base_solutions, more.base_constants, 1)["complete"] is True
+    with pytest.raises(SpecError, match="another system"):
+        monodromy_solve(_univariate(3, -1.0), resume=short)
