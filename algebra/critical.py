@@ -98,6 +98,7 @@ class CriticalResult:
     bounds: dict
     notes: list[str] = field(default_factory=list)
     symmetry: dict | None = None  # the discrete symmetries' orbits (symmetry.symmetry_report)
+    gauge: list[str] | None = None  # weights fixed at 1, one per rescaling (no L2 term)
 
     def count(self, kind: str) -> int:
         return sum(p.kind == kind or (kind == "saddle" and p.kind.startswith("saddle-")) for p in self.points)
@@ -124,12 +125,14 @@ class CriticalResult:
                 "maxima": self.maxima, "degenerate": self.degenerate,
                 "points": [p.as_dict() for p in sorted(self.points, key=lambda p: p.loss)],
                 "solve": self.solve, "zero_loss": self.zero_loss, "bounds": self.bounds,
-                "symmetry": self.symmetry, "notes": self.notes}
+                "symmetry": self.symmetry, "gauge": self.gauge, "notes": self.notes}
 
 
 def path_bounds(net: Network, system: PolySystem) -> dict:
     """Total degree and multihomogeneous Bezout number (one group per node or layer)."""
-    groups = partition_indices(system.variables, net.groups)
+    from algebra.solve import network_partition
+
+    groups = partition_indices(system.variables, network_partition(system, net))
     multi = multihomogeneous_bezout(system.multidegrees(groups), [len(g) for g in groups])
     return {"total_degree": total_degree(system.degrees), "multihomogeneous": multi}
 
@@ -182,8 +185,10 @@ def zero_loss_component(net: Network, data: Data, gradient: PolySystem, seed: in
 
 
 def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths: int = MAX_PATHS,
-                    workers: int | None = None, verify: bool = True) -> CriticalResult:
+                    workers: int | None = None, verify: bool = True, gauge: bool = True) -> CriticalResult:
     """Isolated critical points of L(w) = 1/2 sum (f(x_i; w) - y_i)^2 (+ 1/2 sum l2_k w_k^2).
+    Without an L2 term, ``gauge`` fixes one weight per rescaling at 1 (``symmetry.gauge_weights``):
+    the rescalings make every critical point a curve, which the slice cuts to points.
 
     >>> from algebra.networks import DenseNetwork
     >>> r = critical_points(DenseNetwork((1, 1), "linear", bias=False),
@@ -198,13 +203,22 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     if data.n_points < 1:
         raise SpecError("need at least one data point")
     lam = l2_weights(net, l2, seed)
-    grad = critical_system(net, data, lam)
-    loss = loss_polynomial(net, data, lam)
+    full_grad = critical_system(net, data, lam)
+    grad, loss = full_grad, loss_polynomial(net, data, lam)
+    fixed = []
+    if lam is None and gauge:
+        from algebra.symmetry import gauge_fixed_critical_system, gauge_weights
+
+        # rescalings make every critical point a curve of them: one weight per rescaling at 1
+        fixed = gauge_weights(net, seed)
+        if fixed:
+            grad = gauge_fixed_critical_system(net, data, fixed)
+            loss = loss.substitute({name: 1.0 for name in fixed})
     bounds = path_bounds(net, grad)
     paths = bounds["total_degree"]
     if paths > max_paths:
         raise SpecError(f"the critical-point system has {paths:,} total-degree paths to track "
-                        f"({net.n_weights} equations of degrees up to {max(grad.degrees)}), above the "
+                        f"({grad.n_equations} equations of degrees up to {max(grad.degrees)}), above the "
                         f"limit of {max_paths:,}; use fewer units or data points or a lower activation "
                         "degree, or raise the limit (--max-paths)")
     # total degree in the projective chart: every isolated solution, zero coordinates
@@ -235,12 +249,21 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
         notes.append(f"{symmetry['added']} critical points added as images of found ones under the network's "
                      "symmetries: the homotopy missed them, so its count was incomplete")
     real = [w.real for w in sols if is_real(w)]
-    points = [classify_point(loss, grad, w) for w in real]
+    points = [classify_point(loss, grad, w) for w in real]  # the Hessian of the gauge-fixed loss
+    if fixed:
+        free = [k for k, n in enumerate(net.weight_names) if n not in fixed]
+        for p in points:  # reported with every weight, the fixed ones at 1
+            full = np.ones(net.n_weights)
+            full[free] = p.weights
+            p.weights = full
+        notes.append(f"gauge fixed: {', '.join(fixed)} = 1 (one weight per rescaling); Hessians are the gauge-fixed "
+                     "loss's; critical points where a fixed weight is 0 are not on this slice")
     zero = None
     if lam is None:
         functional = functional_dimension(net, seed=seed).dimension
         if data.n_points * net.n_outputs <= functional:
-            zero = zero_loss_component(net, data, grad, seed=seed)
+            zero = zero_loss_component(net, data, full_grad, seed=seed)
             if zero is None:
                 notes.append("no real zero-loss point found by Levenberg-Marquardt")
-    return CriticalResult(net.n_weights, len(sols), len(real), points, summary, zero, bounds, notes, symmetry)
+    return CriticalResult(net.n_weights, len(sols), len(real), points, summary, zero, bounds, notes, symmetry,
+                          fixed or None)

@@ -21,9 +21,9 @@ def cmd_critical(args) -> None:
     if max_paths < 1:
         raise SpecError(f"--max-paths must be >= 1, got {max_paths}")
     result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
-                             workers=args.workers, verify=args.verify == "runs")
+                             workers=args.workers, verify=args.verify == "runs", gauge=args.gauge)
     out = result.as_dict()
-    config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2,
+    config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2, "gauge": args.gauge,
               "max_paths": max_paths, "verify": args.verify,
               "field": "complex" if args.complex_data else "real"}
     out.update(provenance(config, args.seed))
@@ -63,6 +63,9 @@ def add_parser(sub) -> None:
                    help="refuse solves with more total-degree paths (default 5000)")
     c.add_argument("--verify", choices=("none", "runs"), default="runs",
                    help="runs: independent runs until the count stops growing (default)")
+    c.add_argument("--no-gauge", dest="gauge", action="store_false",
+                   help="without --l2: keep every weight free (by default one weight per rescaling is fixed at 1, "
+                        "so that critical points are isolated)")
     c.add_argument("--workers", type=WORKERS, default=None,
                    help="threads of our tracker (with --l2) or PHCpack's worker processes (without: its "
                         "trackers finish the positive-dimensional zero-loss sets' paths); default: every core")

@@ -172,3 +172,15 @@ def test_a_gauge_fixed_cubic_unit_has_one_isolated_critical_point():
     assert r.certified and r.nsolutions == 1
     np.testing.assert_allclose(r.solutions()[0], data.y[0] / data.x[0] ** 3, rtol=1e-10)
     assert solve(critical_system(net, data), seed=0, verify=False).nsolutions == 0  # all on the curve
+
+
+def test_critical_gauge_fixes_without_l2_and_reports_every_weight():
+    net = DenseNetwork((1, 1, 1), "monomial:3", bias=False)
+    data = make_data(net, 1, 0)
+    r = critical_points(net, data)
+    assert r.gauge == ["w1_1_1"] and r.complex_nonsingular == 1 and r.minima == 1
+    (p,) = r.points
+    assert p.weights[0] == 1.0 and abs(p.weights[1] - data.y[0, 0] / data.x[0, 0] ** 3) < 1e-9 and p.nullity == 0
+    free = critical_points(net, data, gauge=False)
+    assert free.gauge is None and free.complex_nonsingular == 0  # every critical point on a rescaling curve
+    assert critical_points(net, data, l2=0.5).gauge is None  # L2 breaks the rescalings
