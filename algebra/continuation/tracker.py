@@ -13,6 +13,10 @@ One iteration advances every running path by one step:
 A small predictor error keeps each corrector inside its own path's basin, which is
 what prevents path jumping; finished paths drop out of the working set, so the cost of
 an iteration follows the number of paths still running.
+
+On the numpy backend, a homotopy with a compiled form (``compiled(paths)``) is tracked by
+the same rules in compiled code, path by path (``continuation.compiled``), on up to
+``kernel_threads()`` threads; ``TrackerOptions(compiled=False)`` keeps the array code.
 """
 from __future__ import annotations
 
