@@ -58,14 +58,13 @@ def tree_from_member(seeds) -> dict:
     """The tree's seeds by a parameter homotopy from one generic member (complex data,
     seed 100) solved once by the polyhedral start: its cost, then each seed's (verified, as
     the CLI's default)."""
-    from algebra.continuation.start import Member
+    from algebra.continuation.start import Member, proved_bound
 
     began = time.perf_counter()
     g = tree(100, "complex")
     gm = solve(g, start="polyhedral", seed=0, verify=False)
     once = time.perf_counter() - began
-    member = Member(g, gm.solutions(), gm.start["paths"] if gm.verification["method"] == "root-count-attained"
-                    else None)
+    member = Member(g, gm.solutions(), proved_bound(gm.start, gm.verification))
     print(f"\ntree r=1 N=2 by a parameter homotopy from one generic member (solved once: {gm.nsolutions} "
           f"solutions, bound {member.bound}, {once:.2f} s):", flush=True)
     rows = []

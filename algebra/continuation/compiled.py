@@ -48,13 +48,15 @@ class Program:
             evaluator._program = None
             return None
 
-        def ints(parts):
-            return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros(0), dtype=np.int64)
+        def ints(a):
+            return np.ascontiguousarray(a, dtype=np.int64)
+
+        def steps(k):  # the chain's steps in order, one array of targets, parents or unknowns
+            return ints(np.concatenate([step[k] for step in chain]) if chain else np.zeros(0))
 
         v, j = evaluator.values, evaluator.jacobian
-        arrays = (ints([evaluator._ones]), ints([t for t, _, _ in chain]), ints([p for _, p, _ in chain]),
-                  ints([k for _, _, k in chain]), ints([v.indptr]), ints([v.indices]),
-                  np.ascontiguousarray(v.data, dtype=complex), ints([j.indptr]), ints([j.indices]),
+        arrays = (ints(evaluator._ones), steps(0), steps(1), steps(2), ints(v.indptr), ints(v.indices),
+                  np.ascontiguousarray(v.data, dtype=complex), ints(j.indptr), ints(j.indices),
                   np.ascontiguousarray(j.data, dtype=complex))
         evaluator._program = cls(arrays, int(evaluator.basis.shape[0]), int(evaluator.n_rows))
         return evaluator._program

@@ -281,6 +281,25 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
             else "the trace is not linear under translated slices: the witness set is incomplete"}
 
 
+TRACE_RETRIES = 3  # rounds of new loops after a trace test that found the witness set incomplete
+
+
+def complete_witness_set(system: PolySystem, result: MonodromyResult, slices: int, seed: int = 0,
+                         stall: int = STALL, device: str | None = None, equations=None,
+                         retries: int = TRACE_RETRIES) -> tuple[MonodromyResult, dict]:
+    """The trace test on a monodromy result of a sliced system; while it finds the witness set
+    incomplete, new loops from it (``resume``), up to ``retries`` rounds: the stall rule
+    stops short (the tree network at seed 2 stopped at 71 of 72 once). Returns the last
+    result and the last verdict, with ``resumed``: the rounds it took."""
+    for extra in range(retries + 1):
+        trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=seed, device=device,
+                           equations=equations)
+        if trace["complete"] is not False or extra == retries:
+            break
+        result = monodromy_solve(system, seed=seed, stall=stall, device=device, equations=equations, resume=result)
+    return result, {**trace, "resumed": extra}
+
+
 def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, target: int | None = None,
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,

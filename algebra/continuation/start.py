@@ -62,6 +62,19 @@ class Member:
     bound: int | None = None
 
 
+def proved_bound(start: dict, verification: dict) -> int | None:
+    """What a solve's count proves about its family, from its ``start`` and ``verification``
+    records: its paths when they attained the start system's root count (a bound on the
+    isolated solutions of every system with its supports or smaller ones), else None.
+
+    >>> proved_bound({"kind": "polyhedral", "paths": 72}, {"method": "root-count-attained"})
+    72
+    >>> proved_bound({"kind": "total-degree", "paths": 81}, {"method": "independent-runs"}) is None
+    True
+    """
+    return start.get("paths") if verification.get("method") == "root-count-attained" else None
+
+
 def from_member(member: Member, target: PolySystem) -> StartSystem:
     """The member as the start system of ``target``: the gamma-trick homotopy from a member
     with the family's generic number of regular solutions reaches every isolated solution

@@ -9,7 +9,6 @@ from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORK
 
 
 STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
-TRACE_RETRIES = 3  # rounds of new loops after a failed trace test
 
 
 def system_from(args):
@@ -106,7 +105,7 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 
 def cmd_monodromy(args, system, described, net, data) -> None:
-    from algebra.continuation.monodromy import monodromy_solve, trace_test
+    from algebra.continuation.monodromy import complete_witness_set, monodromy_solve
     from algebra.solve import MAX_PATHS
     from bridge.provenance import provenance
 
@@ -130,23 +129,17 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         equations = network_evaluator(net, data, system, backend(args.device))
     result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
                              equations=equations)
+    slices = (system.info.get("slices") or {}).get("count", 0)
+    trace = None
+    if slices:
+        result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,
+                                             device=args.device, equations=equations)
     out = result.as_dict()
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
-    slices = (system.info.get("slices") or {}).get("count", 0)
-    if slices:
-        # a witness set the trace test finds incomplete goes around new loops until it passes
-        # (the stall rule stops short: the tree at seed 2 stopped at 71 of 72 once)
-        for extra in range(TRACE_RETRIES + 1):
-            trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=args.seed,
-                               device=args.device, equations=equations)
-            if trace["complete"] is not False or extra == TRACE_RETRIES:
-                break
-            result = monodromy_solve(system, seed=args.seed, stall=args.stall, device=args.device,
-                                     equations=equations, resume=result)
-        out = result.as_dict()
-        out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
-        out["trace_test"] = {**trace, "resumed": extra}
+    if trace is not None:
+        out["trace_test"] = trace
         if trace["complete"]:
+            extra = trace["resumed"]
             out.update(certified=True, why=f"the {result.count} witness points pass the trace test "
                                            f"({result.stopped}" + (f"; after {extra} more rounds of loops, the "
                                                                    "trace test having found the set incomplete)"
@@ -227,7 +220,7 @@ def read_member(folder: str, target):
 
     import numpy as np
 
-    from algebra.continuation.start import Member
+    from algebra.continuation.start import Member, proved_bound
     from algebra.phcfile import read_phc
 
     path = os.path.join(folder, MEMBER_SYSTEM)
@@ -250,10 +243,7 @@ def read_member(folder: str, target):
     order = [names.index(v) for v in target.variables]
     sols = sols.reshape(-1, len(names))[:, order]
     system = system.reorder(target.variables) if system.variables != target.variables else system
-    bound = None
-    if verification.get("method") == "root-count-attained":
-        bound = start.get("bound") if start.get("kind") == "parameter" else start.get("paths")
-    return Member(system, sols, bound)
+    return Member(system, sols, proved_bound(start, verification))
 
 
 def cmd_witness(args) -> None:
