@@ -114,7 +114,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
                                 ("--verify", args.verify != "runs"), ("--max-runs", args.max_runs != 4),
                                 ("--precision", args.precision != "d"), ("--max-paths", args.max_paths != MAX_PATHS),
                                 ("--workers", args.workers), ("--scheduler", remote(args)),
-                                ("--threads", args.threads)) if v]
+                                ("--threads", args.threads), ("--start-from", args.start_from)) if v]
     if forbidden:
         raise SpecError(f"{', '.join(forbidden)}: {'apply' if len(forbidden) > 1 else 'applies'} to --method "
                         "homotopy; monodromy needs no start system and runs in this process")

@@ -587,3 +587,5 @@ def test_solve_starts_from_a_member_an_earlier_solve_wrote(capsys, tmp_path):
     code, out, err = run(capsys, "solve", "--network", "tree", "--data", "2", "--slice",
                          "--start-from", str(tmp_path / "member"))
     assert code == 2 and "another family" in err
+    code, out, err = run(capsys, "solve", *net, "--method", "monodromy", "--start-from", str(tmp_path / "member"))
+    assert code == 2 and "--start-from: applies to --method homotopy" in err and out == ""
