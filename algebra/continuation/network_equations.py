@@ -174,8 +174,9 @@ class CriticalEquations:
 
 COMPILED_PRODUCTS = 20_000  # up to this many products an evaluation, the compiled tracker's monomials
                             # beat the forward pass: the tree r = 1, N = 2 (3,750) by monodromy in
-                            # 9.1 s against 13.4 s (one thread); the canonical tree's critical system (430,022) is
-                            # 220x slower as compiled monomials (benchmarks/evaluators.py)
+                            # 9.1 s against 13.4 s (one thread); the canonical tree's critical
+                            # system (430,022) is 220x slower as compiled monomials
+                            # (benchmarks/evaluators.py)
 
 
 def monomial_products(system: PolySystem) -> int:
