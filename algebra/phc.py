@@ -12,6 +12,7 @@ plain Python values back.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import subprocess
@@ -145,6 +146,66 @@ def _start_system(polys: list[str], kind: str, seed: int, names: list[str], pars
     return out
 
 
+def _c2phc():
+    """PHCpack's C gateway (``_ada_use_c2phc4c(job, a, b, c, verbose)``) in the loaded phcpy
+    library: phcpy 2.4.86 computes mixed cells but has no Python call that returns them."""
+    import ctypes
+
+    from phcpy import phcpy2c3
+
+    gateway = ctypes.CDLL(phcpy2c3.__file__)._ada_use_c2phc4c
+    ints, reals = ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_double)
+    gateway.argtypes = [ctypes.c_int, ints, ints, reals, ctypes.c_int]
+
+    def job(number: int, a, b, c) -> None:
+        if gateway(number, a, b, c, 0) != 0:
+            raise RuntimeError(f"PHCpack's cells container failed on job {number}")
+    return job
+
+
+def _mixed_cells(polys: list[str], seed: int, names: list[str], limit: int | None) -> dict:
+    """MixedVol's mixed volume and, when it is at most ``limit``, its mixed-cell
+    configuration: the type of mixture (how many equations share each support), each
+    lifted support (exponents and lifting value; points that lie in no cell dropped), and
+    each cell's points (indices into the supports, per support) and inner normal (alpha, 1)."""
+    import ctypes
+
+    from phcpy.solver import mixed_volume
+
+    _set_seed(seed)
+    mv = int(mixed_volume(force_order(polys, names), stable=False, checkin=False))
+    if mv < 0 or (limit is not None and mv > limit):
+        return {"mixed_volume": mv}
+    job = _c2phc()
+    n = len(names)
+    r = (ctypes.c_int * 1)()
+    mixture = (ctypes.c_int * n)()
+    lengths = (ctypes.c_int * n)()
+    real = (ctypes.c_double * (n + 1))()
+    job(84, r, mixture, real)
+    job(85, r, lengths, real)
+    groups = r[0]
+    supports = []
+    for g in range(groups):
+        rows = []
+        for j in range(lengths[g]):
+            job(86, ctypes.byref(ctypes.c_int(g + 1)), ctypes.byref(ctypes.c_int(j + 1)), real)
+            rows.append(list(real))
+        supports.append(rows)
+    count = ctypes.c_int()
+    job(82, ctypes.byref(count), None, real)
+    labels = (ctypes.c_int * (1 + 2 * groups + 2 * n))()
+    cells = []
+    for k in range(count.value):
+        job(95, ctypes.byref(ctypes.c_int(k + 1)), labels, real)
+        sizes = list(labels[1:1 + groups])
+        flat = list(labels[1 + groups:1 + groups + sum(sizes)])
+        cut = [0] + list(itertools.accumulate(sizes))
+        cells.append({"points": [[i - 1 for i in flat[a:b]] for a, b in zip(cut, cut[1:])],
+                      "normal": list(real)})
+    return {"mixed_volume": mv, "mixture": list(mixture[:groups]), "supports": supports, "cells": cells}
+
+
 def _track(target: list[str], start: list[str], sols: list[str], gamma: list[float],
            precision: str, tasks: int, names: list[str], seed: int) -> list[dict]:
     """Track the paths of (1-t) gamma start + t target from the given start solutions
@@ -216,7 +277,8 @@ def _tracks_in(precision: str) -> bool:
 
 _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _variables,
           "read_file": _read_file, "start_system": _start_system, "track": _track,
-          "witness": _witness, "member": _member, "tracks_in": _tracks_in}
+          "witness": _witness, "member": _member, "tracks_in": _tracks_in,
+          "mixed_cells": _mixed_cells}
 
 
 def _worker_main() -> int:

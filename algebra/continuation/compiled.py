@@ -61,24 +61,53 @@ class Program:
         evaluator._program = cls(arrays, int(evaluator.basis.shape[0]), int(evaluator.n_rows))
         return evaluator._program
 
+    @classmethod
+    def empty(cls) -> "Program":
+        """No rows: the program of a form that evaluates its terms itself (a toric homotopy)."""
+        i, c = np.zeros(0, np.int64), np.zeros(0, complex)
+        return cls((i, i, i, i, np.zeros(1, np.int64), i, c, np.zeros(1, np.int64), i, c), 0, 0)
+
+
+TORIC = -1  # Form.g_rows of a toric homotopy
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A toric homotopy's terms, H_i(y, s) = sum over terms t of row i of
+    c_t y^a_t exp(s w_pt): row, exponents, coefficient, and each path's weights."""
+
+    rows: np.ndarray            # (T,)
+    exponents: np.ndarray       # (T, n)
+    coefficients: np.ndarray    # (T,)
+    weights: np.ndarray         # (P, T)
+
+    @classmethod
+    def none(cls) -> "Terms":
+        return cls(np.zeros(0, np.int64), np.zeros((0, 0), np.int64), np.zeros(0, complex), np.zeros((0, 0)))
+
 
 @dataclass(frozen=True)
 class Form:
     """A homotopy the kernel tracks (``_homotopy``): its program, which rows are G, the
-    per-path gammas and constant terms, the degrees and the chart."""
+    per-path gammas and constant terms, the degrees and the chart; or (g_rows TORIC) a
+    toric homotopy's terms in affine unknowns, without chart."""
 
     program: Program
-    g_rows: int                 # 0: G and F share rows (a family), n: G is rows n..2n-1
+    g_rows: int                 # 0: G and F share rows (a family), n: G is rows n..2n-1, TORIC
     gamma: np.ndarray           # (P,)
     a: np.ndarray               # (P, n) constant terms of G (0 rows: none)
     b: np.ndarray               # (P, n) constant terms of F
     degrees: np.ndarray         # (n,)
     chart: np.ndarray           # (n + 1,)
+    terms: Terms = Terms.none()
 
     def arrays(self) -> tuple:
         c = np.ascontiguousarray
+        t = self.terms
         return (int(self.g_rows), int(self.program.n_rows), c(self.gamma, dtype=complex), c(self.a, dtype=complex),
-                c(self.b, dtype=complex), c(self.degrees, dtype=np.int64), c(self.chart, dtype=complex))
+                c(self.b, dtype=complex), c(self.degrees, dtype=np.int64), c(self.chart, dtype=complex),
+                c(t.rows, dtype=np.int64), c(t.exponents, dtype=np.int64), c(t.coefficients, dtype=complex),
+                c(t.weights, dtype=float))
 
 
 _POOL = None
@@ -104,14 +133,15 @@ def track(form: Form, z, s_from, s_to, step, options, noise: float, iterations: 
     s_from = np.array(np.broadcast_to(s_from, (p,)), dtype=complex)
     s_to = np.array(np.broadcast_to(s_to, (p,)), dtype=complex)
     step = np.array(step, dtype=float)
-    g_rows, n_rows, gamma, a, b, degrees, chart = form.arrays()
+    g_rows, n_rows, gamma, a, b, degrees, chart, t_rows, t_exps, t_coefs, t_weights = form.arrays()
     cap = -1 if iterations is None else int(iterations)
 
     def block(lo: int, hi: int):
         def rows(v):
             return v[lo:hi] if len(v) else v
         return track_paths(z[lo:hi], s_from[lo:hi], s_to[lo:hi], step[lo:hi], form.program.arrays,
-                           (g_rows, n_rows, gamma[lo:hi], rows(a), rows(b), degrees, chart),
+                           (g_rows, n_rows, gamma[lo:hi], rows(a), rows(b), degrees, chart, t_rows, t_exps,
+                            t_coefs, rows(t_weights)),
                            form.program.n_monomials, opts, cap)
 
     n = max(1, min(threads, p // PATHS_PER_THREAD))
@@ -131,6 +161,42 @@ def _monomials(z, ones, targets, parents, unknowns, mono):
 
 
 @_jit
+def _toric(z, s, form, p, powers, hv, hz, hs):
+    """H, dH/dz and dH/ds of path p's toric homotopy (``Terms``) at affine z; powers holds
+    z_k^d at k (top + 1) + d, so each term's derivatives are products, never divisions
+    (a path may pass near a coordinate hyperplane)."""
+    rows, exps, coefs, weights = form[7], form[8], form[9], form[10]
+    n = z.shape[0]
+    top = powers.shape[0] // n - 1
+    for k in range(n):
+        powers[k * (top + 1)] = 1.0
+        for d in range(1, top + 1):
+            powers[k * (top + 1) + d] = powers[k * (top + 1) + d - 1] * z[k]
+    for i in range(n):
+        hv[i] = 0.0
+        hs[i] = 0.0
+        for k in range(n):
+            hz[i, k] = 0.0
+    for t in range(rows.shape[0]):
+        w = weights[p, t]
+        c = coefs[t] * np.exp(s * w)
+        mon = c
+        for k in range(n):
+            mon *= powers[k * (top + 1) + exps[t, k]]
+        i = rows[t]
+        hv[i] += mon
+        hs[i] += w * mon
+        for k in range(n):
+            e = exps[t, k]
+            if e == 0:
+                continue
+            d = c * e
+            for j in range(n):
+                d *= powers[j * (top + 1) + exps[t, j] - (1 if j == k else 0)]
+            hz[i, k] += d
+
+
+@_jit
 def _homotopy(z, s, program, form, p, mono, powers, hv, hz, hs):
     """H(z, s), dH/dz and dH/ds of path p's homotopy in the chart,
 
@@ -139,8 +205,11 @@ def _homotopy(z, s, program, form, p, mono, powers, hv, hz, hs):
     F the program's rows 0..n-1, G its rows g..g+n-1 (g = 0: the same rows, a family's
     segment between constant terms a_p and b_p; g = n: a start system of its own, a and
     b empty). The Jacobian's rows are k R + r for d(row r)/dz_k, R rows in all."""
+    if form[0] == TORIC:
+        _toric(z, s, form, p, powers, hv, hz, hs)
+        return
     ones, targets, parents, unknowns, vptr, vidx, vdat, jptr, jidx, jdat = program
-    g_rows, n_rows, gamma, a_const, b_const, degrees, chart = form
+    g_rows, n_rows, gamma, a_const, b_const, degrees, chart = form[:7]
     m = z.shape[0]
     n = m - 1
     _monomials(z, ones, targets, parents, unknowns, mono)
@@ -265,7 +334,7 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
     top = 0
     for d in form[5]:
         top = max(top, d)
-    powers = np.empty(top + 1, np.complex128)
+    powers = np.empty((top + 1) * m, np.complex128)  # a toric form keeps z_k^d for every k
     hv = np.empty(m, np.complex128)
     hs = np.empty(m, np.complex128)
     hz = np.empty((m, m), np.complex128)

@@ -76,7 +76,7 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
             mv, st = polyhedral(system, seed, limit, timeout=budget)
         except SolverError as e:
             refuse_paths(td, "total-degree", max_paths)
-            return total_degree(system), (f"PHCpack's polyhedral start did not come within {budget:.0f} s, "
+            return total_degree(system), (f"PHCpack's mixed cells did not come within {budget:.0f} s, "
                                           f"the time the {td:,} total-degree paths take ({e})")
     else:
         mv, st = polyhedral(system, seed, limit)
@@ -89,11 +89,12 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
                      f"degree {td:,}: total-degree paths need no start system to be solved")
     refuse_paths(mv, "polyhedral", max_paths)
     if st.count != mv:
-        raise SolverError(f"PHCpack's polyhedral start system has {st.count} solutions for a mixed "
+        raise SolverError(f"the polyhedral start system has {st.count} solutions for a mixed "
                           f"volume of {mv}: refusing to count from it; use start='total-degree'")
     why = "asked for" if start == "polyhedral" else (f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the "
                                                      f"total degree {td:,}")
-    return st, why + " (supports with the origin added: the paths reach every isolated solution in C^n)"
+    return st, (why + " (supports with the origin added: the paths reach every isolated solution in C^n); "
+                + st.how)
 
 
 def _track_chunk(system: PolySystem, start: PolySystem, gamma: complex, chart: np.ndarray, device: str | None,

@@ -3,9 +3,10 @@
 - total degree: x_k^d_k = 1, whose prod d_k solutions are tuples of roots of unity,
   generated in chunks so that millions of paths never sit in memory at once;
 - polyhedral: a random-coefficient system with the target's supports, each with the
-  origin added (a constant term in every equation), solved by PHCpack's polyhedral
-  homotopies (``algebra.phc``); its mixed volume many solutions are then tracked to the
-  target by our tracker. With the origin in every support the mixed volume bounds all
+  origin added (a constant term in every equation), solved from MixedVol's mixed cells
+  by our toric homotopies (``continuation.polyhedral``), or by PHCpack's own solver
+  where a check of ours fails; its mixed volume many solutions are then tracked to the
+  target. With the origin in every support the mixed volume bounds all
   isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
   random-coefficient system is a generic member of a family that contains the target,
   so every isolated solution is the end of some path (Morgan and Sommese, 1989);
@@ -36,6 +37,7 @@ class StartSystem:
     count: int
     solutions: np.ndarray | None = None   # all of them, when they came from elsewhere
     mixed_volume: int | None = None
+    how: str = ""                         # how its solutions were found, when that took a solver
 
     def chunks(self, size: int):
         """Index arrays of consecutive chunks of at most ``size`` start solutions."""
@@ -130,40 +132,49 @@ def total_degree(system: PolySystem) -> StartSystem:
     return StartSystem("total-degree", total_degree_system(system), math.prod(system.degrees))
 
 
-def _with_constants(system: PolySystem) -> tuple[list[str], list[str]]:
-    """PHCpack's names and the equations as PHCpack strings, a constant term added where
-    one is missing (its value is irrelevant: PHCpack draws new coefficients)."""
-    from algebra.exports import phc_names, polynomial_strings
-
-    names = phc_names(system.variables)
-    constant = ~system.monomials.any(axis=1)
-    dense = system.coefficients.toarray()
-    has = (dense[:, constant] != 0).any(axis=1) if constant.any() else np.zeros(system.n_equations, bool)
-    polys = polynomial_strings(system, names, imag_unit="i")
-    return names, [p + (";" if h else " + 1;") for p, h in zip(polys, has)]
-
-
 def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
                timeout: float = 3600) -> tuple[int, StartSystem | None]:
-    """The mixed volume of the target's supports with the origin added to each, and,
-    when it is at most ``limit``, PHCpack's random-coefficient start system with those
-    supports and its mixed volume many solutions, in the target's variable order (one
-    PHCpack call for both). PHCpack 2.4.86 can overflow to a nonsense volume: the caller
-    checks it against the total degree."""
+    """The mixed volume of the target's supports with the origin added to each, and, when
+    it is at most ``limit``, a random-coefficient start system with those supports and its
+    mixed volume many solutions, in the target's variable and equation order: MixedVol's
+    cells tracked by our toric homotopies, or PHCpack's own solver where one of their
+    checks fails (``how`` says which). ``timeout`` bounds the mixed volume's computation."""
+    from algebra.continuation import polyhedral as toric
+
+    mv, cells = toric.mixed_cells(system, seed, limit, timeout)
+    if cells is None:
+        return mv, None
+    try:
+        g, sols = toric.solve_random_system(cells, system, seed)
+        return mv, StartSystem("polyhedral", g, len(sols), sols, mv,
+                               how=f"solved by our polyhedral homotopy from {len(cells.points):,} mixed cell{'s' * (len(cells.points) != 1)}")
+    except toric.CellError as e:
+        st = phcpack_polyhedral(system, seed, timeout)
+        st.how = f"solved by PHCpack's polyhedral homotopy (ours failed: {e})"
+        return mv, st
+
+
+def phcpack_polyhedral(system: PolySystem, seed: int, timeout: float = 3600) -> StartSystem:
+    """PHCpack's random-coefficient start system and its solutions (one PHCpack call), its
+    equations matched to the target's by support (PHCpack groups equal supports first)."""
     from algebra import phc
+    from algebra.continuation.polyhedral import CellError, assign, phc_strings
+    from algebra.phc import SolverError
     from algebra.phcfile import parse_phc
 
-    names, target = _with_constants(system)
-    st = phc.run("start_system", target, "polyhedral", seed, names, True, limit, timeout=timeout)
+    names, target = phc_strings(system)
+    st = phc.run("start_system", target, "polyhedral", seed, names, True, None, timeout=timeout)
     mv = int(st["mixed_volume"])
-    if st["start"] is None:
-        return mv, None
     start = parse_phc(f"{len(st['start'])} {len(names)}\n" + "\n".join(st["start"]), "PHCpack's start system")
     order = [start.variables.index(n) for n in names]
     start = PolySystem(system.variables, start.monomials[:, order], start.coefficients, "start")
+    try:
+        rows = np.argsort(assign([start.equation(i)[0] for i in range(start.n_equations)], system))
+    except CellError as e:
+        raise SolverError(f"PHCpack's polyhedral start system does not fit the target's supports: {e}") from None
+    start = PolySystem(start.variables, start.monomials, start.coefficients[rows], "start")
     sols = np.array([[complex(*c) for c in s["x"]] for s in st["coordinates"]], dtype=complex)
-    sols = sols.reshape(len(sols), system.n_variables)
-    return mv, StartSystem("polyhedral", start, len(sols), sols, mv)
+    return StartSystem("polyhedral", start, len(sols), sols.reshape(len(sols), system.n_variables), mv)
 
 
 def multihomogeneous(system: PolySystem, groups: list[list[int]], seed: int,
