@@ -43,6 +43,7 @@ BATCH = 4_096       # jobs tracked together at most
 ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
 AT_INFINITY = 1e-8  # |h0| / max |z| below this: the point ran off to infinity (a non-generic corner)
+CORNERS = 3         # corners of a loop, c0 included (as many edges)
 
 __all__ = ["ConstantFamily", "MonodromyResult", "monodromy_solve", "trace_test"]
 
@@ -91,18 +92,18 @@ def _track(family: ConstantFamily, a: np.ndarray, b: np.ndarray, starts: np.ndar
 
 @dataclass
 class _Loop:
-    """A fixed loop c0 -> c1 -> c2 -> c0 (corners, and the gamma of each edge, drawn once):
-    sending a solution around it again permutes it the same way."""
+    """A fixed loop c0 -> c1 -> ... -> c0 through CORNERS corners (and the gamma of each
+    edge), drawn once: sending a solution around it again permutes it the same way."""
 
-    corners: np.ndarray     # (3, n)
-    gammas: np.ndarray      # (3,) complex units
+    corners: np.ndarray     # (CORNERS, n)
+    gammas: np.ndarray      # (CORNERS,) complex units
     sent: int = 0           # known[:sent] have been sent around it
 
     @classmethod
     def draw(cls, rng, c0: np.ndarray, scale: float) -> "_Loop":
         n = len(c0)
-        corners = np.stack([c0, scale * _random_constants(rng, n), scale * _random_constants(rng, n)])
-        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=3)))
+        corners = np.stack([c0] + [scale * _random_constants(rng, n) for _ in range(CORNERS - 1)])
+        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)))
 
 
 @dataclass
@@ -143,7 +144,7 @@ def _segments(jobs: _Jobs, loops: list[_Loop]) -> tuple[np.ndarray, np.ndarray, 
     """Each job's edge: its start constants, end constants and gamma."""
     corners = np.stack([lp.corners for lp in loops])        # (L, 3, n)
     gammas = np.stack([lp.gammas for lp in loops])          # (L, 3)
-    return (corners[jobs.loop, jobs.edge], corners[jobs.loop, (jobs.edge + 1) % 3],
+    return (corners[jobs.loop, jobs.edge], corners[jobs.loop, (jobs.edge + 1) % CORNERS],
             gammas[jobs.loop, jobs.edge])
 
 
@@ -383,7 +384,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         finished = len(batch) - len(still)
         result.paths += finished
         result.failed += finished - len(which)
-        on = which.edge + 1 < 3
+        on = which.edge + 1 < CORNERS
         jobs = _Jobs.join([still, _start(arrived[on], which.loop[on], options, which.edge[on] + 1), rest])
         home = arrived[~on]
         new = _new(known, home[:, 1:] / home[:, :1])
