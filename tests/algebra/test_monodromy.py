@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from algebra.activation import SpecError
-from algebra.continuation.monodromy import ConstantFamily, monodromy_solve, trace_test
+from algebra.continuation.monodromy import CORNERS, ConstantFamily, monodromy_solve, trace_test
 from algebra.polys import PolySystem
 from algebra.systems import random_slices
 
@@ -107,8 +107,8 @@ def test_carrying_a_solution_set_along_one_arc_is_a_bijection():
     assert len({tuple(np.round(p, 8)) for p in moved}) == 5
 
 
-# x^d + c has one branch point (c = 0), which a random triangle encloses with probability
-# about 1/4: small families need a longer stall than the default to be found whole
+# x^d + c has one branch point (c = 0), which a random loop encloses with a small
+# probability: small families need a longer stall than the default to be found whole
 STALL = 12
 
 
@@ -120,7 +120,7 @@ def test_x_to_the_d_minus_p_has_d_solutions(degree):
     assert np.abs(r.solutions[:, 0][:, None] - expected[None, :]).min(axis=0).max() < 1e-8
     paths, known = np.array(r.growth).T
     assert known[-1] == degree and np.all(np.diff(known) >= 0) and np.all(np.diff(paths) > 0)
-    assert r.paths >= 3 * r.loops + degree  # each loop carries a point over 3 edges; then the final homotopy
+    assert r.paths >= CORNERS * r.loops + degree  # each loop carries a point over its edges; then the final homotopy
 
 
 def test_a_time_budget_stops_the_loops_with_a_lower_bound():
@@ -130,7 +130,7 @@ def test_a_time_budget_stops_the_loops_with_a_lower_bound():
 
 
 def test_a_target_count_stops_the_loops():
-    r = monodromy_solve(_univariate(6, -1.0), seed=0, target=6)
+    r = monodromy_solve(_univariate(6, -1.0), seed=0, target=6, stall=STALL)
     assert r.count == 6 and r.stopped.startswith("reached the target")
 
 
