@@ -54,6 +54,7 @@ class StraightLineHomotopy:
         self.evaluator = MonomialEvaluator(basis, stacked, be)
         self.n, self.be, self.gamma = n, be, complex(gamma)
         self._norms = np.asarray(abs(fc).sum(axis=1)).ravel()
+        self._target_monomials, self._target_coefficients, self._absolute = fm, fc, None
         self.degrees = degrees
         self.chart_host = np.asarray(chart, dtype=complex)
         self.chart = be.asarray(self.chart_host)
@@ -110,11 +111,16 @@ class StraightLineHomotopy:
                           initial=0.0)
 
     def row_scales(self, z: np.ndarray) -> np.ndarray:
-        """(P, n + 1): ||c_i||_1 max(1, |z|)^(d_i - 1) for each equation, ||a|| for the chart:
-        the size a row of the Jacobian has when nothing cancels."""
-        big = np.maximum(1.0, np.max(np.abs(z), axis=1))[:, None] ** (np.asarray(self.degrees)[None, :] - 1)
+        """(P, n + 1): the norm of each row of F's Jacobian with every term taken in absolute
+        value (sum_t |c_t| |d mono_t(z)|), ||a|| for the chart: what a row adds up from,
+        so a row far below it is cancellation down to roundoff (a vanishing gradient), and a
+        row merely small at a point with large coordinates is not."""
+        if self._absolute is None:
+            self._absolute = MonomialEvaluator(self._target_monomials, abs(self._target_coefficients), self.be)
+        _, jac = self._absolute.evaluate(self.be.asarray(np.abs(z).astype(complex)))
+        rows = np.linalg.norm(np.abs(self.be.to_numpy(jac)), axis=2)
         chart = np.full((z.shape[0], 1), np.linalg.norm(self.chart_host))
-        return np.hstack([self._norms[None, :] * big, chart])
+        return np.hstack([rows, chart])
 
     def target(self, z):
         """F and its Jacobian with the chart row (s = 1), for refining endpoints."""

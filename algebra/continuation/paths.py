@@ -23,9 +23,10 @@ SINGULAR_CONDITION = 1e12  # a limit above this condition number is singular
 INFINITY_REGULAR = 1e-8   # |h0| / max |z| below this: at infinity (affine norm above 1e8)
 INFINITY_SINGULAR = 1e-7  # the same for singular limits (Cauchy estimates, less accurate)
 NEWTON_CONVERGED = 1e-10  # last Newton correction of a regular limit, relative
-ROW_FLOOR = 1e-12         # a Jacobian row this small against its coefficients: a vanishing gradient
-                          # (roundoff at a double root: 1e-16; the tree network has regular
-                          # solutions whose degree-9 rows cancel down to 7e-9)
+ROW_FLOOR = 1e-12         # a Jacobian row this small against the sum of its terms' absolute values:
+                          # a vanishing gradient (roundoff at a double root: 1e-16; cohn2 has a
+                          # regular solution, |x| ~ 1e3, whose row is 1e-13 of its coefficients'
+                          # norm but 0.2 of its terms' sum)
 STUCK_RESIDUAL = 1e-6    # residual of a singular point where the endgame stopped
 PHASE_TWO = TrackerOptions(max_steps=400)
 
@@ -90,7 +91,7 @@ def condition(jac: np.ndarray, scales: np.ndarray) -> np.ndarray:
     """Condition numbers of Jacobians (P, m, m) with rows scaled to unit norm, so that
     equations of very different sizes (a slice next to a polynomial with large
     coefficients) do not make a solution ill-conditioned; but a row smaller than
-    ROW_FLOOR times ``scales`` (the size of that equation's coefficients at the point) is
+    ROW_FLOOR times ``scales`` (what that row adds up from: its terms in absolute value) is
     a gradient that vanishes, which makes the point singular (condition inf) instead of
     being blown up to unit norm. inf too where a matrix is singular or not finite."""
     out = np.full(jac.shape[0], np.inf)

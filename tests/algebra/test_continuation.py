@@ -345,3 +345,38 @@ def test_a_solved_member_starts_every_other_member_of_its_family(phc_ready):
     # without the bound, the same paths are certified only by a second run
     r = solve(tree(3), member=Member(g, gm.solutions()), seed=3)
     assert r.nsolutions == 72 and r.verification["method"] == "independent-runs"
+
+
+def test_a_small_gradient_row_at_a_large_solution_is_not_a_vanishing_gradient():
+    # cohn2 has a regular solution with |x| ~ 1e3 (condition ~1e4); in the chart of seed 0 one
+    # row of its Jacobian is 3e-13 of that equation's coefficients' norm, which the old
+    # vanishing-gradient rule called singular (the solution was then missing from the count);
+    # against the sum of the row's terms in absolute value it is 0.2
+    from pathlib import Path
+
+    from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
+    from algebra.continuation.paths import ROW_FLOOR, refine
+    from algebra.continuation.start import total_degree
+    from algebra.phcfile import read_phc
+    from algebra.solve import gamma_for
+
+    s = read_phc(str(Path(__file__).parents[2] / "benchmarks" / "suite" / "cohn2.phc"))
+    hom = StraightLineHomotopy(s, total_degree(s).system, gamma_for(0, 0), chart_for(5, 0), backend())
+    x = np.array([[602.64876406 + 810.92245138j, 1.17711982 - 0.97123963j] * 2])
+    z, last, cond = refine(hom, hom.lift(x))
+    assert last[0] < 1e-14 and cond[0] < 1e5
+    _, jac = hom.target(z)
+    rows = np.linalg.norm(jac[0, :4], axis=1)
+    old_scale = hom._norms * max(1.0, np.max(np.abs(z))) ** (np.asarray(hom.degrees) - 1)
+    assert (rows / old_scale).min() < ROW_FLOOR < (rows / hom.row_scales(z)[0, :4]).min()
+
+
+def test_a_double_root_still_has_a_vanishing_gradient():
+    s = _system([x ** 2 - 2 * x + 1 + 0 * y, y - 3])
+    from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
+    from algebra.continuation.paths import refine
+    from algebra.continuation.start import total_degree
+
+    hom = StraightLineHomotopy(s, total_degree(s).system, 0.6 + 0.8j, chart_for(3, 1), backend())
+    _, _, cond = refine(hom, hom.lift(np.array([[1.0 + 0j, 3.0]])))
+    assert cond[0] == np.inf
