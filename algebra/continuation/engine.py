@@ -38,9 +38,10 @@ AUTO_MIN_SECONDS = 1.5  # paths to infinity of high winding number cost far more
                         # network's 81 paths (9 to infinity, winding number 9) take 2.3 s, its
                         # mixed volume about 1 s
 AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this share of the total
-                    # degree: PHCpack solves its start system at about twice our cost per path,
-                    # but a path to infinity costs us 5 to 10 finite ones (the tree network:
-                    # 72 of 81, 2 s polyhedral against 2 to 10 s total degree)
+                    # degree: its start system costs a toric path per solution (about what a
+                    # total-degree path costs), but a path to infinity costs us 5 to 10 finite
+                    # ones (the tree network: 72 of 81, 0.8 s polyhedral against 2 to 10 s
+                    # total degree)
 
 
 def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
@@ -69,8 +70,9 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
         return total_degree(system), why
     limit = max_paths if start == "polyhedral" else min(max_paths, int(td * AUTO_SHARE))
     if start == "auto":
-        # PHCpack's mixed volume can cost more than every total-degree path (katsura-10:
-        # 22 s against 6 s): it gets as long as those paths are expected to take
+        # the mixed cells can cost more than every total-degree path (katsura-10: 1.5 s by
+        # DEMiCs, 24 s by MixedVol, against 3 s): they get as long as those paths are
+        # expected to take
         budget = max(AUTO_MIN_SECONDS, td * AUTO_SECONDS_PER_PATH)
         try:
             mv, st = polyhedral(system, seed, limit, timeout=budget)

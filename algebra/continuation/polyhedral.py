@@ -156,7 +156,7 @@ def binomial(edges: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> np.sort_complex(binomial(np.array([[2]]), np.array([4.0 + 0j]))[:, 0]).real.round(12).tolist()
     [-2.0, 2.0]
     >>> y = binomial(np.array([[1, 1], [1, -1]]), np.array([6.0 + 0j, 1.5]))  # xy = 6, x/y = 3/2
-    >>> len(y), np.abs(y[:, 0] * y[:, 1] - 6).max() < 1e-12, np.abs(y[:, 0] / y[:, 1] - 1.5).max() < 1e-12
+    >>> len(y), bool(np.abs(y[:, 0] * y[:, 1] - 6).max() < 1e-12), bool(np.abs(y[:, 0] / y[:, 1] - 1.5).max() < 1e-12)
     (2, True, True)
     """
     h, u = _triangular(edges)
