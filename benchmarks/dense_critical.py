@@ -9,7 +9,7 @@ paths it tracked, its seconds, and the ratios phc / monodromy and total-degree /
 (above 1: monodromy is faster), medians over the seeds.
 
     .venv/bin/python benchmarks/dense_critical.py [--seeds 3] [--data 2] [--skip-phc] [--skip-total-degree]
-                                                  [--threads 1] [--json FILE]
+                                                  [--corners 2] [--threads 1] [--json FILE]
 """
 from __future__ import annotations
 
@@ -43,10 +43,16 @@ def main() -> None:
     ap.add_argument("--skip-total-degree", action="store_true",
                     help="leave out our total-degree run (about 7 minutes on one thread)")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--corners", type=int, default=None,
+                    help="corners of a monodromy loop (default: monodromy.CORNERS; 3 were triangles)")
     ap.add_argument("--threads", type=int, default=1,
                     help="threads of our compiled tracker (default 1: the baseline is phc -b -t1)")
     args = ap.parse_args()
+    from algebra.continuation import monodromy
     from algebra.continuation.tracker import limit_threads
+
+    if args.corners is not None:
+        monodromy.CORNERS = args.corners
 
     with limit_threads(args.threads):
         run(args)

@@ -8,7 +8,9 @@ same predictor, corrector and step-size rule run in compiled code, path after pa
 a straight-line program for the monomials (each the product of a lower one and one
 unknown), the sparse sums of the values and the Jacobian, and an LU solve with partial
 pivoting. Steps are the array tracker's, so the two agree to rounding; the array tracker
-stays for the torch backend and for homotopies without a compiled form.
+stays for the torch backend and for homotopies without a compiled form. A third form, the
+toric homotopies of a polyhedral start (``polyhedral``), evaluates its terms directly, each
+path with its own exponents of t.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 solved by our own tracker.
 
 A system G with the target's supports and random coefficients has mixed volume many
-solutions, all with nonzero coordinates. PHCpack's MixedVol (``algebra.phc``) lifts each
+solutions, all with nonzero coordinates. PHCpack's DEMiCs (``algebra.phc``) lifts each
 support by random values w and returns the mixed cells of the lifted supports' lower
 hull. A cell with inner normal (alpha, 1) turns G into the toric homotopy
 
@@ -33,7 +33,7 @@ FACET_TOL = 1e-8     # e_a of a cell's points (relative): zero up to this; other
 
 
 class CellError(Exception):
-    """MixedVol's cells, or the paths they start, failed a check."""
+    """The mixed cells, or the paths they start, failed a check."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def phc_strings(system: PolySystem) -> tuple[list[str], list[str]]:
 
 
 def mixed_cells(system: PolySystem, seed: int, limit: int | None, timeout: float) -> tuple[int, Cells | None]:
-    """The mixed volume of the supports with the origin added, and MixedVol's cells when it
+    """The mixed volume of the supports with the origin added, and DEMiCs' cells when it
     is at most ``limit`` (PHCpack 2.4.86 can overflow to a nonsense volume: the caller
     checks it against the total degree)."""
     from algebra import phc
@@ -115,7 +115,7 @@ def mixed_cells(system: PolySystem, seed: int, limit: int | None, timeout: float
 
 def assign(supports: list[np.ndarray], system: PolySystem) -> np.ndarray:
     """For each start equation's support, the target equation it stands for: one whose
-    support (with the origin) contains it, all distinct. MixedVol groups and reorders the
+    support (with the origin) contains it, all distinct. PHCpack groups and reorders the
     equations; pairing a start equation with a target equation of another support would
     leave the target's family (and void the root count).
 

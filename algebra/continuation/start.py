@@ -3,8 +3,8 @@
 - total degree: x_k^d_k = 1, whose prod d_k solutions are tuples of roots of unity,
   generated in chunks so that millions of paths never sit in memory at once;
 - polyhedral: a random-coefficient system with the target's supports, each with the
-  origin added (a constant term in every equation), solved from MixedVol's mixed cells
-  by our toric homotopies (``continuation.polyhedral``), or by PHCpack's own solver
+  origin added (a constant term in every equation), solved from the mixed cells of
+  PHCpack's DEMiCs by our toric homotopies (``continuation.polyhedral``), or by PHCpack's own solver
   where a check of ours fails; its mixed volume many solutions are then tracked to the
   target. With the origin in every support the mixed volume bounds all
   isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
@@ -136,9 +136,9 @@ def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
                timeout: float = 3600) -> tuple[int, StartSystem | None]:
     """The mixed volume of the target's supports with the origin added to each, and, when
     it is at most ``limit``, a random-coefficient start system with those supports and its
-    mixed volume many solutions, in the target's variable and equation order: MixedVol's
+    mixed volume many solutions, in the target's variable and equation order: DEMiCs'
     cells tracked by our toric homotopies, or PHCpack's own solver where one of their
-    checks fails (``how`` says which). ``timeout`` bounds the mixed volume's computation."""
+    checks fails (``how`` says which). ``timeout`` bounds the mixed cells' computation."""
     from algebra.continuation import polyhedral as toric
 
     mv, cells = toric.mixed_cells(system, seed, limit, timeout)
@@ -146,8 +146,9 @@ def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
         return mv, None
     try:
         g, sols = toric.solve_random_system(cells, system, seed)
+        k = len(cells.points)
         return mv, StartSystem("polyhedral", g, len(sols), sols, mv,
-                               how=f"solved by our polyhedral homotopy from {len(cells.points):,} mixed cell{'s' * (len(cells.points) != 1)}")
+                               how=f"solved by our polyhedral homotopy from {k:,} mixed cell{'s' * (k != 1)}")
     except toric.CellError as e:
         st = phcpack_polyhedral(system, seed, timeout)
         st.how = f"solved by PHCpack's polyhedral homotopy (ours failed: {e})"

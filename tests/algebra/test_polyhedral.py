@@ -20,7 +20,7 @@ from algebra.solve import solve
 from algebra.systems import from_sympy
 
 x, y, z = sympy.symbols("x y z")
-# two equations share a support, and MixedVol puts them first: [B, A, B] becomes [A, B, B]
+# two equations share a support, and PHCpack groups equal supports: [B, A, B] comes back as [A, B, B]
 SEMI_MIXED = from_sympy([3 * x ** 2 + y ** 2 + z ** 2 - 1, x * y * z + 2 * x - 1, x ** 2 + 5 * y ** 2 + 7 * z ** 2 - 2],
                         ["x", "y", "z"])
 
