@@ -48,7 +48,7 @@ CORNERS = 2         # corners of a loop, c0 included (as many edges): two (c0 ->
                     # arcs) took 0.82x the time of triangles on the dense critical benchmark (medians
                     # over 8 seeds, one thread) and stalled short as often on the deep linear ones
 
-__all__ = ["ConstantFamily", "MonodromyResult", "monodromy_solve", "trace_test"]
+__all__ = ["ConstantFamily", "MonodromyResult", "monodromy_solve", "trace_test", "witness_check"]
 
 
 @dataclass
@@ -60,12 +60,15 @@ class MonodromyResult:
     base_solutions: np.ndarray          # (count, n) regular solutions of F_c0
     growth: list = field(default_factory=list)   # [paths tracked, solutions known] after each round
     loops: int = 0                      # loops drawn
-    paths: int = 0                      # paths tracked (one edge each), the final homotopy included
+    paths: int = 0                      # paths tracked (one edge each), the final homotopy and the
+                                        # completeness checks included
     failed: int = 0                     # edge paths that did not arrive regular (their points dropped)
     stopped: str = ""                   # why the loops stopped
     solutions: np.ndarray | None = None  # the system's own regular finite solutions
     final: dict = field(default_factory=dict)  # the final homotopy's path classes
     seconds: float = 0.0
+    trace: dict | None = None           # the last completeness check's verdict (``complete``), and on
+                                        # how many points ("points")
 
     @property
     def count(self) -> int:
@@ -261,6 +264,7 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     hom = SegmentsHomotopy.of(family, be, chart_for(system.n_variables + 1, int(rng.integers(2**31))), equations)
     p = len(solutions)
     traces = [solutions.sum(axis=0)]
+    tracked = 0
     for t in (0.5, -0.5):
         # every point along the same arc (one gamma), or the moved points are no bijection of
         # the old ones (arcs with different gammas go around different branch points); if a
@@ -268,19 +272,22 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
         for _ in range(tries):
             moved = _carry(hom, solutions, np.tile(constants, (p, 1)), np.tile(constants + t * direction, (p, 1)),
                            np.full(p, np.exp(2j * np.pi * rng.uniform())), options)
+            tracked += p
             lost = int(np.sum(~np.all(np.isfinite(moved), axis=1)))
             if not lost:
                 break
         if lost:
-            return {"complete": None, "why": f"{lost} of {p} witness points did not arrive regular under the moved "
-                                              f"slices ({tries} arcs tried): no verdict"}
+            return {"complete": None, "paths": tracked,
+                    "why": f"{lost} of {p} witness points did not arrive regular under the moved slices ({tries} arcs "
+                           "tried): no verdict"}
         if len(distinct(list(moved))) != p:
-            return {"complete": None, "why": "two witness points moved onto one (a path jumped): no verdict"}
+            return {"complete": None, "paths": tracked,
+                    "why": "two witness points moved onto one (a path jumped): no verdict"}
         traces.append(moved.sum(axis=0))
     # linear in t: trace(0.5) - trace(0) = -(trace(-0.5) - trace(0))
     defect = float(np.max(np.abs((traces[1] - traces[0]) + (traces[2] - traces[0]))))
     scale = 1 + float(np.max(np.abs(traces)))
-    return {"complete": bool(defect <= tol * scale), "defect": defect / scale,
+    return {"complete": bool(defect <= tol * scale), "defect": defect / scale, "paths": tracked,
             "why": "the trace of the witness points is linear under translated slices" if defect <= tol * scale
             else "the trace is not linear under translated slices: the witness set is incomplete"}
 
@@ -291,23 +298,37 @@ TRACE_RETRIES = 3  # rounds of new loops after a trace test that found the witne
 def complete_witness_set(system: PolySystem, result: MonodromyResult, slices: int, seed: int = 0,
                          stall: int = STALL, device: str | None = None, equations=None,
                          retries: int = TRACE_RETRIES) -> tuple[MonodromyResult, dict]:
-    """The trace test on a monodromy result of a sliced system; while it finds the witness set
-    incomplete, new loops from it (``resume``), up to ``retries`` rounds: the stall rule
-    stops short (the tree network at seed 2 stopped at 71 of 72 once). Returns the last
-    result and the last verdict, with ``resumed``: the rounds it took."""
+    """The trace test on a monodromy result of a sliced system (the one made inside its loops,
+    when it saw every point); while it finds the witness set incomplete, new loops from it
+    (``resume``), up to ``retries`` rounds: the stall rule stops short (the tree network at
+    seed 2 stopped at 71 of 72 once). Returns the last result and the last verdict, with
+    ``resumed``: the rounds it took."""
+    check = witness_check(system, slices, seed=seed, device=device, equations=equations)
     for extra in range(retries + 1):
-        trace = trace_test(system, result.base_solutions, result.base_constants, slices, seed=seed, device=device,
-                           equations=equations)
+        if result.trace is not None and result.trace["points"] == result.count:
+            trace = {k: v for k, v in result.trace.items() if k != "points"}
+        else:
+            trace = check(result.base_solutions, result.base_constants)
         if trace["complete"] is not False or extra == retries:
             break
-        result = monodromy_solve(system, seed=seed, stall=stall, device=device, equations=equations, resume=result)
+        result = monodromy_solve(system, seed=seed, stall=stall, device=device, equations=equations, resume=result,
+                                 complete=check)
     return result, {**trace, "resumed": extra}
+
+
+def witness_check(system: PolySystem, slices: int, seed: int = 0, device: str | None = None, equations=None):
+    """The completeness check ``monodromy_solve(complete=...)`` takes for a witness set: the
+    trace test of the points it knows, under its last ``slices`` equations."""
+    def check(known: np.ndarray, constants: np.ndarray) -> dict:
+        return trace_test(system, known, constants, slices, seed=seed, device=device, equations=equations)
+    return check
 
 
 def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, target: int | None = None,
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
-                    max_seconds: float | None = None, resume: MonodromyResult | None = None) -> MonodromyResult:
+                    max_seconds: float | None = None, resume: MonodromyResult | None = None,
+                    complete=None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -318,6 +339,10 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     said in ``stopped``) and the final homotopy still runs. ``resume``: an earlier result of
     this system whose base member and solutions the new loops start from (for example after
     a trace test found its witness set incomplete); its paths and loops count on.
+    ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
+    witness set), asked whenever a loop drawn after the last new solution has added nothing,
+    once per number of solutions; the loops stop when it answers complete (a witness set of
+    degree 72 costs 144 paths a check, against 144 a loop the stall rule would still draw).
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -355,6 +380,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     loops = [_Loop.draw(rng, c0, scale) for _ in range(FIRST_LOOPS)]
     jobs = _Jobs.none(n)
     since = 0  # loops drawn after the last new solution (the first two do not count)
+    checked = 0  # the number of solutions the completeness check last saw
     while True:
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
@@ -369,6 +395,14 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             loop.sent = len(known)
         jobs = _Jobs.join([jobs, *fresh])
         if not len(jobs):
+            if complete is not None and since >= 1 and len(known) > checked:
+                checked = len(known)
+                result.trace = {**complete(known, c0), "points": checked}
+                result.paths += result.trace.get("paths", 0)
+                if result.trace["complete"]:
+                    result.stopped = (f"the completeness check passed after {since} loop{'s' * (since != 1)} without a "
+                                      f"new solution: {len(known)} solutions")
+                    break
             if since >= stall:
                 result.stopped = (f"no new solution from the {stall} loops drawn after the last one: "
                                   f"{len(known)} solutions, closed under {len(loops)} loops")
@@ -376,7 +410,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             if len(loops) >= max_loops:
                 result.stopped = f"stopped after drawing {max_loops} loops with {len(known)} solutions, still growing"
                 break
-            more = min(stall - since, max_loops - len(loops))
+            # the loops the stall rule still asks for, drawn together to share batches; one at a
+            # time where a completeness check can stop them early
+            more = min(1 if complete is not None else stall - since, max_loops - len(loops))
             loops += [_Loop.draw(rng, c0, scale) for _ in range(more)]
             since += more
             continue

@@ -105,7 +105,7 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 
 def cmd_monodromy(args, system, described, net, data) -> None:
-    from algebra.continuation.monodromy import complete_witness_set, monodromy_solve
+    from algebra.continuation.monodromy import complete_witness_set, monodromy_solve, witness_check
     from algebra.solve import MAX_PATHS
     from bridge.provenance import provenance
 
@@ -127,9 +127,10 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         from algebra.continuation.network_equations import network_evaluator
 
         equations = network_evaluator(net, data, system, backend(args.device))
-    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                             equations=equations)
     slices = (system.info.get("slices") or {}).get("count", 0)
+    check = witness_check(system, slices, seed=args.seed, device=args.device, equations=equations) if slices else None
+    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
+                             equations=equations, complete=check)
     trace = None
     if slices:
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from algebra.activation import SpecError
-from algebra.continuation.monodromy import CORNERS, ConstantFamily, monodromy_solve, trace_test
+from algebra.continuation.monodromy import (CORNERS, ConstantFamily, complete_witness_set, monodromy_solve,
+                                             trace_test, witness_check)
 from algebra.polys import PolySystem
 from algebra.systems import random_slices
 
@@ -160,6 +161,27 @@ def test_the_trace_test_tells_complete_from_incomplete_witness_sets():
     assert trace_test(sliced, r.base_solutions[:2], r.base_constants, 1)["complete"] is False
     with pytest.raises(SpecError, match="slices"):
         trace_test(sliced, r.base_solutions, r.base_constants, 0)
+
+
+def test_a_witness_set_stops_its_loops_when_the_trace_test_passes():
+    cubic = PolySystem(("x", "y", "z"), np.array([[2, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]]),
+                       np.array([[1.0, -1.0, 0, 0], [0, 0, 1.0, -1.0]]))
+    sliced = random_slices(cubic, 1, seed=4)
+    asked = []
+
+    def check(known, constants):
+        asked.append(len(known))
+        return witness_check(sliced, 1, seed=4)(known, constants)
+
+    r = monodromy_solve(sliced, seed=4, complete=check)
+    assert r.count == 3 and r.stopped.startswith("the completeness check passed")
+    assert r.trace["complete"] is True and r.trace["points"] == 3
+    assert len(asked) == len(set(asked)) and asked[-1] == 3  # once per number of solutions
+    plain = monodromy_solve(sliced, seed=4)
+    assert plain.count == 3 and plain.loops > r.loops
+    # complete_witness_set takes the verdict made inside the loops instead of testing again
+    again, verdict = complete_witness_set(sliced, r, 1, seed=4)
+    assert again is r and verdict["complete"] is True and verdict["resumed"] == 0
 
 
 def test_loops_resumed_after_an_incomplete_trace_test_complete_the_witness_set():
