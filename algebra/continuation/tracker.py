@@ -20,7 +20,6 @@ the same rules in compiled code, path by path (``continuation.compiled``), on up
 """
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 from dataclasses import dataclass
@@ -69,16 +68,24 @@ def kernel_threads() -> int:
     return _THREADS or len(os.sched_getaffinity(0))
 
 
-@contextlib.contextmanager
-def limit_threads(n: int | None):
-    """The compiled kernel on at most ``n`` threads inside this block (None: no change)."""
-    global _THREADS
-    before = _THREADS
-    _THREADS = n if n is not None else before
-    try:
-        yield
-    finally:
-        _THREADS = before
+class limit_threads:
+    """The compiled kernel on at most ``n`` threads inside this block (None: no change). A
+    class, not a generator: ``limit_threads(1).__enter__()`` in a one-liner must not be undone
+    when the unreferenced manager is collected (a generator's ``finally`` would run then, and
+    "one thread" figures measured that way ran on every core)."""
+
+    def __init__(self, n: int | None):
+        self.n = n
+
+    def __enter__(self) -> "limit_threads":
+        global _THREADS
+        self.before = _THREADS
+        _THREADS = self.n if self.n is not None else self.before
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _THREADS
+        _THREADS = self.before
 
 
 NOISE = 1e-4  # a last Newton correction below NOISE * tol counts as converged, contracting or not

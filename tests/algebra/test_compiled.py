@@ -130,3 +130,20 @@ def test_threads_split_the_paths_without_changing_them():
     with limit_threads(2):
         two = track(hom, z0, 0.0, 0.95)
     assert np.array_equal(one.z, two.z) and np.array_equal(one.steps, two.steps)
+
+
+def test_a_thread_limit_entered_without_a_block_stays_until_it_is_left(monkeypatch):
+    # the one-liner scripts use: a generator-based manager was collected at once and its
+    # finally restored every core, so "one thread" figures ran on two
+    from algebra.continuation.tracker import kernel_threads, limit_threads
+
+    monkeypatch.setattr(tracker, "_THREADS", None)  # restored after the test
+    everything = kernel_threads()
+    limit_threads(1).__enter__()
+    assert kernel_threads() == 1
+    monkeypatch.setattr(tracker, "_THREADS", None)
+    with limit_threads(1):
+        assert kernel_threads() == 1
+        with limit_threads(None):
+            assert kernel_threads() == 1
+    assert kernel_threads() == everything
