@@ -309,6 +309,7 @@ def complete_witness_set(system: PolySystem, result: MonodromyResult, slices: in
             trace = {k: v for k, v in result.trace.items() if k != "points"}
         else:
             trace = check(result.base_solutions, result.base_constants)
+            result.paths += trace.get("paths", 0)
         if trace["complete"] is not False or extra == retries:
             break
         result = monodromy_solve(system, seed=seed, stall=stall, device=device, equations=equations, resume=result,
