@@ -163,18 +163,18 @@ def _c2phc():
     return job
 
 
-def _mixed_cells(polys: list[str], seed: int, names: list[str], limit: int | None) -> dict:
-    """The mixed volume by DEMiCs (dynamic enumeration; 16x faster than MixedVol on
-    katsura-10 here, 1.5 s against 24 s) and, when it is at most ``limit``, its mixed-cell
-    configuration: the type of mixture (how many equations share each support), each
+def _mixed_cells(polys: list[str], seed: int, names: list[str], limit: int | None, method: str) -> dict:
+    """The mixed volume by MixedVol or DEMiCs (``method`` "mixedvol" or "demics") and, when
+    it is at most ``limit``, its mixed-cell configuration: the type of mixture (how many equations share each support), each
     lifted support (exponents and lifting value; points that lie in no cell dropped), and
     each cell's points (indices into the supports, per support) and inner normal (alpha, 1)."""
     import ctypes
 
-    from phcpy.solver import mixed_volume_by_demics
+    from phcpy.solver import mixed_volume, mixed_volume_by_demics
 
     _set_seed(seed)
-    mv = int(mixed_volume_by_demics(force_order(polys, names), stable=False, checkin=False))
+    volume = mixed_volume_by_demics if method == "demics" else mixed_volume
+    mv = int(volume(force_order(polys, names), stable=False, checkin=False))
     if mv < 0 or (limit is not None and mv > limit):
         return {"mixed_volume": mv}
     job = _c2phc()

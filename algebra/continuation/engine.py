@@ -70,8 +70,8 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
         return total_degree(system), why
     limit = max_paths if start == "polyhedral" else min(max_paths, int(td * AUTO_SHARE))
     if start == "auto":
-        # the mixed cells can cost more than every total-degree path (katsura-10: 1.5 s by
-        # DEMiCs, 24 s by MixedVol, against 3 s): they get as long as those paths are
+        # the mixed cells can cost more than every total-degree path (katsura-10: 24 s by
+        # MixedVol, 1.5 s by DEMiCs, against 3 s): they get as long as those paths are
         # expected to take
         budget = max(AUTO_MIN_SECONDS, td * AUTO_SECONDS_PER_PATH)
         try:

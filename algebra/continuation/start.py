@@ -3,10 +3,10 @@
 - total degree: x_k^d_k = 1, whose prod d_k solutions are tuples of roots of unity,
   generated in chunks so that millions of paths never sit in memory at once;
 - polyhedral: a random-coefficient system with the target's supports, each with the
-  origin added (a constant term in every equation), solved from the mixed cells of
-  PHCpack's DEMiCs by our toric homotopies (``continuation.polyhedral``), or by PHCpack's own solver
-  where a check of ours fails; its mixed volume many solutions are then tracked to the
-  target. With the origin in every support the mixed volume bounds all
+  origin added (a constant term in every equation), solved from PHCpack's mixed cells
+  (MixedVol or DEMiCs) by our toric homotopies (``continuation.polyhedral``), or by
+  PHCpack's own solver where a check of ours fails; its mixed volume many solutions are
+  then tracked to the target. With the origin in every support the mixed volume bounds all
   isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
   random-coefficient system is a generic member of a family that contains the target,
   so every isolated solution is the end of some path (Morgan and Sommese, 1989);
@@ -136,8 +136,8 @@ def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
                timeout: float = 3600) -> tuple[int, StartSystem | None]:
     """The mixed volume of the target's supports with the origin added to each, and, when
     it is at most ``limit``, a random-coefficient start system with those supports and its
-    mixed volume many solutions, in the target's variable and equation order: DEMiCs'
-    cells tracked by our toric homotopies, or PHCpack's own solver where one of their
+    mixed volume many solutions, in the target's variable and equation order: PHCpack's
+    mixed cells tracked by our toric homotopies, or PHCpack's own solver where one of their
     checks fails (``how`` says which). ``timeout`` bounds the mixed cells' computation."""
     from algebra.continuation import polyhedral as toric
 
