@@ -165,9 +165,10 @@ def _c2phc():
 
 def _mixed_cells(polys: list[str], seed: int, names: list[str], limit: int | None, method: str) -> dict:
     """The mixed volume by MixedVol or DEMiCs (``method`` "mixedvol" or "demics") and, when
-    it is at most ``limit``, its mixed-cell configuration: the type of mixture (how many equations share each support), each
-    lifted support (exponents and lifting value; points that lie in no cell dropped), and
-    each cell's points (indices into the supports, per support) and inner normal (alpha, 1)."""
+    it is at most ``limit``, its mixed-cell configuration: the type of mixture (how many
+    equations share each support), each lifted support (exponents and lifting value; points
+    that lie in no cell dropped), and each cell's points (indices into the supports, per
+    support) and inner normal (alpha, 1)."""
     import ctypes
 
     from phcpy.solver import mixed_volume, mixed_volume_by_demics

@@ -134,3 +134,13 @@ def test_a_failed_check_falls_back_on_phcpacks_solver_and_says_so(phc_ready, mon
     r = solve(SEMI_MIXED, start="polyhedral", verify=False)
     assert "PHCpack's polyhedral homotopy (ours failed: refused by the test)" in r.start["why"]
     assert (r.npaths, r.nsolutions) == (12, 12) and r.certified
+
+
+def test_demics_takes_over_when_mixedvol_runs_out_of_its_time(phc_ready, monkeypatch):
+    # MixedVol gets half a second first (it needs 24 s on katsura-10, DEMiCs 1.5 s); with no
+    # time at all it is stopped and DEMiCs' cells serve, checked the same way
+    monkeypatch.setattr(toric, "MIXEDVOL_SECONDS", 0.001)
+    mv, cells = toric.mixed_cells(cyclic(5), 2, None, 120)
+    assert mv == 70 and int(cells.volumes().sum()) == 70
+    g, sols = toric.solve_random_system(cells, cyclic(5), 2)
+    assert len(sols) == 70 and np.abs(g.evaluate(sols)).max() < 1e-10
