@@ -34,9 +34,11 @@ SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point o
 AUTO_SMALL = 64     # auto start: up to this total degree, no mixed volume is worth computing
 AUTO_SECONDS_PER_PATH = 0.003  # our total-degree paths, per path on one core (the compiled tracker:
                                # katsura-10 3.3 ms, katsura-8 1.6 ms, wood's paths to infinity 3.3 ms)
-AUTO_MIN_SECONDS = 1.5  # paths to infinity of high winding number cost far more than that: the tree
-                        # network's 81 paths (9 to infinity, winding number 9) take 2.3 s, its
-                        # mixed volume about 1 s
+AUTO_MIN_SECONDS = 3.0  # paths to infinity of high winding number cost far more than that: the
+                        # canonical tree's 81 paths (9 to infinity, winding number 9) took 180 s
+                        # and missed a solution once its cells (MixedVol 0.03 s, DEMiCs 3 s) ran
+                        # past a 2 s budget; a budget that runs out where the mixed volume equals
+                        # the total degree wastes at most this much
 AUTO_SHARE = 0.9    # auto start: polyhedral when its paths are at most this share of the total
                     # degree: its start system costs a toric path per solution (about what a
                     # total-degree path costs), but a path to infinity costs us 5 to 10 finite
