@@ -372,11 +372,11 @@ def test_a_small_gradient_row_at_a_large_solution_is_not_a_vanishing_gradient():
 
 
 def test_a_double_root_still_has_a_vanishing_gradient():
-    s = _system([x ** 2 - 2 * x + 1 + 0 * y, y - 3])
     from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
     from algebra.continuation.paths import refine
     from algebra.continuation.start import total_degree
 
+    s = _system([x ** 2 - 2 * x + 1, y - 3])
     hom = StraightLineHomotopy(s, total_degree(s).system, 0.6 + 0.8j, chart_for(3, 1), backend())
     _, _, cond = refine(hom, hom.lift(np.array([[1.0 + 0j, 3.0]])))
     assert cond[0] == np.inf
