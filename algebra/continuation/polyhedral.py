@@ -138,11 +138,8 @@ def assign(supports: list[np.ndarray], system: PolySystem) -> np.ndarray:
     >>> assign([np.array([[1, 1], [0, 0]]), np.array([[2, 0]])], t).tolist()
     [1, 0]
     """
-    n = system.n_variables
-    target = []
-    for i in range(system.n_equations):
-        mons, _ = system.equation(i)
-        target.append({tuple(m) for m in mons} | {(0,) * n})
+    origin = (0,) * system.n_variables
+    target = [{tuple(m) for m in support} | {origin} for support in system.supports()]
     fits = [[i for i in range(len(target)) if {tuple(a) for a in support} <= target[i]] for support in supports]
     owner = [-1] * len(target)
 
@@ -211,8 +208,8 @@ class ToricHomotopy:
     def __init__(self, terms, be):
         self.terms, self.be = terms, be
         self.n = terms.exponents.shape[1]
-        self._rows = sparse.csr_array((np.ones(len(terms.rows)), (np.arange(len(terms.rows)), terms.rows)),
-                                      shape=(len(terms.rows), self.n))
+        self._rows = np.zeros((len(terms.rows), self.n))  # term t adds to row rows[t]
+        self._rows[np.arange(len(terms.rows)), terms.rows] = 1.0
 
     @property
     def n_unknowns(self) -> int:
@@ -242,7 +239,7 @@ class ToricHomotopy:
         hs = (t.weights * f) @ self._rows
         with np.errstate(all="ignore"):
             terms = f[:, :, None] * t.exponents[None, :, :] / z[:, None, :]
-        hz = np.einsum("ti,ptk->pik", self._rows.toarray(), terms)
+        hz = np.einsum("ti,ptk->pik", self._rows, terms)
         return h, hz, hs
 
 
@@ -299,9 +296,9 @@ def solve_random_system(cells: Cells, system: PolySystem, seed: int, options=Non
     from algebra.continuation.tracker import DONE, TrackerOptions, track
 
     options = options or TrackerOptions()
-    if int(cells.volumes().sum()) != cells.mixed_volume:
-        raise CellError(f"the cells' volumes add up to {int(cells.volumes().sum())}, not the mixed volume "
-                        f"{cells.mixed_volume}")
+    volume = int(cells.volumes().sum())
+    if volume != cells.mixed_volume:
+        raise CellError(f"the cells' volumes add up to {volume}, not the mixed volume {cells.mixed_volume}")
     rows, points, exps, coefs, group_of_row = random_system(cells, system, seed)
     starts, weights, s0 = start_paths(cells, rows, points, coefs, group_of_row)
     hom = ToricHomotopy(Terms(rows, exps, coefs, weights), backend())

@@ -97,9 +97,8 @@ def from_member(member: Member, target: PolySystem) -> StartSystem:
                         f"{', '.join(target.variables[:4])}...: a member of another family")
     if g.n_equations != target.n_equations:
         raise SpecError(f"the start member has {g.n_equations} equations, the system {target.n_equations}")
-    gkeys = [set(map(tuple, g.monomials[g.coefficients[[i]].indices])) for i in range(g.n_equations)]
-    for i in range(target.n_equations):
-        extra = set(map(tuple, target.monomials[target.coefficients[[i]].indices])) - gkeys[i]
+    for i, (theirs, ours) in enumerate(zip(target.supports(), g.supports())):
+        extra = set(map(tuple, theirs)) - set(map(tuple, ours))
         if extra:
             raise SpecError(f"equation {i + 1} of the system has {len(extra)} monomials the start member's lacks: "
                             "its supports must lie in the member's")
@@ -170,7 +169,7 @@ def phcpack_polyhedral(system: PolySystem, seed: int, timeout: float = 3600) -> 
     order = [start.variables.index(n) for n in names]
     start = PolySystem(system.variables, start.monomials[:, order], start.coefficients, "start")
     try:
-        rows = np.argsort(assign([start.equation(i)[0] for i in range(start.n_equations)], system))
+        rows = np.argsort(assign(start.supports(), system))
     except CellError as e:
         raise SolverError(f"PHCpack's polyhedral start system does not fit the target's supports: {e}") from None
     start = PolySystem(start.variables, start.monomials, start.coefficients[rows], "start")
