@@ -45,8 +45,9 @@ ROUND = 30          # tracker iterations per round: then finished jobs leave, ne
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
 AT_INFINITY = 1e-8  # |h0| / max |z| below this: the point ran off to infinity (a non-generic corner)
 CORNERS = 2         # corners of a loop, c0 included (as many edges): two (c0 -> c1 -> c0 along two
-                    # arcs) took 0.82x the time of triangles on the dense critical benchmark (medians
-                    # over 8 seeds, one thread) and stalled short as often on the deep linear ones
+                    # arcs) took 0.75x the time of triangles on the dense critical benchmark (medians
+                    # over 8 seeds, one thread: `benchmarks/dense_critical.py --seeds 8 --corners 3`
+                    # against the default) and stalled short as often on the deep linear ones
 
 __all__ = ["ConstantFamily", "MonodromyResult", "monodromy_solve", "trace_test", "witness_check"]
 
