@@ -149,7 +149,7 @@ class CertificationResult:
 # evaluation of F and J in ball arithmetic
 
 
-class _Evaluator:
+class BallEvaluator:
     """F and J of a square system at a vector of acb balls.
 
     With T monomials m_t and coefficient matrix C (E x T): F = C v, v_t = x^m_t, and
@@ -331,7 +331,7 @@ class _Certifier:
     def __init__(self, system: PolySystem, max_precision: int, max_move: float):
         from flint import acb_mat
 
-        self.ev = _Evaluator(system)
+        self.ev = BallEvaluator(system)
         self.n = system.n_variables
         self.max_precision = max_precision
         self.max_move = max_move

@@ -53,6 +53,8 @@ ENGINES = ("ours", "phcpack")
 MAX_PATHS = 100_000        # paths tracked before a solve refuses unless asked (about 10 minutes on 2
                            # cores at 160 katsura-10 paths a second; high degrees take longer a path)
 PRECISIONS = ("d", "dd", "qd")
+PRECISE_SECONDS = 20.0      # our engine: a run's failed paths, tracked again in higher precision
+PRECISE_PATH_SECONDS = 5.0  # one of them
 PRECISION_NAMES = {"d": "double", "dd": "double double", "qd": "quad double"}
 STATUSES = ("finite", "singular", "infinity", "failed")
 
@@ -258,7 +260,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
           seed: int = 0, verify: bool | str = True, max_runs: int = 4,
           timeout: float = 3600, progress=None, projective: bool = False, engine: str = "ours",
           device: str | None = None, max_paths: int = MAX_PATHS, certify: bool = False,
-          partition: list[list[str]] | None = None, runner=None, member=None) -> SolveResult:
+          partition: list[list[str]] | None = None, runner=None, member=None,
+          precise_seconds: float = PRECISE_SECONDS) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
     engine: "ours" (default: ``algebra.continuation``, every path at once as arrays, in a
@@ -282,6 +285,9 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     growing), or "exact" (True, and msolve's count of real solutions compared).
     member: a ``continuation.start.Member``, a solved member of the system's family, as the
     start system (a parameter homotopy; our engine, start "auto").
+    precise_seconds (our engine): paths that fail in double precision are tracked again in
+    higher precision (``continuation.precise``), within this many seconds a run (0: not);
+    ``precision`` is PHCpack's (our engine tracks in double first, always).
 
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
     ...                np.array([[1.0, 1.0, 0, -4.0], [0, 0, 1.0, -1.0]]))
@@ -300,6 +306,12 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
+    if isinstance(precise_seconds, bool) or not isinstance(precise_seconds, (int, float)) \
+            or not 0 <= precise_seconds < math.inf:
+        raise SpecError(f"precise_seconds must be a number of seconds >= 0, got {precise_seconds!r}")
+    if engine == "ours" and precision != "d":
+        raise SpecError(f"precision {precision} is PHCpack's (engine='phcpack'): our engine tracks in double and "
+                        "retracks failed paths in higher precision (precise_seconds)")
     if member is not None and (engine != "ours" or start != "auto"):
         raise SpecError("a solved member is a start system of its own: it takes our engine and no --start")
     if (start == "multihomogeneous") != (partition is not None):
@@ -307,10 +319,13 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
                         "partition applies to that start only")
     if engine == "ours":
         from algebra.continuation.engine import solve_with_engine
+        from algebra.continuation.precise import PreciseOptions
 
+        precise = PreciseOptions(seconds=precise_seconds, path_seconds=min(precise_seconds, PRECISE_PATH_SECONDS)) \
+            if precise_seconds > 0 else None
         # our engine always tracks in a projective chart: ``projective`` changes nothing
         result = solve_with_engine(system, start, seed, verify, max_runs, device, max_paths, progress,
-                                   partition, runner, member)
+                                   partition, runner, member, precise)
     else:
         if device is not None:
             raise SpecError("a device applies to our engine only (engine='ours')")

@@ -106,10 +106,14 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
             continue
         res = track(homotopy, be.asarray(z[walk]), be.asarray(1 - r[walk] + 0j),
                     be.asarray(1 - r[walk] * options.shrink + 0j), tracker, step=np.full(len(walk), 0.5))
-        z[walk] = be.to_numpy(res.z)
-        lost = walk[res.status != DONE]
+        arrived = res.status == DONE
+        lost = walk[~arrived]
         status[lost] = TRACK_FAILED
         _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, options)
+        # a lost path keeps its last point on a circle: (last, radius) is where a higher
+        # precision can go on from
+        walk = walk[arrived]
+        z[walk] = be.to_numpy(res.z)[arrived]
         r[walk] *= options.shrink
         new = _h0(z[walk])
         with np.errstate(all="ignore"):

@@ -19,7 +19,8 @@ import numpy as np
 from algebra.activation import SpecError
 from algebra.continuation.backend import backend
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
-from algebra.continuation.paths import PathSet, retrack, run_paths
+from algebra.continuation.paths import STATUSES, PathSet, retrack, run_paths
+from algebra.continuation.precise import PreciseOptions
 from algebra.continuation.start import Member, StartSystem, from_member, multihomogeneous, polyhedral, total_degree
 from algebra.continuation.tracker import TrackerOptions
 from algebra.phc import SolverError
@@ -102,9 +103,10 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
 
 
 def _track_chunk(system: PolySystem, start: PolySystem, gamma: complex, chart: np.ndarray, device: str | None,
-                 options: TrackerOptions, starts: np.ndarray) -> PathSet:
+                 options: TrackerOptions, precise: PreciseOptions | None, starts: np.ndarray) -> PathSet:
     """A unit of work: the paths from ``starts`` (the homotopy rebuilt where the unit runs)."""
-    return run_paths(StraightLineHomotopy(system, start, gamma, chart, backend(device)), starts, options)
+    return run_paths(StraightLineHomotopy(system, start, gamma, chart, backend(device)), starts, options,
+                     precise=precise)
 
 
 def chunk_size(count: int, unit: int = UNIT_PATHS) -> int:
@@ -120,10 +122,11 @@ def chunk_size(count: int, unit: int = UNIT_PATHS) -> int:
 
 def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
             options: TrackerOptions = TrackerOptions(), unit: int = UNIT_PATHS,
-            runner=None) -> tuple[PathSet, dict]:
+            runner=None, precise: PreciseOptions | None = PreciseOptions()) -> tuple[PathSet, dict]:
     """Every path of one homotopy, classified; path jumping repaired or counted as failure.
     ``runner(fn, items)`` (bridge.cluster) tracks the chunks of paths (``chunk_size``) as
-    units of work; by default they are tracked here, in turn, with the same ends."""
+    units of work; by default they are tracked here, in turn, with the same ends. Paths that
+    fail in double precision are retracked with ``precise`` (None: they stay failed)."""
     from algebra.solve import gamma_for
 
     began = time.perf_counter()
@@ -132,10 +135,10 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
     hom = StraightLineHomotopy(system, st.system, gamma, chart, be)
     chunks = st.chunks(chunk_size(st.count, unit))
     if runner is None:
-        sets = [run_paths(hom, st.at(idx), options) for idx in chunks]
+        sets = [run_paths(hom, st.at(idx), options, precise=precise) for idx in chunks]
     else:
         device = None if be.name == "numpy" else str(be.device)
-        sets = runner(functools.partial(_track_chunk, system, st.system, gamma, chart, device, options),
+        sets = runner(functools.partial(_track_chunk, system, st.system, gamma, chart, device, options, precise),
                       [st.at(idx) for idx in chunks])
     ends = PathSet.concat(sets)
     jumped = _collisions(ends)
@@ -147,6 +150,10 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
         for i in still:
             ends.why[i] = "ended on another path's regular solution (path jumping) after a stricter retrack"
     counts = ends.counts()
+    precise_ends = ends.bits > 53
+    if precise_ends.any():
+        counts["precise"] = {"bits": int(ends.bits.max()), "paths": int(precise_ends.sum()),
+                             **{s: int(np.sum(ends.status[precise_ends] == s)) for s in STATUSES}}
     return ends, {"gamma": [gamma.real, gamma.imag], **counts, "retracked": retracked,
                   "steps": int(ends.steps.sum()), "seconds": round(time.perf_counter() - began, 3)}
 
@@ -243,7 +250,7 @@ def prove_lone(system: PolySystem, paths: list, notes: list) -> int:
 
 def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_runs: int,
                       device: str | None, max_paths: int, progress=None, partition=None, runner=None,
-                      member: Member | None = None):
+                      member: Member | None = None, precise: PreciseOptions | None = PreciseOptions()):
     from algebra.solve import SolveResult, _attained, _merge, distinct
 
     if not isinstance(max_runs, int) or max_runs < 1:
@@ -256,10 +263,11 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
                   "bound": st.mixed_volume if st.kind == "parameter" else None, "projective": True, "engine": "ours",
                   "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []
-    ends, first = one_run(system, st, be, seed, 0, runner=runner)
+    ends, first = one_run(system, st, be, seed, 0, runner=runner, precise=precise)
     paths = to_paths(system, ends)
     if prove_lone(system, paths, notes):
         first.update(finite=sum(p.status == "finite" for p in paths), singular=sum(p.status == "singular" for p in paths))
+    _note_precise(first, notes)
     _note_failures(ends, notes)
     runs = [first]
     points = _merge([], paths, keep_infinite=True)
@@ -270,7 +278,7 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
         for k in range(1, max_runs):
             if progress:
                 progress(k, max_runs)
-            more_ends, info = one_run(system, st, be, seed, k, runner=runner)
+            more_ends, info = one_run(system, st, be, seed, k, runner=runner, precise=precise)
             more = to_paths(system, more_ends)
             prove_lone(system, more, [])
             before = len(points)
@@ -319,6 +327,14 @@ def _matched(known: np.ndarray, found: np.ndarray) -> int:
 
     d, _ = cKDTree(emb(found)).query(emb(known), k=1)
     return int(np.sum(d <= SAME_POINT))
+
+
+def _note_precise(run: dict, notes: list) -> None:
+    if "precise" in run:
+        p = run["precise"]
+        ended = ", ".join(f"{p[s]} {s}" for s in STATUSES if s != "failed" and p[s])
+        notes.append(f"{p['paths']} paths that failed in double precision were tracked again in {p['bits']}-bit "
+                     f"arithmetic: {ended or 'none'} ended there" + (f", {p['failed']} failed again" if p["failed"] else ""))
 
 
 def _note_failures(ends: PathSet, notes: list) -> None:

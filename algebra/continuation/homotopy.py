@@ -52,6 +52,7 @@ class StraightLineHomotopy:
         coef = sparse.block_diag([fc, gc], format="coo")
         stacked = sparse.csr_array((coef.data, (coef.row, inverse[coef.col])), shape=(2 * n, basis.shape[0]))
         self.evaluator = MonomialEvaluator(basis, stacked, be)
+        self.homogenized = ((fm, fc), (gm, gc))  # F and G homogenized (for ``precise``)
         self.n, self.be, self.gamma = n, be, complex(gamma)
         self._norms = np.asarray(abs(fc).sum(axis=1)).ravel()
         self._target_monomials, self._target_coefficients, self._absolute = fm, fc, None

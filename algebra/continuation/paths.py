@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, OUTCOMES as ENDGAME_OUTCOMES, EndgameOptions,
-                                         cauchy_endgame)
+                                         EndgameResult, cauchy_endgame)
+from algebra.continuation.precise import PreciseOptions
 from algebra.continuation.tracker import DONE, OUTCOMES as TRACK_OUTCOMES, TrackerOptions, track
 
 STATUSES = ("finite", "singular", "infinity", "failed")
@@ -23,6 +24,7 @@ SINGULAR_CONDITION = 1e12  # a limit above this condition number is singular
 INFINITY_REGULAR = 1e-8   # |h0| / max |z| below this: at infinity (affine norm above 1e8)
 INFINITY_SINGULAR = 1e-7  # the same for singular limits (Cauchy estimates, less accurate)
 NEWTON_CONVERGED = 1e-10  # last Newton correction of a regular limit, relative
+NEWTON_MOVED = 1e-8       # Newton from a Cauchy estimate to a point this far (relative): another solution
 ROW_FLOOR = 1e-12         # a Jacobian row this small against the sum of its terms' absolute values:
                           # a vanishing gradient (roundoff at a double root: 1e-16; cohn2 has a
                           # regular solution, |x| ~ 1e3, whose row is 1e-13 of its coefficients'
@@ -42,6 +44,18 @@ class PathSet:
     steps: np.ndarray              # (P,) predictor-corrector steps, endgame included
     endgame: np.ndarray            # (P,) whether the endgame produced the limit
     why: list = field(default_factory=list)  # per failed path: the reason
+    resume: np.ndarray | None = None  # (P, n + 1) per failed path, the last point double precision
+                                      # reached on it (NaN rows for the others) ...
+    resume_tau: np.ndarray | None = None  # (P,) ... at this tau = 1 - s (a higher precision goes on from there)
+    bits: np.ndarray | None = None  # (P,) mantissa bits of the arithmetic that gave the end (53: double)
+
+    def __post_init__(self):
+        if self.bits is None:
+            self.bits = np.full(len(self.status), 53)
+        if self.resume is None:
+            self.resume = np.full(self.chart.shape, np.nan + 0j)
+        if self.resume_tau is None:
+            self.resume_tau = np.full(len(self.status), np.nan)
 
     @property
     def affine(self) -> np.ndarray:
@@ -53,7 +67,7 @@ class PathSet:
 
     def replace(self, which: np.ndarray, new: "PathSet") -> None:
         """Take the ends of ``new`` for the paths ``which`` (their steps add up)."""
-        for name in ("chart", "status", "winding", "condition", "endgame"):
+        for name in ("chart", "status", "winding", "condition", "endgame", "resume", "resume_tau", "bits"):
             getattr(self, name)[which] = getattr(new, name)
         self.steps[which] += new.steps
         for k, i in enumerate(which):
@@ -64,7 +78,8 @@ class PathSet:
         return PathSet(np.vstack([s.chart for s in sets]), np.concatenate([s.status for s in sets]),
                        np.concatenate([s.winding for s in sets]), np.concatenate([s.condition for s in sets]),
                        np.concatenate([s.steps for s in sets]), np.concatenate([s.endgame for s in sets]),
-                       [w for s in sets for w in s.why])
+                       [w for s in sets for w in s.why], np.vstack([s.resume for s in sets]),
+                       np.concatenate([s.resume_tau for s in sets]), np.concatenate([s.bits for s in sets]))
 
 
 def refine(homotopy, z: np.ndarray, iterations: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,12 +129,14 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     cond = np.full(p, np.inf)
     used_endgame = np.zeros(p, bool)
     why = [""] * p
+    resume, resume_tau = np.full((p, m), np.nan + 0j), np.full(p, np.nan)
     first = track(homotopy, be.asarray(z0), 0.0, 1 - radius, options.loose())
     steps = first.steps.copy()
+    zmid = be.to_numpy(first.z)
     for i in np.flatnonzero(first.status != DONE):
         why[i] = f"before the endgame zone: {TRACK_OUTCOMES[first.status[i]]} at s = {first.u[i] * (1 - radius):.3g}"
+        resume[i], resume_tau[i] = zmid[i], 1 - first.u[i] * (1 - radius)
     ok = np.flatnonzero(first.status == DONE)
-    zmid = be.to_numpy(first.z)
     second = track(homotopy, be.asarray(zmid[ok]), 1 - radius, 1.0, replace(PHASE_TWO, compiled=options.compiled))
     steps[ok] += second.steps
     arrived = ok[second.status == DONE]
@@ -132,59 +149,81 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     if len(rest):
         eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
         used_endgame[rest] = True
-        away = eg.status == AT_INFINITY
-        chart[rest[away]] = eg.limit[away]
-        status[rest[away]] = "infinity"
-        cond[rest[away]] = np.inf
-        done = eg.status == CONVERGED
-        # a path the endgame could not finish, stopped at a point that solves the target to
-        # 1e-6 where the Jacobian is singular, ends singular (the Jacobian near a regular
-        # solution stays invertible): on positive-dimensional components this is common
-        stuck = np.flatnonzero(~done & ~away)
-        if len(stuck):
-            zs, _, cs = refine(homotopy, eg.last[stuck], iterations=0)
-            near = (homotopy.residual(zs) <= STUCK_RESIDUAL) & (cs > SINGULAR_CONDITION)
-            chart[rest[stuck[near]]] = zs[near]
-            cond[rest[stuck[near]]] = cs[near]
-            winding[rest[stuck[near]]] = 0
-            status[rest[stuck[near]]] = "singular"
-            for i, s in zip(rest[stuck[~near]], eg.status[stuck[~near]]):
-                why[i] = f"endgame: {ENDGAME_OUTCOMES[int(s)]}"
-        back = rest[done]
-        est = eg.limit[done]
-        # the condition at the estimate itself decides first: Newton from a singular limit
-        # wanders off it (seen: from 1e-16 at a double root to 3e-4)
-        _, _, c0 = refine(homotopy, est, iterations=0)
-        chart[back], cond[back], winding[back] = est, c0, eg.winding[done]
-        status[back] = "singular"
-        maybe = np.flatnonzero(c0 <= SINGULAR_CONDITION)
-        zl, corr, cl = refine(homotopy, est[maybe])
-        # a limit of winding number 1 where Newton converges and the Jacobian is
-        # invertible is a regular solution reached by an awkward path
-        reg = (eg.winding[done][maybe] == 1) & (cl <= SINGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
-        chart[back[maybe[reg]]], cond[back[maybe[reg]]] = zl[reg], cl[reg]
-        status[back[maybe[reg]]] = "regular"
-        # loops that permuted paths, or an estimate Newton cannot finish, next to a
-        # well-conditioned point: the loops enclosed another branch point (close
-        # solutions), and the estimate is an average over several of them
-        odd = back[maybe[~reg & (c0[maybe] <= REGULAR_CONDITION)]]
-        status[odd] = "failed"
-        for i in odd:
-            why[i] = ("endgame: its estimate lies near a well-conditioned point that is not its limit "
-                      "(the loops enclosed another branch point)")
+        _classify(homotopy, eg, rest, chart, status, winding, cond, why)
+        lost = status[rest] == "failed"
+        resume[rest[lost]], resume_tau[rest[lost]] = eg.last[lost], eg.radius[lost]
+    _at_infinity(chart, status)
+    return PathSet(chart, status, winding, cond, steps, used_endgame, why, resume, resume_tau)
+
+
+def _classify(homotopy, eg, rest: np.ndarray, chart, status, winding, cond, why) -> None:
+    """The ends of the paths ``rest`` from their endgame results ``eg``, written in place."""
+    away = eg.status == AT_INFINITY
+    chart[rest[away]] = eg.limit[away]
+    status[rest[away]] = "infinity"
+    cond[rest[away]] = np.inf
+    done = eg.status == CONVERGED
+    # a path the endgame could not finish, stopped at a point that solves the target to
+    # 1e-6 where the Jacobian is singular, ends singular (the Jacobian near a regular
+    # solution stays invertible): on positive-dimensional components this is common
+    stuck = np.flatnonzero(~done & ~away)
+    if len(stuck):
+        zs, _, cs = refine(homotopy, eg.last[stuck], iterations=0)
+        near = (homotopy.residual(zs) <= STUCK_RESIDUAL) & (cs > SINGULAR_CONDITION)
+        chart[rest[stuck[near]]] = zs[near]
+        cond[rest[stuck[near]]] = cs[near]
+        winding[rest[stuck[near]]] = 0
+        status[rest[stuck[near]]] = "singular"
+        for i, s in zip(rest[stuck[~near]], eg.status[stuck[~near]]):
+            why[i] = why[i] or f"endgame: {ENDGAME_OUTCOMES[int(s)]}"
+    back = rest[done]
+    est = eg.limit[done]
+    # the condition at the estimate itself decides first: Newton from a singular limit
+    # wanders off it (seen: from 1e-16 at a double root to 3e-4)
+    _, _, c0 = refine(homotopy, est, iterations=0)
+    chart[back], cond[back], winding[back] = est, c0, eg.winding[done]
+    status[back] = "singular"
+    maybe = np.flatnonzero(c0 <= SINGULAR_CONDITION)
+    zl, corr, cl = refine(homotopy, est[maybe])
+    # a limit of winding number 1 where Newton converges and the Jacobian is
+    # invertible is a regular solution reached by an awkward path
+    reg = (eg.winding[done][maybe] == 1) & (cl <= SINGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
+    chart[back[maybe[reg]]], cond[back[maybe[reg]]] = zl[reg], cl[reg]
+    status[back[maybe[reg]]] = "regular"
+    # an estimate Newton cannot finish next to a well-conditioned point, or loops that
+    # permuted paths where Newton finds a well-conditioned solution away from the estimate:
+    # the loops enclosed another branch point (close solutions), and the estimate is an
+    # average over several of them. Loops that permuted paths around a point Newton does
+    # not leave are a singular limit, however its rows scale (the cusp x^3 = y^2 at the
+    # origin: every term of each gradient vanishes with the point, and the normalized rows
+    # look well-conditioned)
+    with np.errstate(all="ignore"):
+        moved = np.max(np.abs(zl - est[maybe]), axis=1, initial=0.0) / (1 + np.max(np.abs(zl), axis=1, initial=0.0))
+    elsewhere = (moved > NEWTON_MOVED) & (corr <= NEWTON_CONVERGED) & (cl <= REGULAR_CONDITION)
+    multiple = eg.winding[done][maybe] > 1
+    odd = back[maybe[~reg & (c0[maybe] <= REGULAR_CONDITION) & (~multiple | elsewhere)]]
+    status[odd] = "failed"
+    for i in odd:
+        why[i] = ("endgame: its estimate lies near a well-conditioned point that is not its limit "
+                  "(the loops enclosed another branch point)")
+
+
+def _at_infinity(chart, status) -> None:
+    """Regular and singular limits at h0 = 0 (relative) are at infinity."""
     with np.errstate(all="ignore"):
         h0 = np.abs(chart[:, 0]) / np.max(np.abs(chart), axis=1)
-    reg, sing = status == "regular", status == "singular"  # limits at h0 = 0 are at infinity too
+    reg, sing = status == "regular", status == "singular"
     status[reg] = np.where(h0[reg] < INFINITY_REGULAR, "infinity", "finite")
     status[sing] = np.where(h0[sing] < INFINITY_SINGULAR, "infinity", "singular")
-    return PathSet(chart, status, winding, cond, steps, used_endgame, why)
 
 
 def run_paths(homotopy, starts: np.ndarray, options: TrackerOptions = TrackerOptions(),
-              endgame: EndgameOptions = EndgameOptions(), radius: float = ENDGAME_RADIUS) -> PathSet:
+              endgame: EndgameOptions = EndgameOptions(), radius: float = ENDGAME_RADIUS,
+              precise: PreciseOptions | None = PreciseOptions()) -> PathSet:
     """Track the paths of ``homotopy`` from affine start solutions (P, n) and classify their ends.
 
-    Failed paths get one more try with stricter tracker options."""
+    Failed paths get one more try with stricter tracker options, then, where the homotopy
+    has a precise form, one in ``precise.bits``-bit arithmetic (None: no such try)."""
     z0 = homotopy.lift(np.asarray(starts, dtype=complex))
     # a step that overflows gives inf or nan, which the tracker takes as a failed step:
     # numpy's warnings about it say nothing to the user
@@ -194,7 +233,35 @@ def run_paths(homotopy, starts: np.ndarray, options: TrackerOptions = TrackerOpt
         if len(failed):
             # smaller steps, and an endgame zone closer to s = 1 that encloses fewer branch points
             out.replace(failed, _ends(homotopy, z0[failed], options.stricter(), endgame, radius / 10))
+        failed = np.flatnonzero(out.status == "failed")
+        if len(failed) and precise is not None and hasattr(homotopy, "homogenized"):
+            out.replace(failed, precise_ends(homotopy, z0[failed], precise, radius, out.resume[failed],
+                                             out.resume_tau[failed]))
     return out
+
+
+def precise_ends(homotopy, z0: np.ndarray, precise: PreciseOptions, radius: float = ENDGAME_RADIUS,
+                 resume: np.ndarray | None = None, resume_tau: np.ndarray | None = None) -> PathSet:
+    """The paths from chart points z0 (P, m) at s = 0 tracked and classified in higher
+    precision (``precise.precise_endgames``; from ``resume`` at ``resume_tau``, where given
+    and finite), their limits classified as in double precision."""
+    from algebra.continuation.precise import precise_endgames
+
+    eg, steps, why = precise_endgames(homotopy, z0, radius, precise, resume, resume_tau)
+    p, m = z0.shape
+    chart = np.full((p, m), np.nan + 0j)
+    status = np.full(p, "failed", dtype=object)
+    winding = np.ones(p, dtype=np.int64)
+    cond = np.full(p, np.inf)
+    tried = np.flatnonzero([not w for w in why])
+    sub = EndgameResult(eg.limit[tried], eg.winding[tried], eg.status[tried], eg.accuracy[tried],
+                        eg.radius[tried], eg.valuation[tried], eg.last[tried])
+    _classify(homotopy, sub, tried, chart, status, winding, cond, why)
+    _at_infinity(chart, status)
+    for i in np.flatnonzero(status == "failed"):
+        if "arithmetic" not in why[i]:
+            why[i] = f"in {precise.bits}-bit arithmetic too: {why[i]}"
+    return PathSet(chart, status, winding, cond, steps, np.ones(p, bool), why, bits=np.full(p, precise.bits))
 
 
 def retrack(homotopy, starts: np.ndarray, options: TrackerOptions, endgame: EndgameOptions = EndgameOptions(),

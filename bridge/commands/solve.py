@@ -5,7 +5,8 @@ import os
 
 from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, add_cluster_options,
                                     add_data_options, add_fix_option, add_network_options, add_output_options,
-                                    add_slice_option, build_system, emit, integer, network_from, remote, units_runner)
+                                    add_slice_option, build_system, emit, integer, network_from, number, remote,
+                                    units_runner)
 
 
 STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
@@ -106,13 +107,14 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 def cmd_monodromy(args, system, described, net, data) -> None:
     from algebra.continuation.monodromy import complete_witness_set, monodromy_solve, witness_check
-    from algebra.solve import MAX_PATHS
+    from algebra.solve import MAX_PATHS, PRECISE_SECONDS
     from bridge.provenance import provenance
 
     forbidden = [o for o, v in (("--start", args.start != "auto"), ("--engine", args.engine != "ours"),
                                 ("--partition", args.partition), ("--certify", args.certify),
                                 ("--verify", args.verify != "runs"), ("--max-runs", args.max_runs != 4),
                                 ("--precision", args.precision != "d"), ("--max-paths", args.max_paths != MAX_PATHS),
+                                ("--precise-seconds", args.precise_seconds != PRECISE_SECONDS),
                                 ("--workers", args.workers), ("--scheduler", remote(args)),
                                 ("--threads", args.threads), ("--start-from", args.start_from)) if v]
     if forbidden:
@@ -164,7 +166,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
 
 def cmd_solve(args) -> None:
     from algebra.bounds import parse_partition
-    from algebra.solve import network_partition, solve, solve_bounds
+    from algebra.solve import PRECISE_SECONDS, network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
     system, described, net, data = system_from(args)
@@ -182,6 +184,10 @@ def cmd_solve(args) -> None:
     options = dict(start=args.start, precision=args.precision, seed=args.seed, verify=verify, max_runs=args.max_runs,
                    engine=args.engine, device=args.device, max_paths=args.max_paths, certify=args.certify,
                    partition=partition, member=member)
+    if args.engine == "ours":
+        options["precise_seconds"] = args.precise_seconds
+    elif args.precise_seconds != PRECISE_SECONDS:
+        raise SpecError("--precise-seconds applies to our engine; PHCpack's goes up in --precision")
     if args.engine == "phcpack":
         if remote(args):
             raise SpecError("--scheduler applies to our engine; PHCpack's engine runs its own --workers processes")
@@ -198,7 +204,7 @@ def cmd_solve(args) -> None:
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
               "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
               "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
-              "partition": partition, "threads": threads}
+              "partition": partition, "threads": threads, "precise_seconds": args.precise_seconds}
     config["start_from"] = os.path.abspath(args.start_from) if args.start_from else None
     out.update(provenance(config, args.seed))
     if args.out:
@@ -280,7 +286,7 @@ def cmd_witness(args) -> None:
 
 def add_parser(sub) -> None:
     from algebra.continuation.engine import UNIT_PATHS
-    from algebra.solve import ENGINES, MAX_PATHS, PRECISIONS, STARTS
+    from algebra.solve import ENGINES, MAX_PATHS, PRECISE_SECONDS, PRECISIONS, STARTS
 
     for name, helptext in (("solve", "count the solutions of a square system by homotopy continuation"),
                            ("witness", "dimension, degree and factors of a solution set (witness sets)")):
@@ -316,7 +322,10 @@ def add_parser(sub) -> None:
             c.add_argument("--start", choices=STARTS, default="auto",
                            help="start system (default auto: chosen from the bounds)")
             c.add_argument("--precision", choices=PRECISIONS, default="d",
-                           help="precision of the first track; failed paths go higher (default d)")
+                           help="--engine phcpack: precision of the first track; failed paths go higher (default d)")
+            c.add_argument("--precise-seconds", type=number(0, 86400), default=PRECISE_SECONDS, metavar="S",
+                           help=f"our engine: paths that fail in double precision are tracked again in 160-bit "
+                                f"arithmetic, within S seconds a run (default {PRECISE_SECONDS:g}; 0: not)")
             c.add_argument("--verify", choices=("none", "runs", "exact"), default="runs",
                            help="runs: independent runs until the count stops growing (default); "
                                 "exact: also msolve's real count")

@@ -134,7 +134,7 @@ def test_every_evaluation_mode_agrees(monkeypatch, setting, mode):
     if setting:
         monkeypatch.setattr(module, *setting)
     system = katsura(3)
-    ev = module._Evaluator(system)
+    ev = module.BallEvaluator(system)
     assert ev.mode == mode
     x = np.array([0.3 + 0.1j, -0.2, 0.7j, 1.1])
     F, J = ev([acb(complex(z)) for z in x])

@@ -1,0 +1,351 @@
+"""Failed paths tracked again in higher precision, one at a time, with flint's complex balls.
+
+A path fails in double precision where its linear solves lose their digits: near a singular
+limit (a positive-dimensional component, a multiple root, a point at infinity of high
+multiplicity) the Jacobian's condition number grows as tau = 1 - s shrinks, and the endgame's
+loops stop tracking at tau ~ 1e-6 (seen on butcher, heart, chandra6, fourbar, cohn2, reimer5).
+Here the same homotopy, H(z, tau) = tau gamma G(z) + (1 - tau) F(z) in the same projective
+chart, is evaluated with ``bits``-bit complex numbers (flint's ``acb``; only the midpoints
+are used: this is floating point with a longer mantissa, not a proof), tracked from its start
+point by the rules of ``tracker`` (Runge-Kutta predictor, Newton corrector, the step from the
+first correction), and its endgame walks toward tau = 0 on radii r, r q, r q^2, ... far below
+double's: valuations of h0 say "infinity" once three of them agree, Cauchy loops give the
+winding number and the limit once two rounds agree. The limit comes back as a double point and
+is classified by ``paths`` like every other endgame's.
+
+It is slow (a step costs a few milliseconds in Python: hundreds of times a compiled double
+step), so it is only for the few paths that failed, within a time budget; a path it cannot
+finish, or that the budget leaves out, stays failed and says why.
+"""
+from __future__ import annotations
+
+import cmath
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from algebra.continuation.endgame import AT_INFINITY, CONVERGED, NOT_CLOSED, NOT_CONVERGED, TRACK_FAILED, EndgameResult
+
+
+@dataclass(frozen=True)
+class PreciseOptions:
+    """The precision, the budget and the tolerances of a retrack in higher precision."""
+
+    bits: int = 160                 # 48 decimal digits
+    seconds: float = 20.0           # for every failed path of one call together
+    path_seconds: float = 5.0       # for one path
+    predictor_error: float = 1e-6   # target of the first Newton correction (relative)
+    max_first_correction: float = 1e-4
+    tol: float = 1e-9               # the second Newton correction of an accepted step (relative):
+                                    # the point is then good to about its square
+    newton_iterations: int = 2
+    initial_step: float = 0.02
+    max_step: float = 0.25
+    min_step: float = 1e-20
+    samples: int = 4                # points a Cauchy loop
+    max_winding: int = 24
+    open_rounds: int = 2            # rounds of loops that did not close before the path stops
+    shrink: float = 0.25
+    agree: float = 1e-13            # successive Cauchy estimates, relative to 1 + max |z|
+    min_radius: float = 1e-32
+    cauchy_radius: float = 1e-10    # below this radius, loops start whatever the valuations say
+    settled: float = 0.01           # relative spread of three valuations that have settled
+    finite_valuation: float = 0.01
+    infinity: float = 1e-12         # |h0| / max |z| of a Cauchy estimate at infinity
+
+
+class OutOfTime(Exception):
+    """The path's share of the budget ran out."""
+
+
+class PreciseHomotopy:
+    """A ``StraightLineHomotopy`` evaluated in ball arithmetic at the current precision, in
+    tau = 1 - s (so that tau = 1e-30 keeps its digits next to 1).
+
+    Both systems get the chart's row a . z - 1, so that H = tau gamma G + (1 - tau) F is two
+    products of ball matrices by scalars: its chart row is (tau gamma + 1 - tau)(a . z - 1),
+    a nonzero multiple of the chart's equation (tau gamma = tau - 1 needs a real gamma),
+    which changes no Newton step and no path."""
+
+    def __init__(self, homotopy):
+        from flint import acb
+
+        from algebra.certify import BallEvaluator
+
+        (fm, fc), (gm, gc) = homotopy.homogenized
+        self.m = fm.shape[1]
+        self.target = BallEvaluator(_with_chart(fm, fc, homotopy.chart_host))
+        self.start = BallEvaluator(_with_chart(gm, gc, homotopy.chart_host))
+        self.gamma = acb(complex(homotopy.gamma))
+
+    @staticmethod
+    def of(homotopy) -> "PreciseHomotopy | None":
+        """The precise form of a homotopy, None for those without one (parameter and toric
+        homotopies: their failures stay failures)."""
+        return PreciseHomotopy(homotopy) if hasattr(homotopy, "homogenized") else None
+
+    def evaluate(self, z: list, tau, values: bool = True):
+        """H (acb_mat column, None unless ``values``), H_z and H_tau (acb_mat column) at z and tau."""
+        f, jf = self.target(z)
+        g, jg = self.start(z)
+        a, b = tau * self.gamma, 1 - tau
+        return (g * a + f * b if values else None), jg * a + jf * b, g * self.gamma - f
+
+
+def _with_chart(monomials: np.ndarray, coefficients, chart: np.ndarray):
+    """The homogenized system with the chart's equation a . z - 1 as its last row."""
+    from scipy import sparse
+
+    from algebra.polys import PolySystem
+
+    m = monomials.shape[1]
+    mons = np.vstack([monomials, np.eye(m, dtype=np.int64), np.zeros((1, m), dtype=np.int64)])
+    row = np.concatenate([np.asarray(chart, dtype=complex), [-1.0]])
+    coef = sparse.block_diag([coefficients, sparse.csr_array(row[None, :])], format="csr")
+    return PolySystem(tuple(f"z{k}" for k in range(m)), mons, coef)
+
+
+def _solve(matrix, column) -> list | None:
+    x = matrix.solve(column, algorithm="approx").entries()
+    return x if all(_finite(v) for v in x) else None
+
+
+def _finite(v) -> bool:
+    c = complex(v)
+    return math.isfinite(c.real) and math.isfinite(c.imag)
+
+
+def _mid(v: list) -> list:
+    return [x.mid() for x in v]
+
+
+def _size(v: list) -> float:
+    return max(abs(complex(x)) for x in v)
+
+
+def _h0(z: list) -> float:
+    return abs(complex(z[0])) / max(_size(z), 1e-300)
+
+
+class _Path:
+    """One path in ``bits``-bit arithmetic, with its step counter and deadline."""
+
+    def __init__(self, hom: PreciseHomotopy, options: PreciseOptions, deadline: float):
+        self.hom, self.options, self.deadline = hom, options, deadline
+        self.steps = 0
+
+    def start(self, z0: np.ndarray, resume: np.ndarray | None, tau: float | None) -> tuple[list, float]:
+        """The point to go on from and its tau: ``resume`` refined by Newton's method at
+        ``tau`` where that converges, else the start point z0 at tau = 1."""
+        from flint import acb
+
+        o = self.options
+        if resume is not None and tau is not None and np.isfinite(tau) and np.all(np.isfinite(resume)):
+            z, first, final, _ = _newton(self.hom, [acb(complex(c)) for c in resume], acb(float(tau)), 3)
+            if z is not None and first <= o.max_first_correction and final <= o.tol:
+                return _mid(z), float(tau)
+        return [acb(complex(c)) for c in z0], 1.0
+
+    def track(self, z: list, tau0, tau1, step: float | None = None) -> tuple[list, bool, float]:
+        """z on H(., tau0) moved to H(., tau1) along the segment: (point, arrived, next step)."""
+        o, hom = self.options, self.hom
+        dtau = tau1 - tau0
+        u, h = 0.0, step or o.initial_step
+
+        def velocity(zz, uu):
+            _, hz, ht = hom.evaluate(zz, tau0 + dtau * uu, values=False)
+            v = _solve(hz, ht)
+            return None if v is None else [-x * dtau for x in v]
+
+        while u < 1:
+            if time.perf_counter() > self.deadline:
+                raise OutOfTime
+            h = min(h, o.max_step, 1 - u)
+            last = h >= 1 - u
+            self.steps += 1
+            zc = _rk4(velocity, z, u, h)
+            ok = False
+            if zc is not None:
+                tau = tau1 if last else tau0 + dtau * (u + h)
+                zc, first, final, contracted = _newton(hom, zc, tau, o.newton_iterations)
+                ok = (zc is not None and final <= o.tol and first <= o.max_first_correction
+                      and contracted)
+            ratio = (o.predictor_error / first) ** 0.2 if zc is not None and first > 0 else 2.0
+            grow = min(2.0, max(0.5, 0.9 * ratio))
+            if ok:
+                z, u = _mid(zc), (1.0 if last else u + h)
+                h *= grow
+            else:
+                h *= min(0.5, grow)
+                if h < o.min_step:
+                    return z, False, h
+        return z, True, h
+
+    def endgame(self, z: list, radius: float) -> tuple[int, list, int]:
+        """(outcome of ``endgame.OUTCOMES``, limit or last point, winding number) of a path at
+        tau = radius, by valuations of h0 and Cauchy loops (as ``endgame.cauchy_endgame``)."""
+        from flint import acb
+
+        o = self.options
+        r = radius
+        h0 = _h0(z)
+        valuations: list[float] = []
+        loops = False
+        previous, previous_winding = None, 0
+        open_rounds = 0
+        while True:
+            if loops or r <= o.cauchy_radius:
+                loops = True
+                estimate, winding, h0s = self._loops(z, r)
+                if estimate is None:
+                    open_rounds += 1
+                    if open_rounds >= o.open_rounds:
+                        return NOT_CLOSED, z, 0
+                else:
+                    if _h0(estimate) <= o.infinity or (valuations and _vanishes(h0s, winding, valuations[-1])):
+                        return AT_INFINITY, estimate, winding
+                    if previous is not None and winding == previous_winding:
+                        scale = 1 + _size(estimate)
+                        if max(abs(complex(a - b)) for a, b in zip(estimate, previous)) <= o.agree * scale:
+                            return CONVERGED, estimate, winding
+                    previous, previous_winding = estimate, winding
+            if r * o.shrink < o.min_radius:
+                return (NOT_CONVERGED if previous is not None else NOT_CLOSED), z, 0
+            z, arrived, _ = self.track(z, acb(r), acb(r * o.shrink), 0.5)
+            if not arrived:
+                return TRACK_FAILED, z, 0
+            r *= o.shrink
+            new = _h0(z)
+            valuations.append(math.log(max(new, 1e-300) / max(h0, 1e-300)) / math.log(o.shrink))
+            h0 = new
+            if len(valuations) >= 3:
+                v, *older = valuations[-1], valuations[-2], valuations[-3]
+                spread = max(abs(v - w) for w in older)
+                if v >= 1 / (2 * o.max_winding) and spread <= o.settled * v:
+                    return AT_INFINITY, z, 0
+            if len(valuations) >= 2 and abs(valuations[-1]) <= o.finite_valuation \
+                    and abs(valuations[-2]) <= 4 * o.finite_valuation:
+                loops = True
+
+    def _loops(self, z: list, r: float) -> tuple[list | None, int, list]:
+        """Loops around |tau| = r from z until the path closes: (the mean of the samples, the
+        number of loops, h0 at the samples), or (None, 0, ...) when it does not
+        close within ``max_winding``."""
+        from flint import acb
+
+        o = self.options
+        corners = [acb(r * cmath.exp(2j * math.pi * j / o.samples)) for j in range(o.samples)]
+        corners.append(corners[0])
+        total = [0 * x for x in z]
+        current, nearest, step = z, math.inf, 0.5
+        h0s = []
+        for c in range(1, o.max_winding + 1):
+            for j in range(o.samples):
+                total = [a + b for a, b in zip(total, current)]
+                h0s.append(complex(current[0]))
+                current, arrived, step = self.track(current, corners[j], corners[j + 1], step)
+                if not arrived:
+                    return None, 0, h0s
+                if j < o.samples - 1:
+                    nearest = min(nearest, _distance(current, z))
+            back = _distance(current, z)
+            if back <= 1e-2 * nearest or back <= 1e-30 * (1 + _size(z)):
+                return _mid([a / (c * o.samples) for a in total]), c, h0s
+        return None, 0, h0s
+
+
+def _vanishes(h0s: list, loops: int, valuation: float, leading: float = 1e-3) -> bool:
+    """Whether h0 tends to 0, read off the samples of ``loops`` closed loops as in
+    ``endgame._vanishes``: the first Fourier coefficient of h0 in the uniformizing parameter
+    above ``leading`` of the largest is a_k with k >= 1, and the walk's valuation agrees
+    with k / loops within a factor 1.5."""
+    mags = np.abs(np.fft.fft(np.asarray(h0s)) / len(h0s))[: len(h0s) // 2 + 1]
+    if not np.all(np.isfinite(mags)) or mags.max() == 0:
+        return False
+    k = int(np.argmax(mags >= leading * mags.max()))
+    return k >= 1 and k / loops / 1.5 <= valuation <= 1.5 * k / loops
+
+
+def _distance(a: list, b: list) -> float:
+    return max(abs(complex(x - y)) for x, y in zip(a, b))
+
+
+def _rk4(velocity, z: list, u: float, h: float) -> list | None:
+    k1 = velocity(z, u)
+    if k1 is None:
+        return None
+    k2 = velocity([a + 0.5 * h * b for a, b in zip(z, k1)], u + 0.5 * h)
+    if k2 is None:
+        return None
+    k3 = velocity([a + 0.5 * h * b for a, b in zip(z, k2)], u + 0.5 * h)
+    if k3 is None:
+        return None
+    k4 = velocity([a + h * b for a, b in zip(z, k3)], u + h)
+    if k4 is None:
+        return None
+    return [a + h / 6 * (b1 + 2 * b2 + 2 * b3 + b4) for a, b1, b2, b3, b4 in zip(z, k1, k2, k3, k4)]
+
+
+def _newton(hom: PreciseHomotopy, z: list, tau, iterations: int) -> tuple[list | None, float, float, bool]:
+    """Newton at tau: (point, first and last correction relative to 1 + max |z|, contracted)."""
+    corrections = []
+    for _ in range(iterations):
+        h, hz, _ = hom.evaluate(z, tau)
+        dz = _solve(hz, h)
+        if dz is None:
+            return None, math.inf, math.inf, False
+        z = [a - b for a, b in zip(z, dz)]
+        corrections.append(_size(dz) / (1 + _size(z)))
+    contracted = len(corrections) < 2 or corrections[-1] <= 0.5 * corrections[-2] or corrections[-1] <= 1e-40
+    return z, corrections[0], corrections[-1], contracted
+
+
+def precise_endgames(homotopy, z0: np.ndarray, radius: float, options: PreciseOptions = PreciseOptions(),
+                     resume: np.ndarray | None = None, resume_tau: np.ndarray | None = None
+                     ) -> tuple[EndgameResult, np.ndarray, list]:
+    """Paths from chart points z0 (P, m) at s = 0, tracked to tau = ``radius`` and through the
+    endgame in ``options.bits``-bit arithmetic: (an ``EndgameResult`` of double points, steps
+    taken per path, why each path that got no outcome has none: "" otherwise). A path with a
+    finite ``resume`` point (where double precision stopped, at tau = ``resume_tau``) starts
+    there, after Newton's method in higher precision: double precision usually fails late in
+    the endgame, and the way there costs as much in higher precision as the rest."""
+    from flint import acb, ctx
+
+    hom = PreciseHomotopy(homotopy)
+    p, m = z0.shape
+    limit = np.full((p, m), np.nan + 0j)
+    last = np.array(z0, dtype=complex)
+    winding = np.zeros(p, dtype=np.int64)
+    status = np.full(p, TRACK_FAILED)
+    steps = np.zeros(p, dtype=np.int64)
+    why = [""] * p
+    began = time.perf_counter()
+    budget = f"{options.seconds:g} s for {p} paths, {options.path_seconds:g} s a path"
+    with ctx.workprec(options.bits):
+        for i in range(p):
+            left = began + options.seconds - time.perf_counter()
+            if left <= 0:
+                why[i] = f"not retracked in {options.bits}-bit arithmetic: its budget ran out ({budget})"
+                continue
+            path = _Path(hom, options, time.perf_counter() + min(left, options.path_seconds))
+            try:
+                z, tau = path.start(z0[i], None if resume is None else resume[i],
+                                    None if resume_tau is None else resume_tau[i])
+                arrived = True
+                if tau > radius:
+                    z, arrived, _ = path.track(z, acb(tau), acb(radius))
+                if arrived:
+                    status[i], point, winding[i] = path.endgame(z, min(tau, radius))
+                    last[i] = [complex(c) for c in point]
+                    if status[i] in (CONVERGED, AT_INFINITY):
+                        limit[i] = last[i]
+                else:
+                    last[i] = [complex(c) for c in z]
+                    why[i] = f"in {options.bits}-bit arithmetic too: step size underflow before the endgame zone"
+            except OutOfTime:
+                why[i] = f"in {options.bits}-bit arithmetic: its time ran out ({budget})"
+            steps[i] = path.steps
+    nan = np.full(p, np.nan)
+    return EndgameResult(limit, winding, status, nan.copy(), nan.copy(), nan.copy(), last), steps, why
