@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from algebra.continuation.endgame import AT_INFINITY, CONVERGED, NOT_CLOSED, NOT_CONVERGED, TRACK_FAILED, EndgameResult
 
@@ -76,9 +77,13 @@ class PreciseHomotopy:
 
         (fm, fc), (gm, gc) = homotopy.homogenized
         self.m = fm.shape[1]
-        self.target = BallEvaluator(_with_chart(fm, fc, homotopy.chart_host))
-        self.start = BallEvaluator(_with_chart(gm, gc, homotopy.chart_host))
+        target, start = _with_chart(fm, fc, homotopy.chart_host), _with_chart(gm, gc, homotopy.chart_host)
+        self.target, self.start = BallEvaluator(target), BallEvaluator(start)
         self.gamma = acb(complex(homotopy.gamma))
+        # the same in double precision, for the predictor
+        self.double = _PointEvaluator(np.vstack([target.monomials, start.monomials]),
+                                      sparse.block_diag([target.coefficients, start.coefficients]).toarray())
+        self.gamma_double = complex(homotopy.gamma)
 
     @staticmethod
     def of(homotopy) -> "PreciseHomotopy | None":
@@ -93,11 +98,43 @@ class PreciseHomotopy:
         a, b = tau * self.gamma, 1 - tau
         return (g * a + f * b if values else None), jg * a + jf * b, g * self.gamma - f
 
+    def velocity_double(self, z: np.ndarray, tau: complex, dtau: complex) -> np.ndarray | None:
+        """dz/du = -H_z^-1 H_tau dtau in double precision at a double point z (m,)."""
+        with np.errstate(all="ignore"):
+            values, jac = self.double(z)
+            m = self.m
+            f, g, jf, jg = values[:m], values[m:], jac[:m], jac[m:]
+            hz = tau * self.gamma_double * jg + (1 - tau) * jf
+            try:
+                v = -np.linalg.solve(hz, self.gamma_double * g - f) * dtau
+            except np.linalg.LinAlgError:
+                return None
+        return v if np.all(np.isfinite(v)) else None
+
+
+class _PointEvaluator:
+    """Values and Jacobian of a small system at one double point, dense: a few numpy
+    operations instead of the batched evaluator's sparse products (made for many points)."""
+
+    def __init__(self, exponents: np.ndarray, coefficients: np.ndarray):
+        self.exponents = exponents                               # (T, m)
+        self.lowered = np.maximum(exponents - 1, 0)
+        self.coefficients = coefficients                         # (E, T)
+
+    def __call__(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        e = self.exponents
+        powers = z[None, :] ** e                                 # (T, m)
+        t, m = powers.shape
+        before = np.ones((t, m), dtype=complex)                  # products of the powers left of k ...
+        before[:, 1:] = np.cumprod(powers[:, :-1], axis=1)
+        after = np.ones((t, m), dtype=complex)                   # ... and right of k: no division by z_k
+        after[:, :-1] = np.cumprod(powers[:, :0:-1], axis=1)[:, ::-1]
+        derived = e * z[None, :] ** self.lowered * before * after
+        return self.coefficients @ (before[:, -1] * powers[:, -1]), self.coefficients @ derived
+
 
 def _with_chart(monomials: np.ndarray, coefficients, chart: np.ndarray):
     """The homogenized system with the chart's equation a . z - 1 as its last row."""
-    from scipy import sparse
-
     from algebra.polys import PolySystem
 
     m = monomials.shape[1]
@@ -154,18 +191,29 @@ class _Path:
         dtau = tau1 - tau0
         u, h = 0.0, step or o.initial_step
 
+        t0, dt = complex(tau0), complex(dtau)
+
         def velocity(zz, uu):
             _, hz, ht = hom.evaluate(zz, tau0 + dtau * uu, values=False)
             v = _solve(hz, ht)
             return None if v is None else [-x * dtau for x in v]
 
+        def velocity_double(zz, uu):
+            return hom.velocity_double(zz, t0 + dt * uu, dt)
+
+        in_double = True  # the predictor's error only has to stay far below the step's
         while u < 1:
             if time.perf_counter() > self.deadline:
                 raise OutOfTime
             h = min(h, o.max_step, 1 - u)
             last = h >= 1 - u
             self.steps += 1
-            zc = _rk4(velocity, z, u, h)
+            if in_double:
+                zd = np.array([complex(c) for c in z])
+                move = _rk4(velocity_double, zd, u, h)
+                zc = None if move is None else [a + complex(b) for a, b in zip(z, move - zd)]
+            else:
+                zc = _rk4(velocity, z, u, h)
             ok = False
             if zc is not None:
                 tau = tau1 if last else tau0 + dtau * (u + h)
@@ -177,8 +225,12 @@ class _Path:
             if ok:
                 z, u = _mid(zc), (1.0 if last else u + h)
                 h *= grow
+                in_double = True
+            elif in_double:
+                in_double = False  # the same step again with the precise predictor
             else:
                 h *= min(0.5, grow)
+                in_double = True
                 if h < o.min_step:
                     return z, False, h
         return z, True, h
@@ -272,19 +324,26 @@ def _distance(a: list, b: list) -> float:
     return max(abs(complex(x - y)) for x, y in zip(a, b))
 
 
-def _rk4(velocity, z: list, u: float, h: float) -> list | None:
+def _rk4(velocity, z, u: float, h: float):
+    """One classical Runge-Kutta step of dz/du = velocity(z, u), on lists of balls or on a
+    numpy vector (None where a velocity is not finite)."""
+    def plus(a, k, c):
+        return a + c * k if isinstance(a, np.ndarray) else [x + c * y for x, y in zip(a, k)]
+
     k1 = velocity(z, u)
     if k1 is None:
         return None
-    k2 = velocity([a + 0.5 * h * b for a, b in zip(z, k1)], u + 0.5 * h)
+    k2 = velocity(plus(z, k1, 0.5 * h), u + 0.5 * h)
     if k2 is None:
         return None
-    k3 = velocity([a + 0.5 * h * b for a, b in zip(z, k2)], u + 0.5 * h)
+    k3 = velocity(plus(z, k2, 0.5 * h), u + 0.5 * h)
     if k3 is None:
         return None
-    k4 = velocity([a + h * b for a, b in zip(z, k3)], u + h)
+    k4 = velocity(plus(z, k3, h), u + h)
     if k4 is None:
         return None
+    if isinstance(z, np.ndarray):
+        return z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return [a + h / 6 * (b1 + 2 * b2 + 2 * b3 + b4) for a, b1, b2, b3, b4 in zip(z, k1, k2, k3, k4)]
 
 
