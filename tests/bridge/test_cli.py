@@ -262,6 +262,24 @@ def test_monodromy_on_a_small_network_loops_with_its_compiled_monomials(capsys):
     assert code == 2 and "dependent" in err and out == ""
 
 
+def test_solve_retracks_failed_paths_in_higher_precision_within_its_budget(capsys, tmp_path):
+    # x, y, z times the unit sphere: 5 of its 48 paths fail in double precision at seed 0
+    f = tmp_path / "sphere.phc"
+    f.write_text("3\nx*(x^2+y^2+z^2-1);\ny*(x^2+y^2+z^2-1)*(y-2);\nz*(x^2+y^2+z^2-1)*(z+3);\n")
+    code, out, err = run(capsys, "solve", str(f), "--verify", "none", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["failed"] == 0 and r["config"]["precise_seconds"] == 20
+    assert any("tracked again in 160-bit arithmetic" in n for n in r["notes"])
+    code, out, err = run(capsys, "solve", str(f), "--verify", "none", "--json", "--precise-seconds", "0")
+    r = json.loads(out)
+    assert code == 0 and r["failed"] > 0 and not any("160-bit" in n for n in r["notes"])
+    for extra in (["--engine", "phcpack"], ["--method", "monodromy"]):
+        code, out, err = run(capsys, "solve", str(f), "--precise-seconds", "3", *extra)
+        assert code == 2 and "--precise-seconds" in err and out == "" and len(err.strip().splitlines()) == 1
+    code, out, err = run(capsys, "solve", str(f), "--precise-seconds", "-1")
+    assert code == 2 and "--precise-seconds" in err
+
+
 def test_solve_refuses_more_paths_than_allowed_before_any_work(capsys, tmp_path):
     f = tmp_path / "big.phc"
     f.write_text("1\nx^1000000 - 1;\n")
