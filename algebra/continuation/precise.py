@@ -81,7 +81,7 @@ class PreciseHomotopy:
         self.target, self.start = BallEvaluator(target), BallEvaluator(start)
         self.gamma = acb(complex(homotopy.gamma))
         # the same in double precision, for the predictor
-        self.double = _PointEvaluator(np.vstack([target.monomials, start.monomials]),
+        self.point = _PointEvaluator(np.vstack([target.monomials, start.monomials]),
                                       sparse.block_diag([target.coefficients, start.coefficients]).toarray())
         self.gamma_double = complex(homotopy.gamma)
 
@@ -98,18 +98,25 @@ class PreciseHomotopy:
         a, b = tau * self.gamma, 1 - tau
         return (g * a + f * b if values else None), jg * a + jf * b, g * self.gamma - f
 
+    def values(self, z: list, tau):
+        """H alone (acb_mat column) at z and tau."""
+        f, _ = self.target(z, want_j=False)
+        g, _ = self.start(z, want_j=False)
+        return g * (tau * self.gamma) + f * (1 - tau)
+
+    def double(self, z: np.ndarray, tau: complex) -> tuple[np.ndarray, np.ndarray]:
+        """H_z and H_tau in double precision at a double point z (m,)."""
+        values, jac = self.point(z)
+        m = self.m
+        f, g, jf, jg = values[:m], values[m:], jac[:m], jac[m:]
+        return tau * self.gamma_double * jg + (1 - tau) * jf, self.gamma_double * g - f
+
     def velocity_double(self, z: np.ndarray, tau: complex, dtau: complex) -> np.ndarray | None:
         """dz/du = -H_z^-1 H_tau dtau in double precision at a double point z (m,)."""
         with np.errstate(all="ignore"):
-            values, jac = self.double(z)
-            m = self.m
-            f, g, jf, jg = values[:m], values[m:], jac[:m], jac[m:]
-            hz = tau * self.gamma_double * jg + (1 - tau) * jf
-            try:
-                v = -np.linalg.solve(hz, self.gamma_double * g - f) * dtau
-            except np.linalg.LinAlgError:
-                return None
-        return v if np.all(np.isfinite(v)) else None
+            hz, ht = self.double(z, tau)
+            v = _solve_double(hz, -ht * dtau)
+        return v
 
 
 class _PointEvaluator:
@@ -192,6 +199,7 @@ class _Path:
         u, h = 0.0, step or o.initial_step
 
         t0, dt = complex(tau0), complex(dtau)
+        in_double = True
 
         def velocity(zz, uu):
             _, hz, ht = hom.evaluate(zz, tau0 + dtau * uu, values=False)
@@ -201,7 +209,9 @@ class _Path:
         def velocity_double(zz, uu):
             return hom.velocity_double(zz, t0 + dt * uu, dt)
 
-        in_double = True  # the predictor's error only has to stay far below the step's
+        # first the predictor in double and Newton with double Jacobians (the predictor's error
+        # only has to stay far below the step's, and Newton's residual is what needs the digits);
+        # a step refused that way is taken again in full precision
         while u < 1:
             if time.perf_counter() > self.deadline:
                 raise OutOfTime
@@ -217,7 +227,7 @@ class _Path:
             ok = False
             if zc is not None:
                 tau = tau1 if last else tau0 + dtau * (u + h)
-                zc, first, final, contracted = _newton(hom, zc, tau, o.newton_iterations)
+                zc, first, final, contracted = _newton(hom, zc, tau, o.newton_iterations, mixed=in_double)
                 ok = (zc is not None and final <= o.tol and first <= o.max_first_correction
                       and contracted)
             ratio = (o.predictor_error / first) ** 0.2 if zc is not None and first > 0 else 2.0
@@ -226,8 +236,8 @@ class _Path:
                 z, u = _mid(zc), (1.0 if last else u + h)
                 h *= grow
                 in_double = True
-            elif in_double:
-                in_double = False  # the same step again with the precise predictor
+            elif in_double and not (zc is not None and first > o.max_first_correction):
+                in_double = False  # not a step too long: the same step again in full precision
             else:
                 h *= min(0.5, grow)
                 in_double = True
@@ -347,16 +357,37 @@ def _rk4(velocity, z, u: float, h: float):
     return [a + h / 6 * (b1 + 2 * b2 + 2 * b3 + b4) for a, b1, b2, b3, b4 in zip(z, k1, k2, k3, k4)]
 
 
-def _newton(hom: PreciseHomotopy, z: list, tau, iterations: int) -> tuple[list | None, float, float, bool]:
-    """Newton at tau: (point, first and last correction relative to 1 + max |z|, contracted)."""
+def _solve_double(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray | None:
+    with np.errstate(all="ignore"):
+        try:
+            x = np.linalg.solve(matrix, vector)
+        except np.linalg.LinAlgError:
+            return None
+    return x if np.all(np.isfinite(x)) else None
+
+
+def _newton(hom: PreciseHomotopy, z: list, tau, iterations: int, mixed: bool = False
+            ) -> tuple[list | None, float, float, bool]:
+    """Newton at tau: (point, first and last correction relative to 1 + max |z|, contracted).
+    ``mixed``: the residual in full precision, the Jacobian and the solve in double (iterative
+    refinement: each iteration gains what the double Jacobian's condition leaves, enough
+    below a condition of 1e10 or so; above, the caller's acceptance test fails and it
+    tries again with the full-precision Newton)."""
     corrections = []
+    t = complex(tau)
     for _ in range(iterations):
-        h, hz, _ = hom.evaluate(z, tau)
-        dz = _solve(hz, h)
+        if mixed:
+            h = hom.values(z, tau)
+            d = _solve_double(hom.double(np.array([complex(c) for c in z]), t)[0],
+                              np.array([complex(c) for c in h.entries()]))
+            dz = None if d is None else [complex(c) for c in d]
+        else:
+            h, hz, _ = hom.evaluate(z, tau)
+            dz = _solve(hz, h)
         if dz is None:
             return None, math.inf, math.inf, False
         z = [a - b for a, b in zip(z, dz)]
-        corrections.append(_size(dz) / (1 + _size(z)))
+        corrections.append(max(abs(complex(c)) for c in dz) / (1 + _size(z)))
     contracted = len(corrections) < 2 or corrections[-1] <= 0.5 * corrections[-2] or corrections[-1] <= 1e-40
     return z, corrections[0], corrections[-1], contracted
 
