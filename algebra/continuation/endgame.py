@@ -144,7 +144,7 @@ def _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, 
     limit[lost[away]] = z[lost[away]]
 
 
-def _vanishes(h0_samples: np.ndarray, loops: np.ndarray, samples: int, valuation: np.ndarray,
+def vanishes(h0_samples: np.ndarray, loops: np.ndarray, samples: int, valuation: np.ndarray,
               options: EndgameOptions) -> np.ndarray:
     """Whether h0 vanishes at the limit, read off the samples of closed loops.
 
@@ -216,7 +216,7 @@ def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, windin
     # a first estimate with h0 = 0 to 1e-7 (relative) is at infinity: no second round needed
     # to tell it from a finite limit (a path to infinity at winding 9 costs 72 segments a round)
     away = closed & ~agree & ((_h0(estimate) <= options.infinity)
-                              | _vanishes(h0_samples, np.where(closed, loops, 0), options.samples,
+                              | vanishes(h0_samples, np.where(closed, loops, 0), options.samples,
                                           valuation[idx], options))
     if away.any():
         status[idx[away]] = AT_INFINITY

@@ -13,9 +13,12 @@ double's: valuations of h0 say "infinity" once three of them agree, Cauchy loops
 winding number and the limit once two rounds agree. The limit comes back as a double point and
 is classified by ``paths`` like every other endgame's.
 
-It is slow (a step costs a few milliseconds in Python: hundreds of times a compiled double
-step), so it is only for the few paths that failed, within a time budget; a path it cannot
-finish, or that the budget leaves out, stays failed and says why.
+Each step first predicts in double precision and corrects by Newton's method with the residual
+in full precision and the Jacobian in double (iterative refinement, which converges while the
+Jacobian's condition number is far below 1e16); a step refused that way is taken again with
+everything in full precision. It is slow all the same (1-4 ms a step in Python, hundreds of
+times a compiled double step), so it is only for the few paths that failed, within a time
+budget; a path it cannot finish, or that the budget leaves out, stays failed and says why.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from algebra.continuation.endgame import AT_INFINITY, CONVERGED, NOT_CLOSED, NOT_CONVERGED, TRACK_FAILED, EndgameResult
+from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, NOT_CONVERGED, TRACK_FAILED, EndgameOptions,
+                                         EndgameResult, vanishes)
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ class PreciseHomotopy:
 
     Both systems get the chart's row a . z - 1, so that H = tau gamma G + (1 - tau) F is two
     products of ball matrices by scalars: its chart row is (tau gamma + 1 - tau)(a . z - 1),
-    a nonzero multiple of the chart's equation (tau gamma = tau - 1 needs a real gamma),
-    which changes no Newton step and no path."""
+    a nonzero multiple of the chart's equation (the factor vanishes at tau = 1 / (1 - gamma)
+    only: off the real segment for a non-real gamma, and beyond |tau| = 1/2, outside every
+    loop), which changes no Newton step and no path."""
 
     def __init__(self, homotopy):
         from flint import acb
@@ -105,18 +110,18 @@ class PreciseHomotopy:
         return g * (tau * self.gamma) + f * (1 - tau)
 
     def double(self, z: np.ndarray, tau: complex) -> tuple[np.ndarray, np.ndarray]:
-        """H_z and H_tau in double precision at a double point z (m,)."""
-        values, jac = self.point(z)
-        m = self.m
-        f, g, jf, jg = values[:m], values[m:], jac[:m], jac[m:]
-        return tau * self.gamma_double * jg + (1 - tau) * jf, self.gamma_double * g - f
+        """H_z and H_tau in double precision at a double point z (m,) (inf or NaN where they
+        overflow: the solve that follows refuses them)."""
+        with np.errstate(all="ignore"):
+            values, jac = self.point(z)
+            m = self.m
+            f, g, jf, jg = values[:m], values[m:], jac[:m], jac[m:]
+            return tau * self.gamma_double * jg + (1 - tau) * jf, self.gamma_double * g - f
 
     def velocity_double(self, z: np.ndarray, tau: complex, dtau: complex) -> np.ndarray | None:
         """dz/du = -H_z^-1 H_tau dtau in double precision at a double point z (m,)."""
-        with np.errstate(all="ignore"):
-            hz, ht = self.double(z, tau)
-            v = _solve_double(hz, -ht * dtau)
-        return v
+        hz, ht = self.double(z, tau)
+        return _solve_double(hz, -ht * dtau)
 
 
 class _PointEvaluator:
@@ -266,7 +271,9 @@ class _Path:
                     if open_rounds >= o.open_rounds:
                         return NOT_CLOSED, z, 0
                 else:
-                    if _h0(estimate) <= o.infinity or (valuations and _vanishes(h0s, winding, valuations[-1])):
+                    if _h0(estimate) <= o.infinity or (valuations and vanishes(
+                            np.array([h0s]), np.array([winding]), o.samples, np.array(valuations[-1:]),
+                            EndgameOptions())[0]):
                         return AT_INFINITY, estimate, winding
                     if previous is not None and winding == previous_winding:
                         scale = 1 + _size(estimate)
@@ -316,18 +323,6 @@ class _Path:
             if back <= 1e-2 * nearest or back <= 1e-30 * (1 + _size(z)):
                 return _mid([a / (c * o.samples) for a in total]), c, h0s
         return None, 0, h0s
-
-
-def _vanishes(h0s: list, loops: int, valuation: float, leading: float = 1e-3) -> bool:
-    """Whether h0 tends to 0, read off the samples of ``loops`` closed loops as in
-    ``endgame._vanishes``: the first Fourier coefficient of h0 in the uniformizing parameter
-    above ``leading`` of the largest is a_k with k >= 1, and the walk's valuation agrees
-    with k / loops within a factor 1.5."""
-    mags = np.abs(np.fft.fft(np.asarray(h0s)) / len(h0s))[: len(h0s) // 2 + 1]
-    if not np.all(np.isfinite(mags)) or mags.max() == 0:
-        return False
-    k = int(np.argmax(mags >= leading * mags.max()))
-    return k >= 1 and k / loops / 1.5 <= valuation <= 1.5 * k / loops
 
 
 def _distance(a: list, b: list) -> float:

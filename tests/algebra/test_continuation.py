@@ -95,7 +95,7 @@ def test_a_solution_at_infinity_is_classified_there():
 
 
 def test_loop_samples_tell_a_vanishing_homogenizing_coordinate_from_a_finite_one():
-    from algebra.continuation.endgame import EndgameOptions, _vanishes
+    from algebra.continuation.endgame import EndgameOptions, vanishes
 
     # c = 9 loops of 4 samples: w = r^(1/9) e^(2 pi i n / 36); h0 = w (1 + w) vanishes with
     # valuation 1/9, h0 = 0.3 + 0.1 w does not
@@ -107,7 +107,7 @@ def test_loop_samples_tell_a_vanishing_homogenizing_coordinate_from_a_finite_one
     samples[2, : c * m] = w * (1 + w)
     loops = np.array([c, c, c])
     walk = np.array([0.08, 0.0, 0.5])  # the third: the walk's valuation disagrees, no decision
-    assert _vanishes(samples, loops, m, walk, EndgameOptions()).tolist() == [True, False, False]
+    assert vanishes(samples, loops, m, walk, EndgameOptions()).tolist() == [True, False, False]
 
 
 def test_counts_always_add_up_to_the_paths():

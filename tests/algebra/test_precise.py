@@ -111,3 +111,19 @@ def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(s
     counts = out.counts()
     assert set(counts) == set(STATUSES) and sum(counts.values()) == len(starts)
     assert all(out.why[i] for i in np.flatnonzero(out.status == "failed"))
+
+
+def test_lone_singular_endpoints_beyond_krawczyks_share_are_named(monkeypatch):
+    # three endpoints called singular, each reached by one path, at the regular roots of
+    # x^2 - 2: the test proves the first two (its share, patched to 2) and says the third
+    # was not tried, instead of leaving it silently singular
+    from algebra.continuation import engine
+    from algebra.solve import Path
+
+    monkeypatch.setattr(engine, "LONE_PROOFS", 2)
+    r = np.sqrt(2.0)
+    paths = [Path(k, np.array([v + 0j]), "singular", 0.0, 1e13, 1, 1.0 + 0j, "d") for k, v in enumerate((r, -r, r))]
+    notes = []
+    assert engine.prove_lone(parse_phc("1\nx^2 - 2;\n"), paths, notes) == 2
+    assert [p.status for p in paths] == ["finite", "finite", "singular"]
+    assert any("1 more singular endpoints reached by one path each were not tried" in n for n in notes)
