@@ -37,6 +37,7 @@ from scipy import sparse
 
 from algebra.activation import SpecError
 from algebra.bounds import multihomogeneous_bezout, partition_indices
+from algebra.continuation.precise import PATH_SECONDS as PRECISE_PATH_SECONDS, SECONDS as PRECISE_SECONDS
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem, combine, monomial_values
 
@@ -53,8 +54,6 @@ ENGINES = ("ours", "phcpack")
 MAX_PATHS = 100_000        # paths tracked before a solve refuses unless asked (about 10 minutes on 2
                            # cores at 160 katsura-10 paths a second; high degrees take longer a path)
 PRECISIONS = ("d", "dd", "qd")
-PRECISE_SECONDS = 20.0      # our engine: a run's failed paths, tracked again in higher precision
-PRECISE_PATH_SECONDS = 5.0  # one of them
 PRECISION_NAMES = {"d": "double", "dd": "double double", "qd": "quad double"}
 STATUSES = ("finite", "singular", "infinity", "failed")
 

@@ -34,13 +34,17 @@ from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, NO
                                          EndgameResult, vanishes)
 
 
+SECONDS = 20.0        # the default budget of one call, every failed path together ...
+PATH_SECONDS = 5.0    # ... and of one path (butcher's hardest take 1-2 s; one of cohn2's, 3,000 steps, more)
+
+
 @dataclass(frozen=True)
 class PreciseOptions:
     """The precision, the budget and the tolerances of a retrack in higher precision."""
 
     bits: int = 160                 # 48 decimal digits
-    seconds: float = 20.0           # for every failed path of one call together
-    path_seconds: float = 5.0       # for one path
+    seconds: float = SECONDS
+    path_seconds: float = PATH_SECONDS
     predictor_error: float = 1e-6   # target of the first Newton correction (relative)
     max_first_correction: float = 1e-4
     tol: float = 1e-9               # the second Newton correction of an accepted step (relative):
