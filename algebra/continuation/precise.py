@@ -399,42 +399,86 @@ def precise_endgames(homotopy, z0: np.ndarray, radius: float, options: PreciseOp
     taken per path, why each path that got no outcome has none: "" otherwise). A path with a
     finite ``resume`` point (where double precision stopped, at tau = ``resume_tau``) starts
     there, after Newton's method in higher precision: double precision usually fails late in
-    the endgame, and the way there costs as much in higher precision as the rest."""
-    from flint import acb, ctx
+    the endgame, and the way there costs as much in higher precision as the rest.
 
-    hom = PreciseHomotopy(homotopy)
+    Paths are independent: with more than one kernel thread allowed (``tracker.kernel_threads``)
+    they are split among that many forked processes, each path computed exactly as alone."""
+    from algebra.continuation.tracker import kernel_threads
+
     p, m = z0.shape
-    limit = np.full((p, m), np.nan + 0j)
-    last = np.array(z0, dtype=complex)
-    winding = np.zeros(p, dtype=np.int64)
-    status = np.full(p, TRACK_FAILED)
-    steps = np.zeros(p, dtype=np.int64)
-    why = [""] * p
-    began = time.perf_counter()
-    budget = f"{options.seconds:g} s for {p} paths, {options.path_seconds:g} s a path"
-    with ctx.workprec(options.bits):
-        for i in range(p):
-            left = began + options.seconds - time.perf_counter()
-            if left <= 0:
-                why[i] = f"not retracked in {options.bits}-bit arithmetic: its budget ran out ({budget})"
-                continue
-            path = _Path(hom, options, time.perf_counter() + min(left, options.path_seconds))
+    job = _Job(PreciseHomotopy(homotopy), options, np.asarray(z0, dtype=complex), resume, resume_tau, radius,
+               time.perf_counter())
+    workers = min(kernel_threads(), p)
+    ends = _in_processes(job, workers) if workers > 1 else None
+    if ends is None:
+        ends = [job.path(i) for i in range(p)]
+    status = np.array([e[0] for e in ends], dtype=np.int64)
+    last = np.array([e[1] for e in ends], dtype=complex).reshape(p, m)
+    limit = np.where(np.isin(status, (CONVERGED, AT_INFINITY))[:, None], last, np.nan + 0j)
+    nan = np.full(p, np.nan)
+    return (EndgameResult(limit, np.array([e[2] for e in ends], dtype=np.int64), status, nan.copy(), nan.copy(),
+                          nan.copy(), last),
+            np.array([e[3] for e in ends], dtype=np.int64), [e[4] for e in ends])
+
+
+@dataclass
+class _Job:
+    """Everything one path of ``precise_endgames`` needs; ``path(i)`` runs path i."""
+
+    hom: PreciseHomotopy
+    options: PreciseOptions
+    z0: np.ndarray
+    resume: np.ndarray | None
+    resume_tau: np.ndarray | None
+    radius: float
+    began: float
+
+    def path(self, i: int) -> tuple[int, list, int, int, str]:
+        """(endgame outcome, last point or limit, winding number, steps, why it has no outcome)."""
+        from flint import acb, ctx
+
+        o, radius = self.options, self.radius
+        budget = f"{o.seconds:g} s for {len(self.z0)} paths, {o.path_seconds:g} s a path"
+        left = self.began + o.seconds - time.perf_counter()
+        if left <= 0:
+            return TRACK_FAILED, list(self.z0[i]), 0, 0, (f"not retracked in {o.bits}-bit arithmetic: its budget "
+                                                          f"ran out ({budget})")
+        path = _Path(self.hom, o, time.perf_counter() + min(left, o.path_seconds))
+        with ctx.workprec(o.bits):
             try:
-                z, tau = path.start(z0[i], None if resume is None else resume[i],
-                                    None if resume_tau is None else resume_tau[i])
+                z, tau = path.start(self.z0[i], None if self.resume is None else self.resume[i],
+                                    None if self.resume_tau is None else self.resume_tau[i])
                 arrived = True
                 if tau > radius:
                     z, arrived, _ = path.track(z, acb(tau), acb(radius))
-                if arrived:
-                    status[i], point, winding[i] = path.endgame(z, min(tau, radius))
-                    last[i] = [complex(c) for c in point]
-                    if status[i] in (CONVERGED, AT_INFINITY):
-                        limit[i] = last[i]
-                else:
-                    last[i] = [complex(c) for c in z]
-                    why[i] = f"in {options.bits}-bit arithmetic too: step size underflow before the endgame zone"
+                if not arrived:
+                    return (TRACK_FAILED, [complex(c) for c in z], 0, path.steps,
+                            f"in {o.bits}-bit arithmetic too: step size underflow before the endgame zone")
+                outcome, point, winding = path.endgame(z, min(tau, radius))
+                return outcome, [complex(c) for c in point], winding, path.steps, ""
             except OutOfTime:
-                why[i] = f"in {options.bits}-bit arithmetic: its time ran out ({budget})"
-            steps[i] = path.steps
-    nan = np.full(p, np.nan)
-    return EndgameResult(limit, winding, status, nan.copy(), nan.copy(), nan.copy(), last), steps, why
+                return TRACK_FAILED, list(self.z0[i]), 0, path.steps, (f"in {o.bits}-bit arithmetic: its time "
+                                                                       f"ran out ({budget})")
+
+
+_SHARED: _Job | None = None  # the job forked processes read (set just before they fork)
+
+
+def _run_shared(i: int):
+    return _SHARED.path(i)
+
+
+def _in_processes(job: _Job, workers: int) -> list | None:
+    """The job's paths on ``workers`` forked processes, in order; None where processes cannot
+    be forked here (a daemonic worker process, a platform without fork)."""
+    import multiprocessing
+
+    global _SHARED
+    if multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _SHARED = job
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run_shared, range(len(job.z0)), chunksize=1)
+    finally:
+        _SHARED = None

@@ -127,3 +127,21 @@ def test_lone_singular_endpoints_beyond_krawczyks_share_are_named(monkeypatch):
     assert engine.prove_lone(parse_phc("1\nx^2 - 2;\n"), paths, notes) == 2
     assert [p.status for p in paths] == ["finite", "finite", "singular"]
     assert any("1 more singular endpoints reached by one path each were not tried" in n for n in notes)
+
+
+def test_forked_processes_end_every_path_as_one_process_does():
+    from algebra.continuation.tracker import limit_threads
+
+    hom, starts = _homotopy(SPHERE)
+    double = run_paths(hom, starts, precise=None)
+    failed = np.flatnonzero(double.status == "failed")
+    z0 = hom.lift(starts[failed])
+    ends = []
+    for threads in (1, 2):
+        with limit_threads(threads):
+            ends.append(precise_ends(hom, z0, PreciseOptions(), resume=double.resume[failed],
+                                     resume_tau=double.resume_tau[failed]))
+    one, two = ends
+    assert list(one.status) == list(two.status) and list(one.winding) == list(two.winding)
+    assert list(one.steps) == list(two.steps)
+    np.testing.assert_array_equal(one.chart, two.chart)
