@@ -13,7 +13,8 @@ constant terms (no final homotopy to the system itself: its endgame would evalua
 ([paths tracked, solutions known] after each round), saved with --json; --plot draws the
 curves. Whether the counts agree across seeds is the evidence the issue asks for.
 
-    .venv/bin/python benchmarks/tree_critical.py [--data 1,2] [--seeds 3] [--budget 600] [--json F] [--plot F]
+    .venv/bin/python benchmarks/tree_critical.py [--data 1,2] [--seeds 3] [--first-seed 0] [--data-seed 0]
+        [--budget 600] [--json F] [--plot F]
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="1,2")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0, help="monodromy seeds from this one (default 0)")
+    ap.add_argument("--data-seed", type=int, default=0, help="seed of the data points (default 0)")
     ap.add_argument("--budget", type=float, default=600.0, help="seconds per monodromy run")
     ap.add_argument("--json", default=None)
     ap.add_argument("--plot", default=None, help="a PNG of the growth curves")
@@ -47,22 +50,23 @@ def main() -> None:
     rows = []
     print(f"{'N':>2} {'seed':>4} {'count':>7} {'how':>8} {'paths':>9} {'seconds':>8}")
     for n in (int(v) for v in args.data.split(",")):
-        data, lam = make_data(net, n, 0), l2_weights(net, "random", 0)
+        data, lam = make_data(net, n, args.data_seed), l2_weights(net, "random", 0)
         system = critical_system(net, data, lam)
         # the loops through the network's forward pass: 31,341 monomials take 750x longer
         equations = CriticalEquations.of(net, data, lam, system, backend())
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             began = time.perf_counter()
             # the generic member's count; the final homotopy to the system itself would run
             # on the monomials (its endgame needs them): left out
             r = monodromy_solve(system, seed=seed, max_seconds=args.budget, equations=equations, final=False)
             seconds = time.perf_counter() - began
             how = "budget" if r.stopped.startswith("stopped at the time budget") else "stalled"
-            rows.append({"data": n, "seed": seed, "generic": r.count, "how": how, "stopped": r.stopped, "paths": r.paths,
+            rows.append({"data": n, "data_seed": args.data_seed, "seed": seed, "generic": r.count, "how": how, "stopped": r.stopped, "paths": r.paths,
                          "seconds": seconds, "growth": r.growth, "total_degree": math.prod(system.degrees)})
             print(f"{n:>2} {seed:>4} {r.count:>7,} {how:>8} {r.paths:>9,} {seconds:>8.0f}", flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps({"network": net.describe(), "l2": "random, seed 0", "data_seed": 0,
+        Path(args.json).write_text(json.dumps({"network": net.describe(), "l2": "random, seed 0",
+                                               "data_seed": args.data_seed,
                                                "budget_s": args.budget, "runs": rows}, indent=1))
     if args.plot:
         import matplotlib
