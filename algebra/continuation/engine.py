@@ -150,10 +150,10 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
         for i in still:
             ends.why[i] = "ended on another path's regular solution (path jumping) after a stricter retrack"
     counts = ends.counts()
-    precise_ends = ends.bits > 53
-    if precise_ends.any():
-        counts["precise"] = {"bits": int(ends.bits.max()), "paths": int(precise_ends.sum()),
-                             **{s: int(np.sum(ends.status[precise_ends] == s)) for s in STATUSES}}
+    higher = ends.bits > 53  # ends the higher-precision retrack gave
+    if higher.any():
+        counts["precise"] = {"bits": int(ends.bits.max()), "paths": int(higher.sum()),
+                             **{s: int(np.sum(ends.status[higher] == s)) for s in STATUSES}}
     return ends, {"gamma": [gamma.real, gamma.imag], **counts, "retracked": retracked,
                   "steps": int(ends.steps.sum()), "seconds": round(time.perf_counter() - began, 3)}
 

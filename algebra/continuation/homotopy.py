@@ -55,7 +55,7 @@ class StraightLineHomotopy:
         self.homogenized = ((fm, fc), (gm, gc))  # F and G homogenized (for ``precise``)
         self.n, self.be, self.gamma = n, be, complex(gamma)
         self._norms = np.asarray(abs(fc).sum(axis=1)).ravel()
-        self._target_monomials, self._target_coefficients, self._absolute = fm, fc, None
+        self._absolute = None
         self.degrees = degrees
         self.chart_host = np.asarray(chart, dtype=complex)
         self.chart = be.asarray(self.chart_host)
@@ -117,7 +117,8 @@ class StraightLineHomotopy:
         so a row far below it is cancellation down to roundoff (a vanishing gradient), and a
         row merely small at a point with large coordinates is not."""
         if self._absolute is None:
-            self._absolute = MonomialEvaluator(self._target_monomials, abs(self._target_coefficients), self.be)
+            (fm, fc), _ = self.homogenized
+            self._absolute = MonomialEvaluator(fm, abs(fc), self.be)
         _, jac = self._absolute.evaluate(self.be.asarray(np.abs(z).astype(complex)))
         rows = np.linalg.norm(np.abs(self.be.to_numpy(jac)), axis=2)
         chart = np.full((z.shape[0], 1), np.linalg.norm(self.chart_host))

@@ -8,13 +8,13 @@ of ``STATUSES``, so the counts add up to the number of paths, always.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, OUTCOMES as ENDGAME_OUTCOMES, EndgameOptions,
                                          EndgameResult, cauchy_endgame)
-from algebra.continuation.precise import PreciseOptions
+from algebra.continuation.precise import PreciseOptions, has_precise_form
 from algebra.continuation.tracker import DONE, OUTCOMES as TRACK_OUTCOMES, TrackerOptions, track
 
 STATUSES = ("finite", "singular", "infinity", "failed")
@@ -234,7 +234,7 @@ def run_paths(homotopy, starts: np.ndarray, options: TrackerOptions = TrackerOpt
             # smaller steps, and an endgame zone closer to s = 1 that encloses fewer branch points
             out.replace(failed, _ends(homotopy, z0[failed], options.stricter(), endgame, radius / 10))
         failed = np.flatnonzero(out.status == "failed")
-        if len(failed) and precise is not None and hasattr(homotopy, "homogenized"):
+        if len(failed) and precise is not None and has_precise_form(homotopy):
             out.replace(failed, precise_ends(homotopy, z0[failed], precise, radius, out.resume[failed],
                                              out.resume_tau[failed]))
     return out
@@ -254,8 +254,7 @@ def precise_ends(homotopy, z0: np.ndarray, precise: PreciseOptions, radius: floa
     winding = np.ones(p, dtype=np.int64)
     cond = np.full(p, np.inf)
     tried = np.flatnonzero([not w for w in why])
-    sub = EndgameResult(eg.limit[tried], eg.winding[tried], eg.status[tried], eg.accuracy[tried],
-                        eg.radius[tried], eg.valuation[tried], eg.last[tried])
+    sub = EndgameResult(*(getattr(eg, f.name)[tried] for f in fields(eg)))
     _classify(homotopy, sub, tried, chart, status, winding, cond, why)
     _at_infinity(chart, status)
     for i in np.flatnonzero(status == "failed"):

@@ -69,6 +69,13 @@ class OutOfTime(Exception):
     """The path's share of the budget ran out."""
 
 
+def has_precise_form(homotopy) -> bool:
+    """Whether a homotopy can be tracked here: straight-line homotopies between two systems
+    (their homogenized monomials); parameter and toric homotopies cannot, and their failed
+    paths stay failed."""
+    return hasattr(homotopy, "homogenized")
+
+
 class PreciseHomotopy:
     """A ``StraightLineHomotopy`` evaluated in ball arithmetic at the current precision, in
     tau = 1 - s (so that tau = 1e-30 keeps its digits next to 1).
@@ -96,9 +103,8 @@ class PreciseHomotopy:
 
     @staticmethod
     def of(homotopy) -> "PreciseHomotopy | None":
-        """The precise form of a homotopy, None for those without one (parameter and toric
-        homotopies: their failures stay failures)."""
-        return PreciseHomotopy(homotopy) if hasattr(homotopy, "homogenized") else None
+        """The precise form of a homotopy, None for those without one."""
+        return PreciseHomotopy(homotopy) if has_precise_form(homotopy) else None
 
     def evaluate(self, z: list, tau, values: bool = True):
         """H (acb_mat column, None unless ``values``), H_z and H_tau (acb_mat column) at z and tau."""
