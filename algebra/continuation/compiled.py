@@ -266,39 +266,60 @@ def _homotopy(z, s, program, form, p, mono, powers, hv, hz, hs):
 def _lu_solve(a, b, x, work):
     """x = a^-1 b by Gaussian elimination with partial pivoting on a copy (work); False
     when a pivot vanishes (a singular matrix: the caller rejects the step)."""
+    return _lu_solve2(a, b, b[:0], x, x[:0], work)
+
+
+@_jit
+def _lu_solve2(a, b, c, x, y, work):
+    """``_lu_solve`` of x = a^-1 b and, from the same elimination, y = a^-1 c (c and y
+    empty: none)."""
     m = a.shape[0]
+    two = c.shape[0] > 0
     for i in range(m):
         x[i] = b[i]
+        if two:
+            y[i] = c[i]
         for k in range(m):
             work[i, k] = a[i, k]
-    for c in range(m):
-        p = c
-        best = abs(work[c, c].real) + abs(work[c, c].imag)  # LAPACK's cabs1: no square roots
-        for i in range(c + 1, m):
-            v = abs(work[i, c].real) + abs(work[i, c].imag)
+    for col in range(m):
+        p = col
+        best = abs(work[col, col].real) + abs(work[col, col].imag)  # LAPACK's cabs1: no square roots
+        for i in range(col + 1, m):
+            v = abs(work[i, col].real) + abs(work[i, col].imag)
             if v > best:
                 best, p = v, i
         if best == 0.0 or not np.isfinite(best):
             return False
-        if p != c:
-            for k in range(c, m):
-                t = work[c, k]
-                work[c, k] = work[p, k]
+        if p != col:
+            for k in range(col, m):
+                t = work[col, k]
+                work[col, k] = work[p, k]
                 work[p, k] = t
-            t = x[c]
-            x[c] = x[p]
+            t = x[col]
+            x[col] = x[p]
             x[p] = t
-        inv = 1.0 / work[c, c]
-        for i in range(c + 1, m):
-            f = work[i, c] * inv
-            for k in range(c + 1, m):
-                work[i, k] -= f * work[c, k]
-            x[i] -= f * x[c]
+            if two:
+                t = y[col]
+                y[col] = y[p]
+                y[p] = t
+        inv = 1.0 / work[col, col]
+        for i in range(col + 1, m):
+            f = work[i, col] * inv
+            for k in range(col + 1, m):
+                work[i, k] -= f * work[col, k]
+            x[i] -= f * x[col]
+            if two:
+                y[i] -= f * y[col]
     for i in range(m - 1, -1, -1):
         t = x[i]
         for k in range(i + 1, m):
             t -= work[i, k] * x[k]
         x[i] = t / work[i, i]
+        if two:
+            t = y[i]
+            for k in range(i + 1, m):
+                t -= work[i, k] * y[k]
+            y[i] = t / work[i, i]
     return True
 
 
@@ -349,11 +370,13 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
     zz = np.empty(m, np.complex128)
     zc = np.empty(m, np.complex128)
     dz = np.empty(m, np.complex128)
+    kn = np.empty(m, np.complex128)
     for p in range(p_count):
         s0 = s_from[p]
         ds = s_to[p] - s0
         zp = z[p]
         attempts = 0
+        known = False  # k1 holds the velocity at zp (from the last Newton iteration, or computed)
         while status[p] == RUNNING:
             if iterations >= 0 and attempts >= iterations:
                 break
@@ -361,7 +384,9 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
             ua = u[p]
             ha = min(min(h[p], max_step), 1 - ua)
             last = ha >= 1 - ua
-            ok = _velocity(zp, s0 + ua * ds, ds, program, form, p, mono, powers, hv, hz, hs, rhs, k1, work)
+            ok = known or _velocity(zp, s0 + ua * ds, ds, program, form, p, mono, powers, hv, hz, hs, rhs, k1,
+                                    work)
+            known = ok
             if ok:
                 for i in range(m):
                     zz[i] = zp[i] + 0.5 * ha * k1[i]
@@ -387,7 +412,14 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                     zc[i] = zp[i] + ha * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6
                 for it in range(newton_iterations):
                     _homotopy(zc, s1, program, form, p, mono, powers, hv, hz, hs)
-                    if not _lu_solve(hz, hv, dz, work):
+                    # the last iteration's Jacobian also gives the velocity for the next
+                    # step's k1 (at a point within tol of where the step lands): one
+                    # evaluation and one elimination fewer a step, and none for a retry
+                    reuse = it > 0 and it == newton_iterations - 1
+                    if reuse:
+                        for i in range(m):
+                            rhs[i] = -hs[i] * ds
+                    if not _lu_solve2(hz, hv, rhs if reuse else rhs[:0], dz, kn if reuse else kn[:0], work):
                         ok = False
                         break
                     for i in range(m):
@@ -416,6 +448,8 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
             if ok:
                 for i in range(m):
                     zp[i] = zc[i]
+                    k1[i] = kn[i]
+                known = newton_iterations > 1
                 u[p] = u1
                 h[p] = ha * grow
                 if u1 >= 1:

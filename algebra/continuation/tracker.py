@@ -5,7 +5,9 @@ s = s_from[p] + u (s_to[p] - s_from[p]), u from 0 to 1, with its own step size i
 One iteration advances every running path by one step:
 
 - predictor: classical Runge-Kutta (order 4) on dz/du = -H_z^{-1} H_s ds/du;
-- corrector: Newton's method at the new s (a fixed number of iterations);
+- corrector: Newton's method at the new s (a fixed number of iterations); the last
+  iteration's Jacobian also gives the velocity that starts the next step (at a point
+  within the tolerance of the new one), which a retried step reuses too;
 - the step is accepted when Newton converged and contracted; the first Newton
   correction measures the predictor's local error, O(h^5), and sets the next step
   size so that error stays near ``predictor_error`` (rejected steps halve).
@@ -136,6 +138,9 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
     h = np.full(p, options.initial_step) if step is None else np.array(step, dtype=float)
     status = np.full(p, RUNNING)
     steps = np.zeros(p, dtype=np.int64)
+    v = xp.zeros_like(z)            # each path's velocity at its point, where ``known``
+    known = np.zeros(p, dtype=bool)
+    reuse = options.newton_iterations > 1
     for _ in itertools.count() if iterations is None else range(iterations):
         act = np.flatnonzero(status == RUNNING)
         if len(act) == 0:
@@ -152,7 +157,11 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
             _, hz, hs = hom.evaluate(zz, s0 + be.asarray(uu) * ds)
             return -be.solve(hz, hs * ds[:, None])
 
-        k1 = velocity(za, ua)
+        if known[act].all():
+            k1 = v[ia]
+        else:  # every running path's velocity at once: the same cost as for the few that need it
+            k1 = xp.where(be.mask(known[act])[:, None], v[ia], velocity(za, ua))
+            v[ia] = k1
         k2 = velocity(za + 0.5 * hb * k1, ua + 0.5 * ha)
         k3 = velocity(za + 0.5 * hb * k2, ua + 0.5 * ha)
         k4 = velocity(za + hb * k3, ua + ha)
@@ -161,9 +170,12 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
         s1 = s0 + be.asarray(u1) * ds
         s1 = xp.where(be.mask(last), s_to[ia], s1)  # land on the segment's end exactly
         corrections = []
-        for _ in range(options.newton_iterations):
-            hv, hz, _ = hom.evaluate(zc, s1)
+        for it in range(options.newton_iterations):
+            hv, hz, hs = hom.evaluate(zc, s1)
             dz = be.solve(hz, hv)
+            if reuse and it == options.newton_iterations - 1:
+                # the last iteration's Jacobian gives the next step's k1 (as the kernel does)
+                vn = -be.solve(hz, hs * ds[:, None])
             zc = zc - dz
             corrections.append(be.to_numpy(_norm(xp, dz)))
         scale = 1 + be.to_numpy(_norm(xp, zc))
@@ -178,6 +190,10 @@ def track(homotopy, z, s_from, s_to, options: TrackerOptions = TrackerOptions(),
         steps[act] += 1
         good = act[ok]
         z[be.index(good)] = zc[be.index(np.flatnonzero(ok))]
+        if reuse:
+            v[be.index(good)] = vn[be.index(np.flatnonzero(ok))]
+        known[act] = True
+        known[good] = reuse
         u[good] = u1[ok]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(first > 0, (options.predictor_error / first) ** 0.2, 2.0)

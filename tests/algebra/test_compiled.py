@@ -55,6 +55,20 @@ def test_lu_solves_like_numpy(m, seed):
     np.testing.assert_allclose(out, np.linalg.solve(a, b), rtol=1e-8, atol=1e-10)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 12), st.integers(0, 10 ** 6))
+def test_two_right_hand_sides_share_one_elimination(m, seed):
+    # the corrector's last iteration solves for its correction and the next velocity at once
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((m, m)) + 1j * rng.standard_normal((m, m))
+    b, c = (rng.standard_normal(m) + 1j * rng.standard_normal(m) for _ in range(2))
+    x, y, work = np.empty(m, complex), np.empty(m, complex), np.empty((m, m), complex)
+    assert compiled._lu_solve2(a, b, c, x, y, work)
+    np.testing.assert_allclose(x, np.linalg.solve(a, b), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(y, np.linalg.solve(a, c), rtol=1e-8, atol=1e-10)
+    assert not compiled._lu_solve2(np.zeros((m, m), complex), b, c, x, y, work)
+
+
 def _straight(system, seed=3):
     st_ = total_degree(system)
     hom = StraightLineHomotopy(system, st_.system, complex(0.6, 0.8), chart_for(system.n_variables + 1, seed),
