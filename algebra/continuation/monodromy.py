@@ -222,14 +222,20 @@ def _check_dominant(family: ConstantFamily, z0: np.ndarray) -> None:
 
 
 def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
-    """The points of ``found`` that are not in ``known`` (nor repeated among themselves)."""
-    from algebra.solve import distinct
+    """The points of ``found`` that are not in ``known`` (nor repeated among themselves): one
+    tree query for the batch against the known points (``distinct`` over all of them again
+    took a tenth of a monodromy run)."""
+    from scipy.spatial import cKDTree
 
-    if len(found) == 0:
-        return found
-    points = list(known) + list(found)
-    keep = [i - len(known) for i in distinct(points) if i >= len(known)]
-    return found[keep]
+    from algebra.solve import SAME_POINT, distinct
+
+    if len(found) and len(known):
+        def embed(points):  # distinct's relative distance
+            return np.hstack([points.real, points.imag]) / (1 + np.max(np.abs(points), axis=1))[:, None]
+
+        distance, _ = cKDTree(embed(known)).query(embed(found), distance_upper_bound=SAME_POINT)
+        found = found[~np.isfinite(distance)]
+    return found[distinct(list(found))] if len(found) else found
 
 
 def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, slices: int, seed: int = 0,

@@ -55,6 +55,21 @@ def test_bad_settings_are_refused(kwargs, fragment):
         monodromy_solve(_univariate(3, -2.0), **kwargs)
 
 
+# --- new points -----------------------------------------------------------------------------
+
+def test_new_points_are_those_no_known_point_is_within_the_relative_distance_of():
+    from algebra.continuation.monodromy import _new
+
+    known = np.array([[0.0 + 0j, 1.0], [2.0, 2.0]])
+    found = np.array([[1e-9, 1.0], [2.0, 2.0 + 1e-9], [5.0, 1.0], [5.0 + 1e-9, 1.0], [0.0, -1.0]])
+    assert _new(known, found).tolist() == [[5.0, 1.0], [0.0, -1.0]]
+    assert _new(known[:0], found[2:4]).tolist() == [[5.0, 1.0]]
+    assert _new(known, found[:0]).shape == (0, 2)
+    # relative: 1e-4 apart at size 1e3 is one point, at size 1 two
+    assert len(_new(np.array([[1e3 + 0j]]), np.array([[1e3 + 1e-4]]))) == 0
+    assert len(_new(np.array([[1.0 + 0j]]), np.array([[1.0 + 1e-4]]))) == 1
+
+
 # --- exact small cases --------------------------------------------------------------------
 
 def test_the_family_keeps_the_non_constant_part_and_the_given_constants():
