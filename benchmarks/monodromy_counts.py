@@ -2,7 +2,8 @@
 
 For each network and N, the count of the total-degree homotopy (our engine, certified by a
 second run) is the baseline; monodromy (free constant terms, stall 5) runs from three seeds,
-and the table gives its counts, the paths each tracked (the final homotopy included) against
+and the table gives its counts (their range past 5 seeds), how many runs stopped short of the
+total-degree count ("short"), the paths each tracked (the final homotopy included) against
 the total degree, and the seconds of both, measured in the same run.
 
     .venv/bin/python benchmarks/monodromy_counts.py [--seeds 3] [--data 1,2] [--json FILE]
@@ -35,7 +36,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     print(f"{'widths':>12} {'N':>2} {'total deg':>9} {'count':>5} {'cert':>4} {'td s':>6} | "
-          f"{'monodromy counts':>16} {'paths (median)':>14} {'s (median)':>10} {'paths/td':>8}")
+          f"{'monodromy counts':>16} {'short':>7} {'paths (median)':>14} {'s (median)':>10} {'paths/td':>8}")
     for widths in NETWORKS:
         net = DenseNetwork(widths, "linear", bias=False)
         for n in (int(v) for v in args.data.split(",")):
@@ -55,9 +56,13 @@ def main() -> None:
             row = {"widths": list(widths), "data": n, "total_degree": td, "count": baseline.nsolutions,
                    "certified": bool(baseline.certified), "total_degree_seconds": td_seconds, "monodromy": runs}
             rows.append(row)
-            counts = ",".join(str(r["count"]) for r in runs)
+            short = sum(r["count"] < baseline.nsolutions for r in runs)
+            row["short"] = short
+            counts = ",".join(str(r["count"]) for r in runs) if len(runs) <= 5 else \
+                f"{min(r['count'] for r in runs)}-{max(r['count'] for r in runs)}"
             print(f"{str(widths):>12} {n:>2} {td:>9,} {baseline.nsolutions:>5} {str(baseline.certified)[0]:>4} "
-                  f"{td_seconds:>6.1f} | {counts:>16} {paths:>14,.0f} {seconds:>10.1f} {paths / td:>8.2f}")
+                  f"{td_seconds:>6.1f} | {counts:>16} {short:>3}/{len(runs):<3} {paths:>14,.0f} {seconds:>10.1f} "
+                  f"{paths / td:>8.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
 

@@ -6,8 +6,9 @@ constants and back along another gamma arc (the two arcs enclose the branch poin
 between them) carries every known solution of F_c0 around the family's branch locus;
 it comes back permuted, often onto solutions not yet known. Every known solution is sent
 around every loop; the set grows until ``stall`` loops drawn after the last new solution
-add nothing (or it reaches ``target``); one homotopy from c0 to the system's own
-constants then gives its solutions.
+add nothing (more for a small set, so that they carry ``stall_paths`` paths), or until it
+reaches ``target``; one homotopy from c0 to the system's own constants then gives its
+solutions.
 
 The work is a queue of (point, loop, edge) jobs, and each round moves every queued point
 one edge on, in one batch (``family.SegmentsHomotopy``: each path has its own segment):
@@ -38,6 +39,10 @@ from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
 STALL = 5           # loops drawn after the last new solution that must add nothing before the set is taken as complete
+STALL_PATHS = 2_000  # ... and loops enough to carry so many paths: a small set's loops are cheap, and weak
+                     # (few branch points): on the deep linear critical systems of `benchmarks/monodromy_counts.py
+                     # --seeds 30`, 43 of 300 runs stopped short with 5 loops alone, 2 of 180 on the six worst
+                     # with 1,000 paths, none with 2,000; a set of 200 solutions or more is unchanged
 MAX_LOOPS = 1_000   # loops drawn at most
 FIRST_LOOPS = 2     # loops drawn at the start (the stall rule draws the others)
 BATCH = 4_096       # jobs tracked together at most
@@ -336,9 +341,12 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
                     max_seconds: float | None = None, resume: MonodromyResult | None = None,
-                    complete=None) -> MonodromyResult:
+                    complete=None, stall_paths: int = STALL_PATHS) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
+
+    The stall rule asks for ``stall`` loops without a new solution, and for more where the
+    set is small: loops that carry at least ``stall_paths`` paths (known solutions x edges).
 
     ``equations``: an affine evaluator of the system's equations to track the loops with
     instead of its monomials (``network_equations.NetworkEquations``: a network's forward
@@ -354,9 +362,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
-    (3, 3, 'no new solution from the 5 loops drawn after the last one')
+    (3, 3, 'no new solution from the 334 loops drawn after the last one (at least 5, carrying 2,000 paths)')
     """
-    for name, value, low in (("stall", stall, 1), ("max_loops", max_loops, 1)):
+    for name, value, low in (("stall", stall, 1), ("max_loops", max_loops, 1), ("stall_paths", stall_paths, 0)):
         if not isinstance(value, int) or value < low:
             raise SpecError(f"{name} must be an integer >= {low}, got {value!r}")
     if target is not None and (not isinstance(target, int) or target < 1):
@@ -403,6 +411,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             loop.sent = len(known)
         jobs = _Jobs.join([jobs, *fresh])
         if not len(jobs):
+            owed = max(stall, math.ceil(stall_paths / (CORNERS * len(known))))
             if complete is not None and since >= 1 and len(known) > checked:
                 checked = len(known)
                 result.trace = {**complete(known, c0), "points": checked}
@@ -411,16 +420,19 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     result.stopped = (f"the completeness check passed after {since} loop{'s' * (since != 1)} without a "
                                       f"new solution: {len(known)} solutions")
                     break
-            if since >= stall:
-                result.stopped = (f"no new solution from the {stall} loops drawn after the last one: "
-                                  f"{len(known)} solutions, closed under {len(loops)} loops")
+            if since >= owed:
+                result.stopped = (f"no new solution from the {since} loops drawn after the last one (at least "
+                                  f"{stall}, carrying {stall_paths:,} paths): {len(known)} solutions, closed under "
+                                  f"{len(loops)} loops")
                 break
             if len(loops) >= max_loops:
                 result.stopped = f"stopped after drawing {max_loops} loops with {len(known)} solutions, still growing"
                 break
-            # the loops the stall rule still asks for, drawn together to share batches; one at a
-            # time where a completeness check can stop them early
-            more = min(1 if complete is not None else stall - since, max_loops - len(loops))
+            # the loops the stall rule still asks for, drawn together to share batches (at most
+            # as many as drawn since the last new solution, or ``stall``: a new solution among
+            # them makes them owed again); one at a time where a completeness check can stop
+            # them early
+            more = min(1 if complete is not None else min(owed - since, max(stall, since)), max_loops - len(loops))
             loops += [_Loop.draw(rng, c0, scale) for _ in range(more)]
             since += more
             continue

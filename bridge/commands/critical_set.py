@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_data_points, add_network_options,
                                     add_output_options, emit, integer, network_from, parse_counts)
-from bridge.commands.solve import STALL_DEFAULT
+from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
 
 
 def _text(out: dict, net, n: int) -> str:
@@ -77,7 +77,8 @@ def add_parser(sub) -> None:
     c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=None,
                    help="total-degree: refuse more paths (default 5000)")
     c.add_argument("--stall", type=integer(1, 1000), default=STALL_DEFAULT,
-                   help=f"monodromy: stop after this many loops without a new solution (default {STALL_DEFAULT})")
+                   help=f"monodromy: stop after this many loops without a new solution (default {STALL_DEFAULT}; "
+                        f"more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
     c.add_argument("--no-degree", action="store_true", help="skip the zero-loss set's degree (a witness set)")
     add_output_options(c)
     c.set_defaults(func=cmd_critical_set)

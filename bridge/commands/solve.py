@@ -10,6 +10,7 @@ from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORK
 
 
 STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
+STALL_PATHS = 2_000  # algebra.continuation.monodromy.STALL_PATHS, for the help text
 
 
 def system_from(args):
@@ -316,7 +317,7 @@ def add_parser(sub) -> None:
                                 "(certified by the trace test when the system is sliced)")
             c.add_argument("--stall", type=integer(1, 1000), default=STALL_DEFAULT,
                            help=f"monodromy: stop after this many loops without a new solution (default "
-                                f"{STALL_DEFAULT})")
+                                f"{STALL_DEFAULT}; more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
             c.add_argument("--target", type=integer(1, 10**9), default=None,
                            help="monodromy: stop when this many solutions are known")
             c.add_argument("--start", choices=STARTS, default="auto",

@@ -21,10 +21,10 @@ def _univariate(degree: int, constant: float) -> PolySystem:
 # --- refused ------------------------------------------------------------------------------
 
 def test_the_command_line_default_stall_is_the_library_default():
-    from algebra.continuation.monodromy import STALL
-    from bridge.commands.solve import STALL_DEFAULT
+    from algebra.continuation import monodromy
+    from bridge.commands import solve
 
-    assert STALL_DEFAULT == STALL
+    assert (solve.STALL_DEFAULT, solve.STALL_PATHS) == (monodromy.STALL, monodromy.STALL_PATHS)
 
 
 def test_a_non_square_system_is_refused():
@@ -47,6 +47,7 @@ def test_dependent_equations_are_refused_not_counted():
 
 
 @pytest.mark.parametrize("kwargs, fragment", [(dict(stall=0), "stall"), (dict(max_loops=0), "max_loops"),
+                                              (dict(stall_paths=-1), "stall_paths"),
                                               (dict(target=0), "target"), (dict(stall=1.5), "stall"),
                                               (dict(max_seconds=0), "max_seconds"),
                                               (dict(max_seconds="1"), "max_seconds")])
@@ -137,6 +138,17 @@ def test_x_to_the_d_minus_p_has_d_solutions(degree):
     paths, known = np.array(r.growth).T
     assert known[-1] == degree and np.all(np.diff(known) >= 0) and np.all(np.diff(paths) > 0)
     assert r.paths >= CORNERS * r.loops + degree  # each loop carries a point over its edges; then the final homotopy
+
+
+def test_a_small_set_is_held_to_loops_enough_to_carry_the_stall_paths():
+    system = _univariate(3, -2.0)
+    plain = monodromy_solve(system, seed=1, stall_paths=0)
+    assert plain.stopped.startswith("no new solution from the 5 loops drawn after the last one")
+    held = monodromy_solve(system, seed=1, stall_paths=600)
+    # 600 paths over 2 edges and 3 solutions: 100 loops, drawn 5, 5, 10, 20, 40, 20
+    assert held.stopped.startswith("no new solution from the 100 loops drawn after the last one (at least 5, "
+                                   "carrying 600 paths)")
+    assert held.count == 3 and held.loops >= 100 and held.paths >= 600
 
 
 def test_a_time_budget_stops_the_loops_with_a_lower_bound():
