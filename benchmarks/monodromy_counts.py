@@ -1,7 +1,8 @@
 """Monodromy against the total-degree homotopy on deep linear critical systems with random L2.
 
 For each network and N, the count of the total-degree homotopy (our engine, certified by a
-second run) is the baseline; monodromy (free constant terms, stall 5) runs from three seeds,
+second run) is the baseline; monodromy (free constant terms, the library's stall rule: 5
+loops, or loops enough to carry 2,000 paths for a small set) runs from --seeds seeds,
 and the table gives its counts (their range past 5 seeds), how many runs stopped short of the
 total-degree count ("short"), the paths each tracked (the final homotopy included) against
 the total degree, and the seconds of both, measured in the same run.
