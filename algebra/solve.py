@@ -123,6 +123,13 @@ def classify(system: PolySystem, x: np.ndarray, t: complex, rco: float, m: int) 
     return ("finite" if res <= RESIDUAL_TOL else "failed"), res
 
 
+def relative_embedding(points: np.ndarray) -> np.ndarray:
+    """Complex points (P, n) as real points (P, 2n) divided by 1 + max |x_k|: Euclidean
+    distances between them are the relative distances ``distinct`` compares with SAME_POINT."""
+    points = np.asarray(points)
+    return np.hstack([points.real, points.imag]) / (1 + np.max(np.abs(points), axis=1))[:, None]
+
+
 def distinct(points: list[np.ndarray], tol: float = SAME_POINT) -> list[int]:
     """Indices of the first of each group of (relatively) coincident points.
 
@@ -133,9 +140,7 @@ def distinct(points: list[np.ndarray], tol: float = SAME_POINT) -> list[int]:
         return []
     from scipy.spatial import cKDTree
 
-    arr = np.array(points)
-    scale = 1 + np.max(np.abs(arr), axis=1)
-    emb = np.hstack([arr.real, arr.imag]) / scale[:, None]
+    emb = relative_embedding(np.array(points))
     tree = cKDTree(emb)
     keep, taken = [], np.zeros(len(points), bool)
     for i in range(len(points)):

@@ -61,8 +61,9 @@ def main() -> None:
             r = monodromy_solve(system, seed=seed, max_seconds=args.budget, equations=equations, final=False)
             seconds = time.perf_counter() - began
             how = "budget" if r.stopped.startswith("stopped at the time budget") else "stalled"
-            rows.append({"data": n, "data_seed": args.data_seed, "seed": seed, "generic": r.count, "how": how, "stopped": r.stopped, "paths": r.paths,
-                         "seconds": seconds, "growth": r.growth, "total_degree": math.prod(system.degrees)})
+            rows.append({"data": n, "data_seed": args.data_seed, "seed": seed, "generic": r.count, "how": how,
+                         "stopped": r.stopped, "paths": r.paths, "seconds": seconds, "growth": r.growth,
+                         "total_degree": math.prod(system.degrees)})
             print(f"{n:>2} {seed:>4} {r.count:>7,} {how:>8} {r.paths:>9,} {seconds:>8.0f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"network": net.describe(), "l2": "random, seed 0",

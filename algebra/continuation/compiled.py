@@ -448,8 +448,10 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
             if ok:
                 for i in range(m):
                     zp[i] = zc[i]
-                    k1[i] = kn[i]
-                known = newton_iterations > 1
+                known = newton_iterations > 1  # kn was solved for (the last of two or more iterations)
+                if known:
+                    for i in range(m):
+                        k1[i] = kn[i]
                 u[p] = u1
                 h[p] = ha * grow
                 if u1 >= 1:

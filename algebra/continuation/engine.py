@@ -176,10 +176,11 @@ def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
     """Clusters of points within ``tol`` (relative, max norm) of each other."""
     from scipy.spatial import cKDTree
 
+    from algebra.solve import relative_embedding
+
     if len(points) == 0:
         return []
-    scale = 1 + np.max(np.abs(points), axis=1)
-    emb = np.hstack([points.real, points.imag]) / scale[:, None]
+    emb = relative_embedding(points)
     tree = cKDTree(emb)
     seen = np.zeros(len(points), bool)
     out = []
@@ -319,16 +320,13 @@ def _regular_set(paths, n: int) -> np.ndarray:
 
 def _matched(known: np.ndarray, found: np.ndarray) -> int:
     """How many of ``known`` appear in ``found``."""
-    from algebra.solve import SAME_POINT
+    from scipy.spatial import cKDTree
+
+    from algebra.solve import SAME_POINT, relative_embedding
 
     if len(known) == 0 or len(found) == 0:
         return 0
-    from scipy.spatial import cKDTree
-
-    def emb(a):
-        return np.hstack([a.real, a.imag]) / (1 + np.max(np.abs(a), axis=1))[:, None]
-
-    d, _ = cKDTree(emb(found)).query(emb(known), k=1)
+    d, _ = cKDTree(relative_embedding(found)).query(relative_embedding(known), k=1)
     return int(np.sum(d <= SAME_POINT))
 
 

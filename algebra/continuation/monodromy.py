@@ -232,13 +232,11 @@ def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
     took a tenth of a monodromy run)."""
     from scipy.spatial import cKDTree
 
-    from algebra.solve import SAME_POINT, distinct
+    from algebra.solve import SAME_POINT, distinct, relative_embedding
 
     if len(found) and len(known):
-        def embed(points):  # distinct's relative distance
-            return np.hstack([points.real, points.imag]) / (1 + np.max(np.abs(points), axis=1))[:, None]
-
-        distance, _ = cKDTree(embed(known)).query(embed(found), distance_upper_bound=SAME_POINT)
+        distance, _ = cKDTree(relative_embedding(known)).query(relative_embedding(found),
+                                                               distance_upper_bound=SAME_POINT)
         found = found[~np.isfinite(distance)]
     return found[distinct(list(found))] if len(found) else found
 
