@@ -202,8 +202,12 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
 
         # the loops through the network's forward pass where its monomials are many (the
         # canonical tree's critical system has 31,341: 220x slower even compiled)
+        from algebra.symmetry import acting_generators
+
+        # the sign flips the random lambdas keep make twisted loops, one edge a point
         solved = monodromy_solve(regularized, seed=seed, stall=STALL if stall is None else stall,
-                                 equations=network_evaluator(net, data, regularized, backend()))
+                                 equations=network_evaluator(net, data, regularized, backend()),
+                                 symmetries=acting_generators(net, regularized, seed))
         found, summary, certified = solved.solutions, solved.as_dict(), False
         why = summary["why"]
     starts = np.array(found, dtype=complex).reshape(-1, net.n_weights)

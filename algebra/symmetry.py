@@ -40,6 +40,46 @@ class SignedPermutation:
     def __call__(self, w: np.ndarray) -> np.ndarray:
         return np.asarray(w)[..., self.source] * self.sign
 
+    def after(self, other: "SignedPermutation") -> "SignedPermutation":
+        """self o other: w -> self(other(w)).
+
+        >>> f = SignedPermutation(np.array([1, 0]), np.array([1.0, -1.0]), "f")
+        >>> f.after(f)(np.array([2.0, 3.0])).tolist()
+        [-2.0, -3.0]
+        """
+        return SignedPermutation(other.source[self.source], self.sign * other.sign[self.source],
+                                 f"{self.name} after {other.name}")
+
+    def key(self) -> tuple:
+        return tuple(self.source.tolist()), tuple(self.sign.tolist())
+
+
+def group_elements(gens: list[SignedPermutation], limit: int = 1_000) -> list[SignedPermutation] | None:
+    """Every element of the group the generators generate but the identity, or None where
+    there are more than ``limit``.
+
+    >>> flips = [SignedPermutation(np.array([0, 1]), np.array([-1.0, 1.0]), "a"),
+    ...          SignedPermutation(np.array([0, 1]), np.array([1.0, -1.0]), "b")]
+    >>> sorted(g.sign.tolist() for g in group_elements(flips))
+    [[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0]]
+    """
+    if not gens:
+        return []
+    n = len(gens[0].source)
+    identity = SignedPermutation(np.arange(n), np.ones(n), "identity")
+    seen = {identity.key(): identity}
+    queue = [identity]
+    while queue:
+        h = queue.pop()
+        for g in gens:
+            e = g.after(h)
+            if e.key() not in seen:
+                if len(seen) > limit:
+                    return None
+                seen[e.key()] = e
+                queue.append(e)
+    return [e for k, e in seen.items() if k != identity.key()]
+
 
 def _units(net: Network) -> list[tuple[str, list[tuple[list[str], list[str]]]]]:
     """Groups of interchangeable hidden units: (where, [(incoming names, outgoing names)])."""
@@ -125,23 +165,44 @@ def check_generators(net: Network, gens: list[SignedPermutation], seed: int = 0)
 def acts_on(system: PolySystem, gens: list[SignedPermutation], seed: int = 0) -> bool:
     """Whether each generator maps the system's solution set to itself: F(g w) equals F(w)
     up to a signed permutation of the equations, at two random points."""
-    if not gens:
-        return False
-    rng = np.random.default_rng([seed, 31])
+    return bool(gens) and all(equation_action(system, g, seed) is not None for g in gens)
+
+
+def equation_action(system: PolySystem, g: SignedPermutation, seed: int = 0) -> SignedPermutation | None:
+    """The signed permutation P of the equations with F(g w) = P F(w), found at two random
+    points, or None where some equation has no partner (g does not act on the system).
+
+    >>> flip = SignedPermutation(np.array([0, 1]), np.array([-1.0, 1.0]), "flip a")
+    >>> s = PolySystem(("a", "b"), np.array([[1, 1], [2, 0], [0, 0]]), np.array([[1.0, 0, 0], [0, 1.0, -2]]))
+    >>> p = equation_action(s, flip)
+    >>> p.source.tolist(), p.sign.tolist()
+    ([0, 1], [-1.0, 1.0])
+    """
     n = system.n_variables
+    if len(g.source) != n:
+        return None
+    rng = np.random.default_rng([seed, 31])
     points = rng.standard_normal((2, n)) + 1j * rng.standard_normal((2, n))
-    for g in gens:
-        if len(g.source) != n:
-            return False
-        before = system.evaluate(points)           # (2, R)
-        after = system.evaluate(g(points))
-        scale = 1e-8 * (1 + np.max(np.abs(before)))
-        for i in range(system.n_equations):
-            same = np.all(np.abs(after[:, i:i + 1] - before) <= scale, axis=0)
-            opposite = np.all(np.abs(after[:, i:i + 1] + before) <= scale, axis=0)
-            if not (same | opposite).any():
-                return False
-    return True
+    before = system.evaluate(points)           # (2, R)
+    after = system.evaluate(g(points))
+    scale = 1e-8 * (1 + np.max(np.abs(before)))
+    source, sign = np.zeros(system.n_equations, np.int64), np.ones(system.n_equations)
+    for i in range(system.n_equations):
+        same = np.flatnonzero(np.all(np.abs(after[:, i:i + 1] - before) <= scale, axis=0))
+        opposite = np.flatnonzero(np.all(np.abs(after[:, i:i + 1] + before) <= scale, axis=0))
+        if len(same):
+            source[i] = same[0]
+        elif len(opposite):
+            source[i], sign[i] = opposite[0], -1.0
+        else:
+            return None
+    return SignedPermutation(source, sign, f"{g.name} on the equations")
+
+
+def acting_generators(net: Network, system: PolySystem, seed: int = 0) -> list[SignedPermutation]:
+    """The network's symmetry generators that act on ``system`` (random L2 weights keep the
+    sign flips of an even or odd activation and break the unit swaps)."""
+    return [g for g in generators(net) if equation_action(system, g, seed) is not None]
 
 
 @dataclass

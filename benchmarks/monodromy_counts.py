@@ -5,9 +5,10 @@ second run) is the baseline; monodromy (free constant terms, the library's stall
 loops, or loops enough to carry 2,000 paths for a small set) runs from --seeds seeds,
 and the table gives its counts (their range past 5 seeds), how many runs stopped short of the
 total-degree count ("short"), the paths each tracked (the final homotopy included) against
-the total degree, and the seconds of both, measured in the same run.
+the total degree, and the seconds of both, measured in the same run. With --symmetries the
+runs use the network's sign flips (those the random L2 weights keep) for twisted loops.
 
-    .venv/bin/python benchmarks/monodromy_counts.py [--seeds 3] [--data 1,2] [--json FILE]
+    .venv/bin/python benchmarks/monodromy_counts.py [--seeds 3] [--data 1,2] [--symmetries] [--json FILE]
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from algebra.continuation.monodromy import monodromy_solve  # noqa: E402
 from algebra.networks import DenseNetwork  # noqa: E402
 from algebra.solve import solve  # noqa: E402
+from algebra.symmetry import acting_generators  # noqa: E402
 from algebra.systems import critical_system, l2_weights, make_data  # noqa: E402
 
 NETWORKS = [(1, 1, 1), (1, 2, 1), (2, 1, 2), (1, 1, 1, 1), (2, 2, 1)]
@@ -34,6 +36,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--data", default="1,2")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--symmetries", action="store_true",
+                    help="twisted loops by the network's symmetries that act on the system")
     args = ap.parse_args()
     rows = []
     print(f"{'widths':>12} {'N':>2} {'total deg':>9} {'count':>5} {'cert':>4} {'td s':>6} | "
@@ -47,9 +51,10 @@ def main() -> None:
             baseline = solve(system, start="total-degree", projective=True, seed=0)
             td_seconds = time.perf_counter() - began
             runs = []
+            symmetries = acting_generators(net, system) if args.symmetries else None
             for seed in range(args.seeds):
                 began = time.perf_counter()
-                r = monodromy_solve(system, seed=seed)
+                r = monodromy_solve(system, seed=seed, symmetries=symmetries)
                 runs.append({"seed": seed, "count": len(r.solutions), "generic": r.count, "paths": r.paths,
                              "seconds": time.perf_counter() - began})
             paths = statistics.median(r["paths"] for r in runs)

@@ -10,6 +10,13 @@ add nothing (more for a small set, so that they carry ``stall_paths`` paths), or
 reaches ``target``; one homotopy from c0 to the system's own constants then gives its
 solutions.
 
+Where a group of signed permutations acts on the system (a network's unit sign flips, say:
+F(g z) = P F(z)), it maps the solutions of F_c0 onto those of F_(P c0) for free; a twisted
+loop tracks them back to F_c0 along one arc, a permutation of F_c0's solutions for one edge
+a point instead of two (``_Loop``). Members with constants P c0 = c0, which the group would
+map to themselves, are not used: there the solutions fixed by some g (a unit with zero
+weights) never meet the others, and paths through them are longer.
+
 The work is a queue of (point, loop, edge) jobs, and each round moves every queued point
 one edge on, in one batch (``family.SegmentsHomotopy``: each path has its own segment):
 the rounds cost what the points cost, not what the number of loops and edges costs in
@@ -45,6 +52,8 @@ STALL_PATHS = 2_000  # ... and loops enough to carry so many paths: a small set'
                      # with 1,000 paths, none with 2,000; a set of 200 solutions or more is unchanged
 MAX_LOOPS = 1_000   # loops drawn at most
 FIRST_LOOPS = 2     # loops drawn at the start (the stall rule draws the others)
+TWIST_EVERY = 3     # with symmetries, one plain loop in so many (the others twisted, one edge each)
+MAX_TWISTS = 1_000  # twisted by every element of a group up to this order (its generators beyond)
 BATCH = 4_096       # jobs tracked together at most
 ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
@@ -75,6 +84,8 @@ class MonodromyResult:
     seconds: float = 0.0
     trace: dict | None = None           # the last completeness check's verdict (``complete``), and on
                                         # how many points ("points")
+    symmetries: list | None = None      # the names of the symmetries its twisted loops used
+    twisted: int = 0                    # loops twisted by a symmetry (one edge each)
 
     @property
     def count(self) -> int:
@@ -83,6 +94,7 @@ class MonodromyResult:
     def as_dict(self) -> dict:
         return {"method": "monodromy", "family": "free constant terms", "generic_count": self.count,
                 "loops": self.loops, "growth": self.growth, "paths_tracked": self.paths,
+                **({"symmetries": self.symmetries, "twisted_loops": self.twisted} if self.symmetries else {}),
                 "failed_edge_paths": self.failed, "stopped": self.stopped,
                 "solutions": None if self.solutions is None else len(self.solutions), "final": self.final,
                 "certified": False, "why": "a monodromy count is a lower bound: " + self.stopped,
@@ -105,17 +117,33 @@ def _track(family: ConstantFamily, a: np.ndarray, b: np.ndarray, starts: np.ndar
 @dataclass
 class _Loop:
     """A fixed loop c0 -> c1 -> ... -> c0 through CORNERS corners (and the gamma of each
-    edge), drawn once: sending a solution around it again permutes it the same way."""
+    edge), drawn once: sending a solution around it again permutes it the same way.
+
+    A twisted loop (``symmetry``: an element g of a group acting on the system, F(g z) =
+    P F(z)) is one edge from P c0 to c0: g maps the solutions z of F_c0 onto those of
+    F_(P c0) (N(g z) + P c0 = P (N(z) + c0)) for free, and the edge brings them back, so
+    z -> end of g z is a permutation of F_c0's solutions for one edge a point, not CORNERS."""
 
     corners: np.ndarray     # (CORNERS, n)
     gammas: np.ndarray      # (CORNERS,) complex units
     sent: int = 0           # known[:sent] have been sent around it
+    symmetry: tuple | None = None  # twisted: (g, P)
+    edges: int = CORNERS
 
     @classmethod
     def draw(cls, rng, c0: np.ndarray, scale: float) -> "_Loop":
         n = len(c0)
         corners = np.stack([c0] + [scale * _random_constants(rng, n) for _ in range(CORNERS - 1)])
         return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)))
+
+    @classmethod
+    def twisted(cls, rng, c0: np.ndarray, g, p) -> "_Loop":
+        corners = np.stack([p(c0), c0] + [c0] * (CORNERS - 2))
+        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)), symmetry=(g, p), edges=1)
+
+    def starts(self, points: np.ndarray) -> np.ndarray:
+        """Where solutions of F_c0 start on this loop (affine)."""
+        return points if self.symmetry is None else self.symmetry[0](points)
 
 
 @dataclass
@@ -176,11 +204,20 @@ def _advance(hom: SegmentsHomotopy, jobs: _Jobs, a: np.ndarray, b: np.ndarray, g
         still = _Jobs(z_all[going], jobs.loop[going], jobs.edge[going], jobs.s[going] + res.u[going] * left[going],
                       res.step[going] * left[going])
         done = np.flatnonzero(res.status == DONE)
-        z = be.asarray(z_all[done])
-        at_end = segments.select(be.index(done))
-        ones = be.asarray(np.ones(len(done), complex))
-        step = np.full(len(done), np.inf)
-        for _ in range(3):  # Newton at the corner: a regular point converges quadratically
+        z, ok = refine_at_end(segments.select(be.index(done)), z_all[done])
+    return still, z[ok], jobs.take(done[ok])
+
+
+def refine_at_end(at_end, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton at s = 1 of the homotopy ``at_end`` (one path per point, chart points z):
+    the refined points and which converged (a regular point converges quadratically) to a
+    finite point (not h0 = 0: off to infinity at a non-generic member)."""
+    be = at_end.be
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        z = be.asarray(z)
+        ones = be.asarray(np.ones(z.shape[0], complex))
+        step = np.full(z.shape[0], np.inf)
+        for _ in range(3):
             h, hz, _ = at_end.evaluate(z, ones)
             dz = be.solve(hz, h)
             z = z - dz
@@ -189,7 +226,7 @@ def _advance(hom: SegmentsHomotopy, jobs: _Jobs, a: np.ndarray, b: np.ndarray, g
         size = np.max(np.abs(z), axis=1, initial=0.0)
         ok = (np.isfinite(step) & (step <= NEWTON_CONVERGED * (1 + size))
               & (np.abs(z[:, 0]) > AT_INFINITY * size))
-    return still, z[ok], jobs.take(done[ok])
+    return z, ok
 
 
 def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarray, gamma: np.ndarray,
@@ -210,6 +247,24 @@ def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarr
 def _regular(ends) -> np.ndarray:
     ok = (ends.status == "finite") & (ends.winding == 1)
     return ends.affine[ok]
+
+
+def _twists(system: PolySystem, symmetries: list | None, seed: int) -> list[tuple]:
+    """(g, P) for every element but the identity of the group the ``symmetries`` (signed
+    permutations of the unknowns) generate, P its action on the equations (F(g z) = P F(z)).
+    Refuses a generator that does not act on the system."""
+    if not symmetries:
+        return []
+    from algebra.symmetry import equation_action, group_elements
+
+    for g in symmetries:
+        if equation_action(system, g, seed) is None:
+            raise SpecError(f"{g.name} does not act on this system (random L2 weights, slices or fixed weights "
+                            "break it): leave it out of the symmetries")
+    elements = group_elements(list(symmetries), MAX_TWISTS)
+    if elements is None:
+        elements = list(symmetries)
+    return [(g, equation_action(system, g, seed)) for g in elements]
 
 
 def _check_dominant(family: ConstantFamily, z0: np.ndarray) -> None:
@@ -339,7 +394,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
                     max_seconds: float | None = None, resume: MonodromyResult | None = None,
-                    complete=None, stall_paths: int = STALL_PATHS) -> MonodromyResult:
+                    complete=None, stall_paths: int = STALL_PATHS, symmetries: list | None = None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -353,7 +408,10 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     said in ``stopped``) and the final homotopy still runs. ``resume``: an earlier result of
     this system whose base member and solutions the new loops start from (for example after
     a trace test found its witness set incomplete); its paths and loops count on.
-    ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
+    ``symmetries``: signed permutations of the unknowns that act on the system (a network's
+    ``symmetry.acting_generators``): then TWIST_EVERY - 1 loops in TWIST_EVERY are twisted
+    by the group's elements (``_Loop``: one edge a point instead of CORNERS), and the
+    system's solutions are closed under the group at the end. ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
     witness set), asked whenever a loop drawn after the last new solution has added nothing,
     once per number of solutions; the loops stop when it answers complete (a witness set of
     degree 72 costs 144 paths a check, against 144 a loop the stall rule would still draw).
@@ -391,7 +449,22 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     result = MonodromyResult(system.variables, c0, known)
     if resume is not None:
         result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
-    loops = [_Loop.draw(rng, c0, scale) for _ in range(FIRST_LOOPS)]
+    acting = _twists(system, symmetries, seed)
+    # an element whose P keeps c0 (the outputs' equations of an unsliced zero-loss system: P is
+    # the identity) maps F_c0's solutions to its own: its "loop" would not move, only permute
+    # by g, so it twists nothing (the final set is still closed under the group)
+    twists = [(g, p) for g, p in acting if np.max(np.abs(p(c0) - c0)) > 1e-8 * (1 + np.max(np.abs(c0)))]
+
+    def draw() -> _Loop:  # every TWIST_EVERY-th loop plain, the others twisted by the group's elements in turn
+        i = len(loops) + (resume.loops if resume is not None else 0)
+        if not twists or i % TWIST_EVERY == 0:
+            return _Loop.draw(rng, c0, scale)
+        return _Loop.twisted(rng, c0, *twists[(i - i // TWIST_EVERY - 1) % len(twists)])
+
+    per_loop = CORNERS if not twists else (CORNERS + TWIST_EVERY - 1) / TWIST_EVERY  # edges a loop, on average
+    loops: list[_Loop] = []
+    for _ in range(FIRST_LOOPS):
+        loops.append(draw())
     jobs = _Jobs.none(n)
     since = 0  # loops drawn after the last new solution (the first two do not count)
     checked = 0  # the number of solutions the completeness check last saw
@@ -403,13 +476,13 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             result.stopped = (f"stopped at the time budget of {max_seconds:g} s with {len(known)} solutions "
                               f"({len(jobs)} jobs still on their loops)")
             break
-        fresh = [_start(hom.lift(known[loop.sent:]), i, options) for i, loop in enumerate(loops)
+        fresh = [_start(hom.lift(loop.starts(known[loop.sent:])), i, options) for i, loop in enumerate(loops)
                  if loop.sent < len(known)]
         for loop in loops:
             loop.sent = len(known)
         jobs = _Jobs.join([jobs, *fresh])
         if not len(jobs):
-            owed = max(stall, math.ceil(stall_paths / (CORNERS * len(known))))
+            owed = max(stall, math.ceil(stall_paths / (per_loop * len(known))))
             if complete is not None and since >= 1 and len(known) > checked:
                 checked = len(known)
                 result.trace = {**complete(known, c0), "points": checked}
@@ -431,7 +504,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             # them makes them owed again); one at a time where a completeness check can stop
             # them early
             more = min(1 if complete is not None else min(owed - since, max(stall, since)), max_loops - len(loops))
-            loops += [_Loop.draw(rng, c0, scale) for _ in range(more)]
+            for _ in range(more):
+                loops.append(draw())
             since += more
             continue
         batch, rest = jobs.take(slice(0, BATCH)), jobs.take(slice(BATCH, None))
@@ -441,7 +515,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         finished = len(batch) - len(still)
         result.paths += finished
         result.failed += finished - len(which)
-        on = which.edge + 1 < CORNERS
+        on = which.edge + 1 < np.array([lp.edges for lp in loops])[which.loop]
         jobs = _Jobs.join([still, _start(arrived[on], which.loop[on], options, which.edge[on] + 1), rest])
         home = arrived[~on]
         new = _new(known, home[:, 1:] / home[:, :1])
@@ -453,6 +527,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         if progress:
             progress(len(loops), len(known))
     result.loops = len(loops) + (resume.loops if resume is not None else 0)
+    if acting:
+        result.symmetries = [g.name for g in symmetries]
+        result.twisted = sum(lp.symmetry is not None for lp in loops) + (resume.twisted if resume is not None else 0)
     result.base_solutions = known
     if final:
         from algebra.solve import distinct
@@ -473,5 +550,12 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         result.paths += len(known)
         result.solutions = finite[distinct(list(finite))] if len(finite) else finite
         result.final = {**counts, "distinct": len(result.solutions)}
+        if acting and len(result.solutions):
+            from algebra.symmetry import orbit_closure
+
+            # the system's solutions are whole orbits: images that no path reached complete them
+            orbits = orbit_closure(system, result.solutions, list(symmetries))
+            result.solutions = orbits.points
+            result.final.update(distinct=len(orbits.points), images_added=orbits.added, orbits=orbits.count)
     result.seconds = time.perf_counter() - began + (resume.seconds if resume is not None else 0.0)
     return result

@@ -172,6 +172,61 @@ class CriticalEquations:
         return eq if close and np.allclose(jac, tjac, rtol=1e-8, atol=1e-8 * (1 + np.abs(tjac).max())) else None
 
 
+class DataPath:
+    """grad L + lambda w on the data d(t) = d0 + t (d1 - d0) (inputs and targets), at P
+    affine points each with its own complex t: values (P, W), Jacobian (P, W, W) and the
+    derivative in t (P, W), by the second-order forward pass with t as one more variable
+    (the mixed second derivatives of the loss in w and t are what d/dt of its gradient needs).
+
+    >>> from algebra.continuation.backend import backend
+    >>> from algebra.networks import DenseNetwork
+    >>> net = DenseNetwork((1, 1, 1), "linear", bias=False)
+    >>> path = DataPath(net, (np.array([[2.0]]), np.array([[1.0]])), (np.array([[4.0]]), np.array([[3.0]])),
+    ...                 np.array([0.5, 0.5]), backend())
+    >>> v, j, dt = path.evaluate(np.array([[1.0 + 0j, 1.0]]), np.array([0.5 + 0j]))
+    >>> v.real.tolist(), dt.real.tolist()  # x = 3, y = 2: f = 3ab, residual 1; dx = dy = 2
+    ([[3.5, 3.5]], [[2.0, 2.0]])
+    """
+
+    def __init__(self, net: Network, start: tuple, end: tuple, lam, be: Backend):
+        self.net, self.be = net, be
+        x0, y0 = (np.asarray(a, dtype=complex) for a in start)
+        x1, y1 = (np.asarray(a, dtype=complex) for a in end)
+        if x0.shape != x1.shape or y0.shape != y1.shape:
+            raise ValueError("the two data sets need the same number of points")
+        self.x0, self.dx = be.asarray(x0), be.asarray(x1 - x0)             # (N, inputs)
+        self.y0, self.dy = be.asarray(y0), be.asarray(y1 - y0)             # (N, outputs)
+        nw = net.n_weights
+        self.lam = be.asarray(np.zeros(nw) if lam is None else np.asarray(lam, dtype=float))
+        self.n_unknowns = self.n_rows = nw
+        self._eye = be.asarray(np.eye(nw + 1))                            # the last variable is t
+
+    def evaluate(self, w, t):
+        xp = self.be.xp
+        p, nw = w.shape
+        t = t[:, None]                                                    # (P, 1)
+        jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
+        x = [_Jet2(self.x0[None, :, k] + t * self.dx[None, :, k], self.dx[None, :, k, None] * self._eye[nw])
+             for k in range(self.net.n_inputs)]
+        outs = self.net.forward(x, jets, _numeric_const)
+        n = self.y0.shape[0]
+        vals = self.lam[None, :] * w
+        jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * self.lam[None, :], (p, nw, nw))
+        dt = xp.zeros_like(w)
+        for o, out in enumerate(outs):
+            r = xp.broadcast_to(out.v, (p, n)) - (self.y0[None, :, o] + t * self.dy[None, :, o])
+            g = xp.broadcast_to(out.g, (p, n, nw + 1))
+            gw, rt = g[..., :nw], g[..., nw] - self.dy[None, :, o]       # d residual / dt
+            vals = vals + xp.sum(r[..., None] * gw, axis=1)
+            jac = jac + xp.sum(_outer(gw, gw), axis=1)
+            dt = dt + xp.sum(rt[..., None] * gw, axis=1)
+            if out.h is not None:
+                h = xp.broadcast_to(out.h, (p, n, nw + 1, nw + 1))
+                jac = jac + xp.sum(r[..., None, None] * h[..., :nw, :nw], axis=1)
+                dt = dt + xp.sum(r[..., None] * h[..., :nw, nw], axis=1)
+        return vals, jac, dt
+
+
 COMPILED_PRODUCTS = 20_000  # up to this many products an evaluation, the compiled tracker's monomials
                             # beat the forward pass: the tree r = 1, N = 2 (3,750) by monodromy in
                             # 9.1 s against 13.4 s (one thread); the canonical tree's critical

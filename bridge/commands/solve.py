@@ -90,10 +90,14 @@ def _monodromy_text(r: dict, what: str) -> str:
     trace = r.get("trace_test")
     lines = _gauge_lines(r) + [f"{what}: monodromy in the family with free constant terms",
              f"  generic member: {r['generic_count']} solutions after {r['loops']} loops "
-             f"({r['paths_tracked']:,} paths; {r['stopped']})",
+             + (f"({r['twisted_loops']} twisted by the symmetries {', '.join(r['symmetries'])}, one edge each) "
+                if r.get("symmetries") else "")
+             + f"({r['paths_tracked']:,} paths; {r['stopped']})",
              f"  this system: {final.get('distinct', 0)} distinct regular solutions (finite {final.get('finite', 0)}, "
              f"singular {final.get('singular', 0)}, at infinity {final.get('infinity', 0)}, "
-             f"failed {final.get('failed', 0)} of the {r['generic_count']} paths from the generic member)",
+             f"failed {final.get('failed', 0)} of the {r['generic_count']} paths from the generic member"
+             + (f"; {final['images_added']} more as images of those under the symmetries"
+                if final.get("images_added") else "") + ")",
              "  trace test: " + ("not applicable (no slices: not a witness set)" if trace is None else
                                  f"{trace['why']}"),
              f"  {'certified' if r['certified'] else 'NOT certified'}: {r['why']}"]
@@ -132,8 +136,13 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         equations = network_evaluator(net, data, system, backend(args.device))
     slices = (system.info.get("slices") or {}).get("count", 0)
     check = witness_check(system, slices, seed=args.seed, device=args.device, equations=equations) if slices else None
+    symmetries = None
+    if net is not None and check is None:  # slices break the symmetries; the trace test runs without
+        from algebra.symmetry import acting_generators
+
+        symmetries = acting_generators(net, system, args.seed)
     result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                             equations=equations, complete=check)
+                             equations=equations, complete=check, symmetries=symmetries)
     trace = None
     if slices:
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,

@@ -56,6 +56,18 @@ def test_bad_settings_are_refused(kwargs, fragment):
         monodromy_solve(_univariate(3, -2.0), **kwargs)
 
 
+def test_a_symmetry_that_does_not_act_is_refused():
+    from algebra.networks import DenseNetwork
+    from algebra.symmetry import generators
+    from algebra.systems import critical_system, l2_weights, make_data
+
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    system = critical_system(net, make_data(net, 2, 0), l2_weights(net, "random", 0))
+    swap = generators(net)[0]
+    with pytest.raises(SpecError, match="swap units 1 and 2 does not act on this system"):
+        monodromy_solve(system, symmetries=[swap])
+
+
 # --- new points -----------------------------------------------------------------------------
 
 def test_new_points_are_those_no_known_point_is_within_the_relative_distance_of():
@@ -173,6 +185,53 @@ def test_katsura5_agrees_with_total_degree_homotopy():
     ours = [p for p in r.solutions]
     theirs = [p.solution for p in reference.paths if p.status == "finite"]
     assert len(distinct(ours + theirs)) == 32  # the same 32 points
+
+
+# --- symmetries: twisted loops --------------------------------------------------------------
+
+def _squared_critical():
+    from algebra.networks import DenseNetwork
+    from algebra.symmetry import acting_generators
+    from algebra.systems import critical_system, l2_weights, make_data
+
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    system = critical_system(net, make_data(net, 2, 0), l2_weights(net, "random", 0))
+    return system, acting_generators(net, system)
+
+
+def test_a_symmetry_maps_the_base_members_solutions_onto_the_permuted_members():
+    from algebra.symmetry import equation_action
+
+    system, flips = _squared_critical()
+    family = ConstantFamily.of(system)
+    rng = np.random.default_rng(2)
+    z = rng.standard_normal(system.n_variables) + 1j * rng.standard_normal(system.n_variables)
+    c0 = family.through(z)
+    for g in flips:
+        p = equation_action(system, g)
+        assert np.allclose(family.member(p(c0)).evaluate(g(z)), 0, atol=1e-10)
+        assert not np.allclose(p(c0), c0)  # another member: the twisted loop's first corner
+
+
+def test_twisted_loops_find_the_total_degree_count_and_close_it_under_the_group():
+    # dense (1, 2, 1) z^2, N = 2, random L2: 33 complex critical points (issue 5, certified
+    # by the total-degree homotopy); the random lambdas keep the two sign flips
+    from algebra.solve import distinct, solve
+    from algebra.symmetry import orbit_closure
+
+    system, flips = _squared_critical()
+    reference = solve(system, start="total-degree", seed=0)
+    assert reference.certified and reference.nsolutions == 33
+    for seed in (0, 1):
+        r = monodromy_solve(system, seed=seed, symmetries=flips)
+        assert r.count == 33 and len(r.solutions) == 33
+        assert r.twisted > 0 and r.twisted < r.loops and r.symmetries == [g.name for g in flips]
+        assert len(distinct(list(r.solutions) + list(reference.solutions()))) == 33
+        assert orbit_closure(system, r.solutions, flips).added == 0
+        assert r.as_dict()["twisted_loops"] == r.twisted
+    # one edge a twisted loop: fewer paths than plain loops for the same count
+    plain = monodromy_solve(system, seed=0)
+    assert plain.count == 33 and r.paths < plain.paths
 
 
 # --- the trace test -----------------------------------------------------------------------

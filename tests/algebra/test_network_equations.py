@@ -93,6 +93,38 @@ def test_second_order_jets_give_the_critical_system_and_its_jacobian(which, n, l
     assert np.allclose(jac, np.array([system.jacobian(p) for p in w]), rtol=1e-9, atol=1e-9)
 
 
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(range(len(NETWORKS))), st.integers(1, 3), st.integers(0, 10 ** 6))
+def test_a_data_path_is_each_data_sets_critical_system_at_its_end_and_its_t_derivative_between(which, n, seed):
+    from algebra.continuation.network_equations import DataPath
+
+    net = NETWORKS[which]
+    lam = l2_weights(net, "random", seed)
+    d0, d1 = make_data(net, n, seed % 5), make_data(net, n, seed % 5 + 1, "complex")
+    path = DataPath(net, (d0.x, d0.y), (d1.x, d1.y), lam, backend())
+    rng = np.random.default_rng(seed)
+    w = _complex(rng, 3, net.n_weights)
+    t = np.array([0.0, 1.0, 0.3 + 0.4j])
+    vals, jac, dt = path.evaluate(w, t)
+    for k, data in ((0, d0), (1, d1)):
+        system = critical_system(net, data, lam)
+        scale = 1 + np.abs(vals[k]).max()
+        assert np.allclose(vals[k], system.evaluate(w[k]), rtol=1e-9, atol=1e-9 * scale)
+        assert np.allclose(jac[k], system.jacobian(w[k]), rtol=1e-9, atol=1e-9 * (1 + np.abs(jac[k]).max()))
+    eps = 1e-6
+    central = (path.evaluate(w, t + eps)[0] - path.evaluate(w, t - eps)[0]) / (2 * eps)
+    assert np.allclose(dt, central, rtol=1e-6, atol=1e-6 * (1 + np.abs(dt).max()))
+
+
+def test_a_data_path_refuses_data_sets_of_different_sizes():
+    from algebra.continuation.network_equations import DataPath
+
+    net = NETWORKS[0]
+    d1, d2 = make_data(net, 1, 0), make_data(net, 2, 0)
+    with pytest.raises(ValueError, match="same number of points"):
+        DataPath(net, (d1.x, d1.y), (d2.x, d2.y), None, backend())
+
+
 def test_a_critical_system_with_other_l2_weights_gets_no_forward_pass():
     net = NETWORKS[2]
     data = make_data(net, 2, 0)

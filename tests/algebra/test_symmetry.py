@@ -73,7 +73,32 @@ def test_the_group_of_two_squared_units_has_order_eight():
     assert len(_group(generators(Z2), Z2.n_weights)) == 8  # 2 swaps x 2 x 2 flips
 
 
+def test_the_library_enumerates_the_same_group_as_the_brute_force_here():
+    from algebra.symmetry import group_elements
+
+    gens = generators(Z2)
+    ours = {e.key() for e in group_elements(gens)}
+    brute = {e.key() for e in _group(gens, Z2.n_weights)}
+    identity = (tuple(range(Z2.n_weights)), (1.0,) * Z2.n_weights)
+    assert ours == brute - {identity} and len(ours) == 7
+    assert group_elements(gens, limit=3) is None and group_elements([]) == []
+
+
 # --- where they act ----------------------------------------------------------------------------
+
+def test_random_l2_weights_keep_the_sign_flips_and_break_the_swaps():
+    from algebra.symmetry import acting_generators, equation_action
+
+    system = critical_system(Z2, make_data(Z2, 2, 0), l2_weights(Z2, "random", 0))
+    assert [g.name for g in acting_generators(Z2, system)] == ["layer 1: flip unit 1", "layer 1: flip unit 2"]
+    # F(g w) = P F(w): P is g itself on a gradient system (row k is dL/dw_k)
+    rng = np.random.default_rng(1)
+    w = rng.standard_normal(Z2.n_weights) + 1j * rng.standard_normal(Z2.n_weights)
+    for g in acting_generators(Z2, system):
+        p = equation_action(system, g)
+        assert p.key() == g.key()
+        assert np.allclose(system.evaluate(g(w)), p(system.evaluate(w)))
+
 
 def test_they_act_on_the_loss_without_or_with_equal_l2_weights_only():
     data = make_data(Z2, 2, 0)

@@ -576,6 +576,12 @@ def test_solve_and_critical_report_the_orbits_of_a_symmetric_loss(capsys):
     assert code == 0 and "33 solutions in 9 orbits" in out
     code, out, _ = run(capsys, "critical", *net, "--l2", "random")
     assert code == 0 and "breaks the network's symmetries" in out
+    # the random lambdas keep the sign flips: monodromy twists its loops by them
+    code, out, _ = run(capsys, "solve", *net, "--system", "critical", "--l2", "random", "--method", "monodromy",
+                       "--json")
+    r = json.loads(out)
+    assert code == 0 and r["solutions"] == 33 and r["symmetries"] == ["layer 1: flip unit 1", "layer 1: flip unit 2"]
+    assert 0 < r["twisted_loops"] < r["loops"] and r["final"]["images_added"] == 0
 
 
 def test_solve_gauge_fixes_the_unregularized_critical_system_and_says_so(capsys):
