@@ -17,8 +17,9 @@ Across data: --carry-to 1,2 carries the largest set found (for each N) to a gene
 of the family on those data seeds' points, along one arc of data (``data_homotopy``: the
 regular, distinct arrivals are a lower bound there, however slow that data's own loops
 are), then loops on from them there for --carry-budget seconds (0: none). --save F.npz
-keeps each N's largest set (its points and base constants), --load F.npz starts from one
-saved instead of looping again.
+keeps each N's largest set (its points and base constants); --load F.npz starts from one
+saved: each seed's loops go on from the largest set so far (``resume``; --seeds 0: none, only
+the carries), so a long count can be run in pieces.
 
     .venv/bin/python benchmarks/tree_critical.py [--data 1,2] [--seeds 3] [--first-seed 0] [--data-seed 0]
         [--budget 600] [--carry-to 1,2] [--carry-budget 0] [--save F.npz] [--load F.npz] [--json F] [--plot F]
@@ -73,11 +74,12 @@ def main() -> None:
         if f"points_{n}" in saved:
             best[n] = MonodromyResult(system.variables, saved[f"constants_{n}"], saved[f"points_{n}"])
             print(f"{n:>2} {'load':>4} {best[n].count:>7,} {'saved':>8}", flush=True)
-        for seed in ([] if f"points_{n}" in saved else range(args.first_seed, args.first_seed + args.seeds)):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             began = time.perf_counter()
             # the generic member's count; the final homotopy to the system itself would run
             # on the monomials (its endgame needs them): left out
-            r = monodromy_solve(system, seed=seed, max_seconds=args.budget, equations=equations, final=False)
+            r = monodromy_solve(system, seed=seed, max_seconds=args.budget, equations=equations, final=False,
+                                resume=best.get(n) if args.load else None)  # independent seeds unless loaded
             seconds = time.perf_counter() - began
             how = "budget" if r.stopped.startswith("stopped at the time budget") else "stalled"
             rows.append({"data": n, "data_seed": args.data_seed, "seed": seed, "generic": r.count, "how": how,
@@ -86,11 +88,11 @@ def main() -> None:
             print(f"{n:>2} {seed:>4} {r.count:>7,} {how:>8} {r.paths:>9,} {seconds:>8.0f}", flush=True)
             if n not in best or r.count > best[n].count:
                 best[n] = r
+        if args.save:  # before the carries: a long count is kept however the rest goes
+            np.savez(args.save, **{f"{k}_{m}": v for m, r in best.items()
+                                   for k, v in (("points", r.base_solutions), ("constants", r.base_constants))})
         for target_seed in (int(v) for v in args.carry_to.split(",") if v):
             rows.append(carry(net, lam, n, data, system, best[n], target_seed, args))
-    if args.save:
-        np.savez(args.save, **{f"{k}_{n}": v for n, r in best.items()
-                               for k, v in (("points", r.base_solutions), ("constants", r.base_constants))})
     if args.json:
         Path(args.json).write_text(json.dumps({"network": net.describe(), "l2": "random, seed 0",
                                                "data_seed": args.data_seed,
