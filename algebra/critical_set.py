@@ -200,11 +200,11 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         from algebra.continuation.monodromy import STALL, monodromy_solve
         from algebra.continuation.network_equations import network_evaluator
 
-        # the loops through the network's forward pass where its monomials are many (the
-        # canonical tree's critical system has 31,341: 220x slower even compiled)
         from algebra.symmetry import acting_generators
 
-        # the sign flips the random lambdas keep make twisted loops, one edge a point
+        # the loops through the network's forward pass where its monomials are many (the
+        # canonical tree's critical system has 31,341: 220x slower even compiled); the sign
+        # flips the random lambdas keep make twisted loops, one edge a point
         solved = monodromy_solve(regularized, seed=seed, stall=STALL if stall is None else stall,
                                  equations=network_evaluator(net, data, regularized, backend()),
                                  symmetries=acting_generators(net, regularized, seed))

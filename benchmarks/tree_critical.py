@@ -57,7 +57,8 @@ def main() -> None:
     ap.add_argument("--carry-to", default="", help="data seeds to carry the largest set to (comma-separated)")
     ap.add_argument("--carry-budget", type=float, default=0.0, help="seconds of loops after each carry")
     ap.add_argument("--save", default=None, help="an .npz of each N's largest set")
-    ap.add_argument("--load", default=None, help="an .npz from --save: start from its sets, no loops")
+    ap.add_argument("--load", default=None,
+                    help="an .npz from --save: start from its sets (--seeds loops go on from them; 0: none)")
     ap.add_argument("--json", default=None)
     ap.add_argument("--plot", default=None, help="a PNG of the growth curves")
     args = ap.parse_args()

@@ -84,9 +84,10 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
     critical system on the data where ``path`` starts) carried to a random member of
     ``target``'s constant-term family (the same network on the data where it ends). Returns
     the result of ``target`` they make, before any loop: its count, the regular distinct
-    arrivals, is a lower bound of the target's generic count; ``failed`` counts the points
-    that arrived along none of ``tries`` arcs (those that fail go again along a new one:
-    its ends are solutions of the same member, kept where they are new)."""
+    arrivals, is a lower bound of the target's generic count. The points whose paths fail go
+    again along the same arc with stricter steps, then along new arcs (whose ends need not
+    be one to one with the first's: kept where they are new), ``tries`` passes in all;
+    ``failed`` counts those that arrived in none."""
     if tuple(target.variables) != tuple(system.variables) or list(target.degrees) != list(system.degrees):
         raise SpecError("carry_to_data: the target system needs the same unknowns and equation degrees")
     from algebra.solve import distinct
@@ -97,15 +98,15 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
     n = system.n_variables
     source, family = ConstantFamily.of(system), ConstantFamily.of(target)
     base = result.base_constants
-    end = max(1.0, float(np.sqrt(np.mean(np.abs(base) ** 2)))) * (rng.standard_normal(n) + 1j * rng.standard_normal(n)) \
-        / np.sqrt(2)
+    scale = max(1.0, float(np.sqrt(np.mean(np.abs(base) ** 2))))  # the target member's constants: as large
+    end = scale * (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)
     chart = chart_for(n + 1, int(rng.integers(2**31)))
     left = result.base_solutions
-    arrived, paths, arcs = [], 0, 0
+    arrived, paths, passes = [], 0, 0
     hom = None
-    while len(left) and arcs < tries:
+    while len(left) and passes < tries:
         # the first arc again with stricter steps (the same arc keeps the ends one to one), then new arcs
-        again = arcs == 1
+        again = passes == 1
         if not again:
             # E(w; d) holds each system's own constant terms; the members' constants are those plus c(t)
             hom = DataHomotopy(path, system.degrees, chart, base - source.given, end - family.given,
@@ -124,14 +125,15 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
             missed[done[ok]] = False
             failed.append(left[lo:lo + batch][missed])
         paths += len(left)
-        arcs += 1
+        passes += 1
         left = np.vstack(failed)
     arrived = np.vstack(arrived) if arrived else np.zeros((0, n), complex)
     kept = arrived[distinct(list(arrived))] if len(arrived) else arrived
     p = len(result.base_solutions)
     out = MonodromyResult(target.variables, end, kept, paths=paths, failed=len(left))
     out.growth = [[paths, len(kept)]]
-    out.stopped = (f"carried {p:,} solutions from the family on other data along {arcs} arc{'s' * (arcs > 1)}: "
+    out.stopped = (f"carried {p:,} solutions from the family on other data in {passes} pass{'es' * (passes > 1)} "
+                   "(an arc, the same with stricter steps, new arcs): "
                    f"{len(kept):,} arrived regular and distinct, {len(left)} along none"
                    + (f", {len(arrived) - len(kept)} onto another's end" if len(arrived) > len(kept) else ""))
     out.seconds = time.perf_counter() - began
