@@ -92,9 +92,16 @@ def run(args) -> None:
             Path(path).write_text(to_phc(system))
             r = phc_run(path, 1, timeout=3600)
         row["phc"] = {"count": r["regular"], "seconds": r["seconds"], "singular": r["singular"],
-                      "failures": r["failures"], "returncode": r["returncode"]}
+                      "failures": r["failures"], "returncode": r["returncode"], "crashed": r["crashed"]}
         print(f"phc -b -t1: {r['regular']} regular ({r['singular']} singular, {r['failures']} failures), "
-              f"{r['seconds']:.1f} s", flush=True)
+              f"{r['seconds']:.1f} s, exit {r['returncode']}"
+              + (f" (after {len(r['crashed'])} run(s) that exited 1 early: {r['crashed']} s)" if r["crashed"] else ""),
+              flush=True)
+        ours = row["monodromy"][0]["count"] if row["monodromy"] else None
+        if r["returncode"] != 0 or r["regular"] != ours:
+            print(f"phc -b did not finish cleanly or found another count ({r['regular']} against {ours}): "
+                  "its time is no baseline", flush=True)
+            row["phc_not_a_baseline"] = row.pop("phc")
         if args.json:  # the slowest part comes next: what is measured so far is kept
             Path(args.json).write_text(json.dumps(row, indent=1))
     summary = "\n".join(f"monodromy ({kind}) median {m:.1f} s" + (f"; phc -b / monodromy = "

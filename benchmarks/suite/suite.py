@@ -215,12 +215,26 @@ def parse_phc_output(text: str) -> dict:
     return out
 
 
-def phc_run(path: str, tasks: int = 1, timeout: float = 600.0) -> dict:
+def phc_run(path: str, tasks: int = 1, timeout: float = 600.0, attempts: int = 3) -> dict:
     """Run `phc -b -t<tasks>` on a temporary copy of `path`; seconds, exit status and counts.
 
     phc writes next to its input, so it runs in a fresh temporary folder. Wall-clock seconds
-    of the phc process. On a timeout, 'returncode' is None and the counts are -1.
+    of the phc process. On a timeout, 'returncode' is None and the counts are -1. phc 2.4.86
+    sometimes exits with status 1 seconds into a run, its output cut after the first
+    solution list (the dense critical system: 65 of 353 in 2.5 s, then 353 in 28 s on the
+    next run): such a run is run again, up to ``attempts`` runs in all; 'crashed' lists the
+    seconds of those that exited so (the times and counts are the last run's).
     """
+    crashed = []
+    for _ in range(attempts):
+        r = _phc_once(path, tasks, timeout)
+        if r["returncode"] in (0, None):
+            break
+        crashed.append(r["seconds"])
+    return {**r, "crashed": crashed}
+
+
+def _phc_once(path: str, tasks: int, timeout: float) -> dict:
     phc = shutil.which("phc")
     if phc is None:
         raise FileNotFoundError("phc not found (Debian package phcpack)")
