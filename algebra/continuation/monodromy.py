@@ -411,7 +411,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     ``symmetries``: signed permutations of the unknowns that act on the system (a network's
     ``symmetry.acting_generators``): then TWIST_EVERY - 1 loops in TWIST_EVERY are twisted
     by the group's elements (``_Loop``: one edge a point instead of CORNERS), and the
-    system's solutions are closed under the group at the end. ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
+    system's solutions are closed under the group at the end.
+    ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
     witness set), asked whenever a loop drawn after the last new solution has added nothing,
     once per number of solutions; the loops stop when it answers complete (a witness set of
     degree 72 costs 144 paths a check, against 144 a loop the stall rule would still draw).
