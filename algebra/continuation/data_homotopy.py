@@ -7,8 +7,8 @@ the same network on some data: the generic members' solutions stay regular and f
 except at finitely many t of the complex line, and an arc from 0 to 1 that avoids them (a
 random one: t(s) = s / (s + gamma (1 - s)), the gamma trick) carries the solutions of one
 generic member onto those of another, one to one. A straight line between the two systems'
-coefficients would leave the family (its members are no network's systems and have more
-solutions), and paths could go off to infinity on it.
+coefficients would leave the family (its members are no network's systems and may have
+more solutions), and paths could go off to infinity on it.
 
 Regular ends of distinct paths are distinct solutions, so what arrives is a lower bound of
 the other data's generic count, whatever the loops on that data would cost
@@ -21,7 +21,6 @@ import time
 
 import numpy as np
 
-from algebra.continuation.backend import backend
 from algebra.continuation.family import ConstantFamily
 from algebra.continuation.homotopy import chart_for
 from algebra.continuation.monodromy import MonodromyResult, refine_at_end
@@ -85,7 +84,7 @@ class DataHomotopy:
 
 
 def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySystem, path: DataPath,
-                  seed: int = 0, device: str | None = None, options: TrackerOptions = TrackerOptions(),
+                  seed: int = 0, options: TrackerOptions = TrackerOptions(),
                   batch: int = 1_024, tries: int = 3) -> MonodromyResult:
     """The base solutions of a monodromy ``result`` of ``system`` (the network's regularized
     critical system on the data where ``path`` starts) carried to a random member of
@@ -100,7 +99,7 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
     from algebra.solve import distinct
 
     began = time.perf_counter()
-    be = backend(device)
+    be = path.be  # the data path's backend (numpy, or torch with its device)
     rng = np.random.default_rng([seed, 43])
     n = system.n_variables
     source, family = ConstantFamily.of(system), ConstantFamily.of(target)
