@@ -22,9 +22,9 @@ import time
 import numpy as np
 
 from algebra.continuation.family import ConstantFamily
-from algebra.continuation.homotopy import chart_for
+from algebra.continuation.homotopy import chart_for, lift_to_chart, with_chart_row
 from algebra.continuation.monodromy import MonodromyResult, refine_at_end
-from algebra.continuation.network_equations import DataPath
+from algebra.continuation.network_equations import DataPath, homogenized
 from algebra.continuation.tracker import DONE, TrackerOptions, track
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
@@ -58,11 +58,9 @@ class DataHomotopy:
         return self  # every path on the same arc
 
     def lift(self, x: np.ndarray) -> np.ndarray:
-        v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])
-        return v / (v @ self.chart_host)[:, None]
+        return lift_to_chart(x, self.chart_host)
 
     def evaluate(self, z, s):
-        xp = self.be.xp
         s = self.be.asarray(s)
         g = self.gamma
         den = s + g * (1 - s)
@@ -72,15 +70,10 @@ class DataHomotopy:
         vals, jac, dt = self.path.evaluate(x, t)
         vals = vals + self.c0[None, :] + t[:, None] * self.dc[None, :]
         dt = dt + self.dc[None, :]
-        d = self._deg[None, :]
-        up = h0 ** (d - 1)
-        dh0 = up * (d * vals - xp.sum(jac * x[:, None, :], axis=2))
-        chart_row = xp.sum(z * self.chart[None, :], axis=1, keepdims=True) - 1
-        h = xp.concat([up * h0 * vals, chart_row], axis=1)
-        hz = xp.concat([dh0[..., None], up[..., None] * jac], axis=2)
-        hz = xp.concat([hz, xp.broadcast_to(self.chart[None, None, :], (z.shape[0], 1, self.n + 1))], axis=1)
-        hs = xp.concat([up * h0 * dt * dt_ds[:, None], xp.zeros_like(chart_row)], axis=1)
-        return h, hz, hs
+        xp = self.be.xp
+        h, hz = homogenized(xp, h0, x, vals, jac, self._deg)
+        hs = h0 ** self._deg[None, :] * dt * dt_ds[:, None]   # h0^d dE/dt dt/ds
+        return with_chart_row(xp, z, self.chart, h, hz, hs)
 
 
 def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySystem, path: DataPath,

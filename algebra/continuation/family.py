@@ -20,6 +20,7 @@ from scipy import sparse
 
 from algebra.continuation.backend import Backend
 from algebra.continuation.evaluate import MonomialEvaluator, homogenize
+from algebra.continuation.homotopy import lift_to_chart, with_chart_row
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
@@ -128,12 +129,11 @@ class SegmentsHomotopy:
 
     def lift(self, x: np.ndarray) -> np.ndarray:
         """Affine points (P, n) as chart points (P, n + 1) on the host."""
-        v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])
-        return v / (v @ self.chart_host)[:, None]
+        return lift_to_chart(x, self.chart_host)
 
     def evaluate(self, z, s):
         """H (P, n+1), dH/dz (P, n+1, n+1) and dH/ds (P, n+1) at points z and parameters s (P,)."""
-        xp, n = self.be.xp, self.n
+        xp = self.be.xp
         s = self.be.asarray(s)
         vals, jac = self.evaluator.evaluate(z)
         g = self.gamma
@@ -142,12 +142,7 @@ class SegmentsHomotopy:
         h0 = z[:, :1]
         hd = h0 ** self._deg[None, :]                       # h0^d_i
         hd1 = self._deg[None, :] * h0 ** (self._deg[None, :] - 1)  # d/dh0 of h0^d_i
-        chart_row = xp.sum(z * self.chart[None, :], axis=1, keepdims=True) - 1
-        h = xp.concat([phi * vals + psi * hd, chart_row], axis=1)
         hz = phi[..., None] * jac
         hz = xp.concat([hz[:, :, :1] + (psi * hd1)[..., None], hz[:, :, 1:]], axis=2)
-        jrow = xp.broadcast_to(self.chart[None, None, :], (z.shape[0], 1, n + 1))
-        hz = xp.concat([hz, jrow], axis=1)
-        hs = xp.concat([(1 - g)[:, None] * vals + (self.b - g[:, None] * self.a) * hd, xp.zeros_like(chart_row)],
-                       axis=1)
-        return h, hz, hs
+        return with_chart_row(xp, z, self.chart, phi * vals + psi * hd, hz,
+                              (1 - g)[:, None] * vals + (self.b - g[:, None] * self.a) * hd)

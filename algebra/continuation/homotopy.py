@@ -37,6 +37,21 @@ def chart_for(n_unknowns: int, seed: int) -> np.ndarray:
     return (rng.standard_normal(n_unknowns) + 1j * rng.standard_normal(n_unknowns)) / np.sqrt(2 * n_unknowns)
 
 
+def lift_to_chart(x: np.ndarray, chart: np.ndarray) -> np.ndarray:
+    """Affine points (P, n) as points (P, n + 1) of the chart a . z = 1 (h0 first), on the host."""
+    v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])
+    return v / (v @ chart)[:, None]
+
+
+def with_chart_row(xp, z, chart, h, hz, hs):
+    """H, dH/dz, dH/ds of the n homogenized equations at chart points z, with the chart's
+    affine row a . z - 1 appended (its derivative a in z, 0 in s)."""
+    row = xp.sum(z * chart[None, :], axis=1, keepdims=True) - 1
+    jrow = xp.broadcast_to(chart[None, None, :], (z.shape[0], 1, z.shape[1]))
+    return (xp.concat([h, row], axis=1), xp.concat([hz, jrow], axis=1),
+            xp.concat([hs, xp.zeros_like(row)], axis=1))
+
+
 class StraightLineHomotopy:
     """H(z, s) for a square target and start system with equal degrees, batched over paths."""
 
@@ -82,23 +97,18 @@ class StraightLineHomotopy:
 
     def lift(self, x: np.ndarray) -> np.ndarray:
         """Affine points (P, n) as chart points (P, n + 1) on the host."""
-        v = np.hstack([np.ones((x.shape[0], 1), dtype=complex), np.asarray(x, dtype=complex)])
-        return v / (v @ self.chart_host)[:, None]
+        return lift_to_chart(x, self.chart_host)
 
     def evaluate(self, z, s):
         """H (P, n+1), dH/dz (P, n+1, n+1) and dH/ds (P, n+1) at points z and parameters s (P,)."""
-        xp, n = self.be.xp, self.n
+        n = self.n
         vals, jac = self.evaluator.evaluate(z)
         f, g = vals[:, :n], vals[:, n:]
         fj, gj = jac[:, :n], jac[:, n:]
         a = (1 - s)[:, None] * self.gamma
         b = s[:, None]
-        chart_row = xp.sum(z * self.chart[None, :], axis=1, keepdims=True) - 1
-        h = xp.concat([a * g + b * f, chart_row], axis=1)
-        jrow = xp.broadcast_to(self.chart[None, None, :], (z.shape[0], 1, n + 1))
-        hz = xp.concat([a[..., None] * gj + b[..., None] * fj, jrow], axis=1)
-        hs = xp.concat([f - self.gamma * g, xp.zeros_like(chart_row)], axis=1)
-        return h, hz, hs
+        return with_chart_row(self.be.xp, z, self.chart, a * g + b * f, a[..., None] * gj + b[..., None] * fj,
+                              f - self.gamma * g)
 
     def residual(self, z: np.ndarray) -> np.ndarray:
         """max_i |F_i(z)| / (||c_i||_1 max(1, |z|)^d_i) at host points z (P, n + 1): blind to

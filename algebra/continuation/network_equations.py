@@ -278,12 +278,16 @@ class Homogenized:
         self._offset = affine.evaluate(zero)[0]
 
     def evaluate(self, z):
-        xp = self.be.xp
         h0 = z[:, :1]
         x = z[:, 1:] / h0
         vals, jac = self.affine.evaluate(x)
-        vals = vals - self._offset
-        d = self._deg[None, :]
-        up = h0 ** (d - 1)                                               # (P, R)
-        dh0 = up * (d * vals - xp.sum(jac * x[:, None, :], axis=2))
-        return up * h0 * vals, xp.concat([dh0[..., None], up[..., None] * jac], axis=2)
+        return homogenized(self.be.xp, h0, x, vals - self._offset, jac, self._deg)
+
+
+def homogenized(xp, h0, x, vals, jac, degrees):
+    """Values (P, R) and Jacobian (P, R, n + 1) of h0^d F(w / h0) from F's values and
+    Jacobian at the affine points x = w / h0 (the formulas above)."""
+    d = degrees[None, :]
+    up = h0 ** (d - 1)                                               # (P, R)
+    dh0 = up * (d * vals - xp.sum(jac * x[:, None, :], axis=2))
+    return up * h0 * vals, xp.concat([dh0[..., None], up[..., None] * jac], axis=2)
