@@ -141,20 +141,9 @@ class CriticalEquations:
         self._eye = be.asarray(np.eye(nw))
 
     def evaluate(self, w):
-        xp = self.be.xp
-        p, nw = w.shape
         jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
         outs = self.net.forward(self.x, jets, _numeric_const)
-        n = self.y.shape[0]
-        vals = self.lam[None, :] * w
-        jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * self.lam[None, :], (p, nw, nw))
-        for o, out in enumerate(outs):
-            r = xp.broadcast_to(out.v, (p, n)) - self.y[None, :, o]               # (P, N) residuals
-            g = xp.broadcast_to(out.g, (p, n, nw))
-            vals = vals + xp.sum(r[..., None] * g, axis=1)
-            jac = jac + xp.sum(_outer(g, g), axis=1)
-            if out.h is not None:
-                jac = jac + xp.sum(r[..., None, None] * out.h, axis=1)
+        vals, jac, _ = _loss_gradient(self.be.xp, outs, self.y[None], w, self.lam)
         return vals, jac
 
     @classmethod
@@ -202,29 +191,38 @@ class DataPath:
         self._eye = be.asarray(np.eye(nw + 1))                            # the last variable is t
 
     def evaluate(self, w, t):
-        xp = self.be.xp
-        p, nw = w.shape
+        nw = w.shape[1]
         t = t[:, None]                                                    # (P, 1)
         jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
         x = [_Jet2(self.x0[None, :, k] + t * self.dx[None, :, k], self.dx[None, :, k, None] * self._eye[nw])
              for k in range(self.net.n_inputs)]
         outs = self.net.forward(x, jets, _numeric_const)
-        n = self.y0.shape[0]
-        vals = self.lam[None, :] * w
-        jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * self.lam[None, :], (p, nw, nw))
-        dt = xp.zeros_like(w)
-        for o, out in enumerate(outs):
-            r = xp.broadcast_to(out.v, (p, n)) - (self.y0[None, :, o] + t * self.dy[None, :, o])
-            g = xp.broadcast_to(out.g, (p, n, nw + 1))
-            gw, rt = g[..., :nw], g[..., nw] - self.dy[None, :, o]       # d residual / dt
-            vals = vals + xp.sum(r[..., None] * gw, axis=1)
-            jac = jac + xp.sum(_outer(gw, gw), axis=1)
-            dt = dt + xp.sum(rt[..., None] * gw, axis=1)
-            if out.h is not None:
-                h = xp.broadcast_to(out.h, (p, n, nw + 1, nw + 1))
-                jac = jac + xp.sum(r[..., None, None] * h[..., :nw, :nw], axis=1)
-                dt = dt + xp.sum(r[..., None] * h[..., :nw, nw], axis=1)
-        return vals, jac, dt
+        return _loss_gradient(self.be.xp, outs, self.y0[None] + t[:, :, None] * self.dy[None], w, self.lam, self.dy)
+
+
+def _loss_gradient(xp, outs, targets, w, lam, slope=None):
+    """grad L + lambda w (P, W) and its Jacobian (P, W, W) from the outputs' second-order jets
+    ``outs`` (one per output, over the N points) and the targets (P or 1, N, outputs); with
+    ``slope`` (dy/dt, (N, outputs)) the jets also carry t as variable W, and the third value
+    is d/dt of grad L (else None)."""
+    p, nw = w.shape
+    n = targets.shape[1]
+    vals = lam[None, :] * w
+    jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * lam[None, :], (p, nw, nw))
+    dt = None if slope is None else xp.zeros_like(w)
+    for o, out in enumerate(outs):
+        r = xp.broadcast_to(out.v, (p, n)) - targets[..., o]                 # (P, N) residuals
+        g = xp.broadcast_to(out.g, (p, n, out.g.shape[-1]))
+        gw = g[..., :nw]
+        vals = vals + xp.sum(r[..., None] * gw, axis=1)
+        jac = jac + xp.sum(_outer(gw, gw), axis=1)
+        if slope is not None:
+            dt = dt + xp.sum((g[..., nw] - slope[None, :, o])[..., None] * gw, axis=1)  # d residual / dt
+        if out.h is not None:
+            jac = jac + xp.sum(r[..., None, None] * out.h[..., :nw, :nw], axis=1)
+            if slope is not None:
+                dt = dt + xp.sum(r[..., None] * out.h[..., :nw, nw], axis=1)
+    return vals, jac, dt
 
 
 COMPILED_PRODUCTS = 20_000  # up to this many products an evaluation, the compiled tracker's monomials
