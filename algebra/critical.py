@@ -243,7 +243,7 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     notes = list(result.notes)
     # unit permutations and sign flips map critical points to critical points (unless the L2
     # weights break them): the solutions must be whole orbits, and missing images are added
-    symmetry, sols = symmetry_report(net, grad, np.array(result.solutions()), seed)
+    symmetry, sols = symmetry_report(net, grad, np.array(result.solutions(only_nonsingular=True)), seed)
     if symmetry.get("added"):
         summary["certified"] = False
         notes.append(f"{symmetry['added']} critical points added as images of found ones under the network's "

@@ -37,7 +37,7 @@ from scipy import sparse
 
 from algebra.activation import SpecError
 from algebra.bounds import multihomogeneous_bezout, partition_indices
-from algebra.continuation.precise import PATH_SECONDS as PRECISE_PATH_SECONDS, SECONDS as PRECISE_SECONDS
+from algebra.continuation.precise import PATH_STEPS as PRECISE_STEPS
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem, combine, monomial_values
 
@@ -161,13 +161,22 @@ def gamma_for(seed: int, run: int) -> complex:
     return complex(np.cos(angle), np.sin(angle))
 
 
+VERDICTS = ("certified", "probability-one", "lower-bound")
+VERDICT_WORDS = {"certified": "certified", "probability-one": "complete with probability one",
+                 "lower-bound": "a lower bound"}
+
+
 @dataclass
 class SolveResult:
-    """Every path of a homotopy run, and the solutions merged over verification runs."""
+    """Every path of a homotopy run, and the distinct solutions merged over verification runs.
+
+    A solution is a distinct isolated point, regular or singular; a singular one carries its
+    multiplicity (the paths that end there). ``verification["verdict"]`` is one of VERDICTS,
+    with its reason in ``verification["why"]``."""
 
     variables: tuple[str, ...]
     paths: list[Path]                      # the first run, after retries
-    points: list[Path]                     # distinct endpoints over all runs (no failed ones)
+    points: list[Path]                     # distinct solutions over all runs, then the first run's ends at infinity
     start: dict                            # kind, paths, why, total_degree, mixed_volume
     seed: int
     precision: str
@@ -175,8 +184,9 @@ class SolveResult:
     verification: dict
     seconds: float
     notes: list[str] = field(default_factory=list)
+    accounting: dict = field(default_factory=dict)  # the first run's paths, by where they went
 
-    # --- counts of the first run's paths: they add up to npaths ---
+    # --- counts of the first run's paths ---
     @property
     def npaths(self) -> int:
         return len(self.paths)
@@ -186,10 +196,12 @@ class SolveResult:
 
     @property
     def nfinite(self) -> int:
+        """Paths that ended at a regular finite solution."""
         return self._count("finite")
 
     @property
-    def nsingular(self) -> int:
+    def singular_paths(self) -> int:
+        """Paths that ended at a singular point (isolated multiple roots and components alike)."""
         return self._count("singular")
 
     @property
@@ -203,21 +215,38 @@ class SolveResult:
     # --- distinct solutions over all runs ---
     @property
     def nsolutions(self) -> int:
-        """Distinct finite nonsingular solutions."""
+        """Distinct isolated finite solutions, regular and singular."""
         return len(self.solutions())
 
     @property
+    def nregular(self) -> int:
+        return len(self.solutions(only_nonsingular=True))
+
+    @property
+    def nsingular(self) -> int:
+        """Distinct isolated singular solutions (each of multiplicity 2 or more)."""
+        return self.nsolutions - self.nregular
+
+    @property
     def nreal(self) -> int:
-        """Distinct real finite nonsingular solutions."""
+        """Distinct real isolated finite solutions."""
         return len(self.solutions(only_real=True))
 
     @property
-    def certified(self) -> bool:
-        return bool(self.verification.get("certified"))
+    def verdict(self) -> str:
+        return self.verification.get("verdict", "certified" if self.verification.get("certified") else "lower-bound")
 
-    def solutions(self, only_real: bool = False, only_nonsingular: bool = True,
+    @property
+    def certified(self) -> bool:
+        return self.verdict == "certified"
+
+    def multiplicities(self) -> list[int]:
+        """The multiplicity of each distinct isolated solution (1 for regular ones)."""
+        return [p.multiplicity for p in self.points if p.status in ("finite", "singular")]
+
+    def solutions(self, only_real: bool = False, only_nonsingular: bool = False,
                   only_finite: bool = True) -> np.ndarray:
-        """The distinct endpoints as rows (complex), filtered."""
+        """The distinct solutions as rows (complex), filtered."""
         keep = [p.solution for p in self.points
                 if (not only_real or p.is_real)
                 and (not only_nonsingular or p.status != "singular")
@@ -225,19 +254,44 @@ class SolveResult:
         return np.array(keep, dtype=complex).reshape(len(keep), len(self.variables))
 
     def real_solutions(self) -> np.ndarray:
-        """Real parts of the real finite nonsingular solutions."""
+        """Real parts of the real isolated finite solutions."""
         return self.solutions(only_real=True).real
 
     def summary(self) -> dict:
-        return {"paths": self.npaths, "solutions": self.nsolutions, "finite": self.nfinite,
-                "real": self.nreal, "singular": self.nsingular, "at_infinity": self.nat_infinity,
-                "failed": self.nfailed, "certified": self.certified}
+        mult = sorted((m for m in self.multiplicities() if m > 1), reverse=True)
+        return {"paths": self.npaths, "solutions": self.nsolutions, "regular": self.nregular,
+                "singular": self.nsingular, "multiplicities": mult, "real": self.nreal,
+                "finite": self.nfinite, "at_infinity": self.nat_infinity, "failed": self.nfailed,
+                "positive_dimensional": self.accounting.get("positive_dimensional", 0),
+                "undecided": self.accounting.get("undecided", 0),
+                "verdict": self.verdict, "certified": self.certified}
+
+    def summary_line(self) -> str:
+        """One sentence: paths, solutions with multiplicities, and the verdict."""
+        c = self.summary()
+        sing = ""
+        if c["singular"]:
+            counts = {}
+            for m in c["multiplicities"]:
+                counts[m] = counts.get(m, 0) + 1
+            sing = " of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
+        extra = "".join(f"; {c[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
+                                                      ("undecided", "at singular points not decided")) if c[k])
+        return (f"{c['paths']} paths: {c['solutions']} solution{'s' * (c['solutions'] != 1)} ({c['regular']} regular, "
+                f"{c['singular']} singular{sing}), {c['real']} real; {c['at_infinity']} at infinity; "
+                f"{c['failed']} failed{extra}; {VERDICT_WORDS[self.verdict]}")
+
+    def __repr__(self) -> str:
+        return f"<SolveResult {self.summary_line()}>"
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython and notebooks
+        p.text(repr(self))
 
     def as_dict(self, with_solutions: bool = True) -> dict:
         out = {**self.summary(), "variables": list(self.variables), "start": self.start,
                "seed": self.seed, "precision": self.precision, "runs": self.runs,
-               "verification": self.verification, "seconds": round(self.seconds, 3),
-               "notes": self.notes}
+               "verification": self.verification, "accounting": self.accounting,
+               "seconds": round(self.seconds, 3), "notes": self.notes}
         if with_solutions:
             out["points"] = [{"coordinates": [[z.real, z.imag] for z in p.solution],
                                  "status": p.status, "real": p.is_real,
@@ -265,7 +319,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
           timeout: float = 3600, progress=None, projective: bool = False, engine: str = "ours",
           device: str | None = None, max_paths: int = MAX_PATHS, certify: bool = False,
           partition: list[list[str]] | None = None, runner=None, member=None,
-          precise_seconds: float = PRECISE_SECONDS) -> SolveResult:
+          precise_steps: int = PRECISE_STEPS, scale: bool = True) -> SolveResult:
     """Track every path of a square system and account for each endpoint.
 
     engine: "ours" (default: ``algebra.continuation``, every path at once as arrays, in a
@@ -289,9 +343,17 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     growing), or "exact" (True, and msolve's count of real solutions compared).
     member: a ``continuation.start.Member``, a solved member of the system's family, as the
     start system (a parameter homotopy; our engine, start "auto").
-    precise_seconds (our engine): paths that fail in double precision are tracked again in
-    higher precision (``continuation.precise``), within this many seconds a run (0: not);
+    precise_steps (our engine): paths that fail in double precision are tracked again in
+    higher precision (``continuation.precise``), up to this many steps a path (0: not; a
+    budget in steps, not seconds, so that a busy machine gives the same answer);
     ``precision`` is PHCpack's (our engine tracks in double first, always).
+    scale: solve the system scaled by powers of two (``algebra.scaling``: equations and
+    unknowns brought near size one, exactly), so that the answer does not depend on the
+    units of the input; solutions are returned in the original unknowns. Not with ``member``.
+
+    The result's verdict (``result.verdict``): "certified" (proved: Krawczyk's test on every
+    solution and an exact root bound attained), "probability-one" (every path accounted for),
+    or "lower-bound"; ``result.verification["why"]`` says why.
 
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
     ...                np.array([[1.0, 1.0, 0, -4.0], [0, 0, 1.0, -1.0]]))
@@ -310,25 +372,27 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
-    if isinstance(precise_seconds, bool) or not isinstance(precise_seconds, (int, float)) \
-            or not 0 <= precise_seconds < math.inf:
-        raise SpecError(f"precise_seconds must be a number of seconds >= 0, got {precise_seconds!r}")
+    if isinstance(precise_steps, bool) or not isinstance(precise_steps, int) or precise_steps < 0:
+        raise SpecError(f"precise_steps must be a whole number of steps >= 0, got {precise_steps!r}")
     if engine == "ours" and precision != "d":
         raise SpecError(f"precision {precision} is PHCpack's (engine='phcpack'): our engine tracks in double and "
-                        "retracks failed paths in higher precision (precise_seconds)")
+                        "retracks failed paths in higher precision (precise_steps)")
     if member is not None and (engine != "ours" or start != "auto"):
         raise SpecError("a solved member is a start system of its own: it takes our engine and no --start")
     if (start == "multihomogeneous") != (partition is not None):
         raise SpecError("the multihomogeneous start needs a partition of the variables, and a "
                         "partition applies to that start only")
+    from algebra.scaling import identity, scaling_of
+
+    scaling = scaling_of(system) if scale and member is None else identity(system)
+    work = scaling.apply(system)
     if engine == "ours":
         from algebra.continuation.engine import solve_with_engine
         from algebra.continuation.precise import PreciseOptions
 
-        precise = PreciseOptions(seconds=precise_seconds, path_seconds=min(precise_seconds, PRECISE_PATH_SECONDS)) \
-            if precise_seconds > 0 else None
+        precise = PreciseOptions(path_steps=precise_steps) if precise_steps > 0 else None
         # our engine always tracks in a projective chart: ``projective`` changes nothing
-        result = solve_with_engine(system, start, seed, verify, max_runs, device, max_paths, progress,
+        result = solve_with_engine(work, start, seed, verify, max_runs, device, max_paths, progress,
                                    partition, runner, member, precise)
     else:
         if device is not None:
@@ -344,13 +408,29 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
             raise SpecError(f"precision {precision}: PHCpack's {PRECISION_NAMES[precision]} tracker here returns its "
                             "start solutions untracked (checked on a system in two unknowns just now; phcpy "
                             "2.4.86): use precision d")
-        result = _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout,
+        result = _solve_phcpack(work, start, precision, workers, seed, verify, max_runs, timeout,
                                 progress, projective, max_paths)
-    if verify == "exact":
-        result.verification["exact"] = _exact_real_count(system, result.points)
     if certify:
-        certify_result(system, result)
+        certify_result(work, result)
+    _unscale(result, scaling)
+    if verify == "exact":
+        exact = result.verification["exact"] = _exact_real_count(system, result)
+        if not exact["agree"]:
+            result.verification.update(verdict="lower-bound", certified=False,
+                                       why=(f"DISAGREE: msolve's exact count of distinct real solutions is "
+                                            f"{exact['msolve_real']}, this solve's {exact['ours_real']}; "
+                                            + result.verification.get("why", "")))
     return result
+
+
+def _unscale(result: SolveResult, scaling) -> None:
+    """A result on the scaled system as one on the original: finite points x = 2^s y (exact)."""
+    result.start["scaling"] = scaling.as_dict()
+    if scaling.is_identity:
+        return
+    for p in {id(p): p for p in result.paths + result.points}.values():
+        if p.status != "infinity":
+            p.solution = scaling.to_original(p.solution[None])[0]
 
 
 def check_mixed_volume(mv: int, total_degree: int) -> None:
@@ -385,21 +465,24 @@ def refuse_paths(count: int, kind: str, max_paths: int) -> None:
 
 
 def certify_result(system: PolySystem, result: SolveResult) -> None:
-    """Krawczyk's test on every regular finite solution; the count is certified only when
-    every one of them is proved, with pairwise disjoint boxes."""
+    """Krawczyk's test on every regular finite solution (of ``system``, the one the result's
+    points solve); a count whose regular solutions attain an exact root bound becomes certified
+    when every one of them is proved, with pairwise disjoint boxes."""
     from algebra.certify import certify
 
-    regular = result.solutions()
+    regular = result.solutions(only_nonsingular=True)
     proof = certify(system, regular)
     info = {"solutions": len(regular), "certified": proof.ncertified, "distinct": proof.distinct,
-            "real": proof.nreal_certified}
+            "real": proof.nreal_certified, "seconds": round(proof.seconds, 3)}
     result.verification["krawczyk"] = info
-    if (result.verification.get("method") == "root-count-attained" and proof.distinct == len(regular)
-            == result.start["paths"]):
+    v = result.verification
+    if (v.get("method") == "root-count-attained" and result.start["kind"] in EXACT_BOUNDS and not result.nsingular
+            and proof.ncertified == proof.distinct == len(regular) == result.start["paths"]
+            and v.get("verdict") == "probability-one"):
         # the start system's root count bounds the isolated solutions, and that many distinct
         # regular solutions are proved to exist: the count is a theorem, not an estimate
-        result.verification["proved"] = True
-        result.verification["why"] += "; Krawczyk's test proved each of them, all distinct"
+        v.update(verdict="certified", certified=True,
+                 why=v["why"].split(";")[0] + "; Krawczyk's test proved each a regular solution, all distinct")
     if proof.ncertified < len(regular) or proof.distinct < len(regular):
         result.notes.append(f"Krawczyk's test proved {proof.ncertified} of {len(regular)} regular solutions "
                             f"({proof.distinct} distinct)")
@@ -465,49 +548,35 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
               "mixed_volume": st.get("mixed_volume")}
     charted = _Charted(system, projective)
     notes = []
-    paths, first = _run(charted, target, st, names, gamma_for(seed, 0), precision, workers, seed,
-                        timeout, notes)
-    runs = [first]
-    points = _merge([], paths, keep_infinite=True)
-    verification = _attained(system, paths, start_info)
-    if verify and not verification["certified"]:
-        verification = {"method": "independent-runs", "certified": False}
-        for k in range(1, max_runs):
-            if progress:
-                progress(k, max_runs)
-            more, info = _run(charted, target, st, names, gamma_for(seed, k), precision, workers,
-                              seed + k, timeout, notes)
-            before = len(points)
-            points = _merge(points, more)
-            info["new"] = len(points) - before
-            runs.append(info)
-            lost = _lost(more, projective)
-            known = sum(p.status == "finite" for p in points)
-            missed = known - len(distinct([p.solution for p in more if p.status == "finite"]))
-            info["lost"] = lost
-            # each regular solution attracts exactly one path of every run: the known ones
-            # this run missed sit behind `missed` of its lost paths, so when lost == missed
-            # no lost path is left to hide an unknown one
-            if info["new"] == 0 and lost == missed:
-                failed = ("had no failed path" if info["failed"] == 0 else
-                          f"its {info['failed']} failed paths all reached t = 1 ill-conditioned "
-                          "(limits are singular, so no regular solution is behind them)"
-                          + (f", except {lost} that account for the {missed} known solutions it missed"
-                             if lost else ""))
-                verification = {"method": "independent-runs", "certified": True,
-                                "why": f"run {k + 1} with a new gamma found no new solution and {failed}"}
-                break
-        else:
-            verification["why"] = (f"the solution set still grew or paths failed after {max_runs} "
-                                   "runs: the count is a lower bound")
-        if kind == "polyhedral" and not _constant_terms(system):
-            verification.update(certified=False, why=_TORUS_ONLY)
-    result = SolveResult(system.variables, paths, points, start_info, seed, precision, runs,
-                         verification, time.perf_counter() - began, notes)
-    if result.nsingular:
-        notes.append(f"{result.nsingular} paths ended at singular points: a positive-dimensional "
-                     "component or a multiple root; `witness` describes the former")
-    return result
+
+    def run(k: int):
+        from algebra.endpoints import account
+
+        paths, info = _run(charted, target, st, names, gamma_for(seed, k), precision, workers, seed + k, timeout,
+                           notes if k == 0 else [])
+        _multiplicities(paths)
+        return paths, account(system, paths), info
+
+    from algebra.continuation.engine import accounting_of
+
+    paths, acc, first = run(0)
+    points, runs, verification = settle(system, acc, paths, first, run, start_info, verify, max_runs, progress)
+    if kind == "polyhedral" and not _constant_terms(system) and verification["verdict"] != "lower-bound":
+        verification.update(verdict="lower-bound", certified=False, why=_TORUS_ONLY)
+    return SolveResult(system.variables, paths, points, start_info, seed, precision, runs,
+                       verification, time.perf_counter() - began, notes, accounting_of(acc))
+
+
+def _multiplicities(paths: list[Path]) -> None:
+    """PHCpack's endpoints: singular ones that coincide share the number of paths ending there."""
+    from algebra.endpoints import SAME_SINGULAR
+    from algebra.continuation.engine import _groups
+
+    sing = [p for p in paths if p.status == "singular"]
+    if sing:
+        for g in _groups(np.array([p.solution for p in sing]), SAME_SINGULAR):
+            for i in g:
+                sing[i].multiplicity = len(g)
 
 
 _TORUS_ONLY = ("polyhedral paths reach the solutions with no zero coordinate, and some equation "
@@ -523,28 +592,130 @@ def _constant_terms(system: PolySystem) -> bool:
                for i in range(system.n_equations))
 
 
-def _merge(points: list[Path], paths: list[Path], keep_infinite: bool = False) -> list[Path]:
-    """Distinct finite endpoints (regular or singular) of earlier runs and new paths; the
-    diverging endpoints of the first run are kept for ``solutions(only_finite=False)``
-    but differ from run to run, so they never count as new."""
-    finite = [p for p in points + paths if p.status in ("finite", "singular")]
-    finite = [finite[i] for i in distinct([p.solution for p in finite])]
-    infinite = [p for p in (paths if keep_infinite else points) if p.status == "infinity"]
-    return finite + infinite
+def settle(system: PolySystem, acc, paths: list[Path], first: dict, run, start: dict, verify, max_runs: int,
+           progress=None) -> tuple[list[Path], list[dict], dict]:
+    """The distinct solutions, the runs and the verdict of a solve whose first run gave ``paths``
+    (accounted for in ``acc``); ``run(k)`` makes run k (a new gamma and chart) the same way.
+
+    - certified: every path ended at a distinct regular finite solution of a total-degree or
+      multihomogeneous start system (bounds this module computes exactly), and Krawczyk's test
+      proved every one of them, all distinct: the count attains a root bound;
+    - complete with probability one: every path of the first run accounted for (no failed path,
+      no singular point left undecided) and, with ``verify``, a second run with a new gamma and
+      chart found the same solutions with the same multiplicities;
+    - a lower bound otherwise."""
+    first["accounting"] = acc.counts()
+    runs = [first]
+    points = acc.solutions + [p for p in paths if p.status == "infinity"]
+    counts = acc.counts()
+    accounted = counts["failed"] == 0 and counts["undecided"] == 0
+    verdict = _root_count(system, acc, start) if accounted else None
+    if verdict is not None:
+        return points, runs, verdict
+    why = _unaccounted(counts) if not accounted else "a single run (max_runs=1) checks nothing"
+    if accounted and (not verify or max_runs == 1):
+        return points, runs, {"method": "one-run", "verdict": "probability-one", "certified": False,
+                              "why": "every path of the run is accounted for (no second run)"}
+    found = acc.solutions
+    for k in range(1, max_runs if verify else 1):
+        if progress:
+            progress(k, max_runs)
+        more_paths, more, info = run(k)
+        info["accounting"] = more.counts()
+        new, missed = _compare(found, more.solutions)
+        info["new"], info["missed"] = len(new), len(missed)
+        runs.append(info)
+        found = found + new
+        points = points[:len(points) - counts["infinity"]] + new + points[len(points) - counts["infinity"]:]
+        more_accounted = info["accounting"]["failed"] == 0 and info["accounting"]["undecided"] == 0
+        # one run that accounts for every path is the homotopy theorem's evidence; the other
+        # found the same solutions with no failed path (singular ends it could not decide are
+        # no evidence against a run that accounted for every path)
+        if not new and not missed and ((accounted and info["accounting"]["failed"] == 0) or more_accounted):
+            return points, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
+                                  "why": (f"every path of run {1 if accounted else k + 1} accounted for, and run "
+                                          f"{k + 1 if accounted else 1}, with a new gamma and chart, found the same "
+                                          f"{len(found)} solutions with the same multiplicities")}
+        accounted = accounted and not new
+        why = (f"after {k + 1} runs the solutions still changed from run to run or paths failed or singular points "
+               "stayed undecided")
+    return points, runs, {"method": "independent-runs" if verify else "one-run", "verdict": "lower-bound",
+                          "certified": False, "why": why + ": the count is a lower bound"}
 
 
-def _attained(system: PolySystem, paths: list[Path], start: dict) -> dict:
-    regular = [p.solution for p in paths if p.status == "finite"]
-    if not (paths and len(regular) == len(paths) and len(distinct(regular)) == len(paths)):
-        return {"method": "none", "certified": False}
+def _unaccounted(counts: dict) -> str:
+    parts = [f"{counts['failed']} paths failed"] if counts["failed"] else []
+    if counts["undecided"]:
+        parts.append(f"{counts['undecided']} paths ended at singular points whose local dimension was not decided")
+    return "; ".join(parts)
+
+
+def _compare(known: list[Path], found: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Solutions of ``found`` not in ``known`` (new), and of ``known`` not in ``found`` (missed):
+    the same point with the same multiplicity."""
+    from algebra.endpoints import SAME_SINGULAR
+
+    def index(a: list[Path], b: list[Path]) -> list[bool]:
+        if not a:
+            return []
+        if not b:
+            return [False] * len(a)
+        from scipy.spatial import cKDTree
+
+        tree = cKDTree(relative_embedding(np.array([p.solution for p in b])))
+        out = []
+        for p in a:
+            tol = SAME_SINGULAR if p.status == "singular" else SAME_POINT
+            near = tree.query_ball_point(relative_embedding(p.solution[None])[0], tol * np.sqrt(2 * len(p.solution)))
+            out.append(any(b[j].multiplicity == p.multiplicity for j in near))
+        return out
+
+    new = [p for p, hit in zip(found, index(found, known)) if not hit]
+    missed = [p for p, hit in zip(known, index(known, found)) if not hit]
+    return new, missed
+
+
+EXACT_BOUNDS = ("total-degree", "multihomogeneous")
+PROOF_LIMIT = 5_000   # regular solutions Krawczyk's test proves by default when they attain a root bound
+
+
+def _root_count(system: PolySystem, acc, start: dict) -> dict | None:
+    """The verdict when the first run's solutions attain the start system's root count with
+    their multiplicities (every path at a finite isolated solution); None otherwise."""
+    c = acc.counts()
+    if c["infinity"] or c["positive_dimensional"] or c["multiplicity"] != start["paths"] or not c["paths"]:
+        return None
+    attained = (f"all {start['paths']:,} paths of the {start['kind']} start system ended at "
+                f"{len(acc.solutions):,} distinct isolated finite solutions"
+                + (f" ({c['singular']} singular, multiplicities counted)" if c["singular"] else ""))
     if start["kind"] == "polyhedral" and not start.get("origin_added") and not _constant_terms(system):
-        return {"method": "none", "certified": False, "why": _TORUS_ONLY}
-    if start["kind"] == "parameter" and start.get("bound") != len(paths):
-        # a member's solution count bounds its family's only when it was proved to
-        return {"method": "none", "certified": False}
-    return {"method": "root-count-attained", "certified": True,
-            "why": f"all {len(paths)} paths of the {start['kind']} start system ended at distinct "
-                   "regular solutions, so the root count is attained"}
+        return None
+    if start["kind"] == "parameter" and start.get("bound") != start["paths"]:
+        return None       # a member's count bounds its family's only when it came with a proof
+    if start["kind"] not in EXACT_BOUNDS:
+        bound = ("the mixed volume (PHCpack's, not checked by a second algorithm)" if start["kind"] == "polyhedral"
+                 else "the solved member's count")
+        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
+                "why": f"{attained}: {bound} is attained, which proves nothing unless that bound is proved"}
+    if c["singular"]:
+        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
+                "why": (f"{attained}, so the root count is attained; a multiple root cannot be proved in floating point "
+                        "(exact arithmetic can: --verify exact compares msolve's count)")}
+    if len(acc.solutions) > PROOF_LIMIT:
+        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
+                "why": f"{attained}; over {PROOF_LIMIT:,} solutions: not proved by default (--certify proves them)"}
+    from algebra.certify import certify
+
+    proof = certify(system, np.array([p.solution for p in acc.solutions]))
+    info = {"solutions": len(acc.solutions), "certified": proof.ncertified, "distinct": proof.distinct,
+            "real": proof.nreal_certified, "seconds": round(proof.seconds, 3)}
+    if proof.ncertified == proof.distinct == len(acc.solutions):
+        return {"method": "root-count-attained", "verdict": "certified", "certified": True, "krawczyk": info,
+                "why": (f"{attained}, and Krawczyk's test proved each a regular solution, all distinct: the "
+                        f"{start['kind']} root count {start['paths']:,} is attained, so no other isolated solution exists")}
+    return {"method": "root-count-attained", "verdict": "probability-one", "certified": False, "krawczyk": info,
+            "why": (f"{attained}, but Krawczyk's test proved {proof.ncertified} of them ({proof.distinct} distinct): "
+                    "not a proof")}
 
 
 def _track(target, st, sols, names, gamma, precision, workers, seed, timeout) -> list[dict]:
@@ -604,17 +775,6 @@ def _run(system, target, st, names, gamma, precision, workers, seed, timeout, no
     counts = {s: sum(p.status == s for p in paths) for s in STATUSES}
     return paths, {"gamma": [gamma.real, gamma.imag], **counts, "retracked": retracked,
                    "seconds": round(time.perf_counter() - began, 3)}
-
-
-def _lost(paths: list[Path], projective: bool) -> int:
-    """Failed paths that might have led to a regular solution.
-
-    In the projective chart every path reaches t = 1; one that ends there with condition
-    number above ILL_CONDITIONED but did not converge is heading for a singular limit (a
-    path to a regular solution converges quadratically and well-conditioned), so it can
-    hide no regular solution. In the affine chart every failed path counts."""
-    return sum(p.status == "failed" and not (projective and abs(p.t - 1) < 1e-8
-                                            and p.condition > ILL_CONDITIONED) for p in paths)
 
 
 def _to_redo(paths: list[Path]) -> list[int]:
@@ -694,14 +854,13 @@ def _path(system: PolySystem | _Charted, index: int, end: dict, precision: str) 
                 t, precision)
 
 
-def _exact_real_count(system: PolySystem, points: list[Path]) -> dict:
+def _exact_real_count(system: PolySystem, result: SolveResult) -> dict:
+    """msolve's exact count of distinct real solutions against the one this result prints."""
     from algebra.msolve import real_solutions
 
     exact = real_solutions(system)
-    real_points = [p.solution for p in points if p.status in ("finite", "singular") and p.is_real]
-    ours = len(distinct(real_points))
-    return {"msolve_real": exact["count"], "phc_real": ours,
-            "agree": exact["count"] == ours, "msolve_dimension": exact["dimension"]}
+    return {"msolve_real": exact["count"], "ours_real": result.nreal,
+            "agree": exact["count"] == result.nreal, "msolve_dimension": exact["dimension"]}
 
 
 def track(start: PolySystem, target: PolySystem, points: np.ndarray, gamma: complex,

@@ -299,10 +299,10 @@ def check_orbits(net: Network, system: PolySystem, result, seed: int = 0) -> dic
     """The network's symmetries on a ``SolveResult`` of its system: the report goes into
     ``result.verification["symmetry"]``; images that no path reached mean the count missed
     solutions, so it is no longer certified (and says why)."""
-    report, _ = symmetry_report(net, system, result.solutions(), seed)
+    report, _ = symmetry_report(net, system, result.solutions(only_nonsingular=True), seed)
     result.verification["symmetry"] = report
     if report.get("added"):
-        result.verification["certified"] = False
+        result.verification.update(certified=False, verdict="lower-bound")
         result.verification["why"] = (f"{report['added']} images of its solutions under the network's symmetries "
                                       "were reached by no path: the count is a lower bound")
     return report

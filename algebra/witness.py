@@ -186,10 +186,10 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     slices = _random_slices(rng, dim, w)
     sliced = append_slices(system, slices) if dim else system
     solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout, max_paths=max_paths)
-    points = solved.solutions()
+    points = solved.solutions(only_nonsingular=True)
     notes = list(solved.notes)
-    if solved.nsingular:
-        notes.append(f"{solved.nsingular} singular endpoints: components of dimension above {dim} "
+    if solved.singular_paths:
+        notes.append(f"{solved.singular_paths} singular endpoints: components of dimension above {dim} "
                      "or of multiplicity > 1 may exist (try `cascade`)")
     if not solved.certified:
         notes.append("the slice count is not certified: " + solved.verification.get("why", ""))

@@ -200,7 +200,7 @@ def report_markdown(r: dict) -> str:
     lines += ["## 2. A counted square instance", "",
               f"Zero-loss system at N = {c['data']} cut by {c['slices']} random slices (the degree of the "
               f"{c['slices']}-dimensional solution set): **{c['solutions']} solutions** ({c['real']} real) from "
-              f"{c['paths']} {c['start']} paths; certified: {c['certified']} ({c['verification']}). "
+              f"{c['paths']} {c['start']} paths; verdict: {c.get('verdict', 'lower-bound')} ({c['verification']}). "
               f"Bounds: total degree {_fmt(c['bounds'].get('total_degree'))}, mixed volume "
               f"{_fmt(c['bounds'].get('mixed_volume'))}.", ""]
     d = r["dimension"]
@@ -287,7 +287,7 @@ def terminal_summary(r: dict) -> str:
     return "\n".join([
         f"bounds: N = 12 total degree {r['bounds']['rows'][[row['data'] for row in r['bounds']['rows']].index(12)]['total_degree']:,}"
         if 12 in [row["data"] for row in r["bounds"]["rows"]] else "bounds: done",
-        f"count: {c['solutions']} solutions of the sliced N = {c['data']} system (certified {c['certified']})",
+        f"count: {c['solutions']} solutions of the sliced N = {c['data']} system ({c.get('verdict', 'lower-bound')})",
         f"dimension: W = {d['weights']}, F = {d['functional_dimension']}; W - N confirmed for N <= F, "
         f"empty for F < N <= W: consistent {d['consistent']}",
         f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "

@@ -141,11 +141,11 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
         sets = runner(functools.partial(_track_chunk, system, st.system, gamma, chart, device, options, precise),
                       [st.at(idx) for idx in chunks])
     ends = PathSet.concat(sets)
-    jumped = _collisions(ends)
+    jumped = _collisions(ends, hom)
     retracked = len(jumped)
     if len(jumped):
         ends.replace(jumped, retrack(hom, st.at(jumped), options.stricter()))
-        still = _collisions(ends)
+        still = _collisions(ends, hom)
         ends.status[still] = "failed"
         for i in still:
             ends.why[i] = "ended on another path's regular solution (path jumping) after a stricter retrack"
@@ -158,8 +158,11 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
                   "steps": int(ends.steps.sum()), "seconds": round(time.perf_counter() - began, 3)}
 
 
-def _collisions(ends: PathSet) -> np.ndarray:
-    """Indices of finite regular endpoints that coincide with another one."""
+def _collisions(ends: PathSet, homotopy=None) -> np.ndarray:
+    """Indices of finite regular endpoints that coincide with another one. Endpoints closer
+    than SAME_POINT (relative to the chart point's size) that Krawczyk's test proves to be
+    different solutions do not coincide: solutions whose coordinates span 1e-13 to 1e13 differ
+    in coordinates far below the largest one ((1e13, 1e-13, +-3e6) and (-2, -0.5, +-1.4i))."""
     from algebra.solve import SAME_POINT
 
     # only finite regular solutions: points at infinity are often singular with a
@@ -168,8 +171,26 @@ def _collisions(ends: PathSet) -> np.ndarray:
     if len(regular) < 2:
         return np.zeros(0, dtype=np.int64)
     pts = ends.chart[regular]
-    groups = _groups(pts, SAME_POINT)
-    return regular[np.array([len(g) > 1 for g in groups])[_group_of(groups, len(regular))]]
+    groups = [g for g in _groups(pts, SAME_POINT) if len(g) > 1]
+    out = []
+    for g in groups:
+        apart = _proved_apart(homotopy, pts[g]) if homotopy is not None else None
+        if apart is None or not apart:
+            out.extend(regular[g])
+    return np.array(sorted(out), dtype=np.int64)
+
+
+def _proved_apart(homotopy, points: np.ndarray) -> bool | None:
+    """Whether Krawczyk's test on the target in its chart proves the points regular solutions,
+    pairwise different (None where the homotopy has no polynomial form to test)."""
+    from algebra.certify import certify
+    from algebra.continuation.precise import _with_chart
+
+    if not hasattr(homotopy, "homogenized"):
+        return None
+    (fm, fc), _ = homotopy.homogenized
+    proof = certify(_with_chart(fm, fc, homotopy.chart_host), points, max_precision=212)
+    return proof.ncertified == proof.distinct == len(points)
 
 
 def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
@@ -255,7 +276,8 @@ def prove_lone(system: PolySystem, paths: list, notes: list) -> int:
 def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_runs: int,
                       device: str | None, max_paths: int, progress=None, partition=None, runner=None,
                       member: Member | None = None, precise: PreciseOptions | None = PreciseOptions()):
-    from algebra.solve import SolveResult, _attained, _merge, distinct
+    from algebra.endpoints import account
+    from algebra.solve import SolveResult, settle
 
     if not isinstance(max_runs, int) or max_runs < 1:
         raise SpecError(f"max_runs must be a positive integer, got {max_runs!r}")
@@ -267,67 +289,32 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
                   "bound": st.mixed_volume if st.kind == "parameter" else None, "projective": True, "engine": "ours",
                   "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []
-    ends, first = one_run(system, st, be, seed, 0, runner=runner, precise=precise)
-    paths = to_paths(system, ends)
-    if prove_lone(system, paths, notes):
-        first.update(finite=sum(p.status == "finite" for p in paths), singular=sum(p.status == "singular" for p in paths))
-    _note_precise(first, notes)
-    _note_failures(ends, notes)
-    runs = [first]
-    points = _merge([], paths, keep_infinite=True)
-    verification = _attained(system, paths, start_info)
-    if verify and not verification["certified"]:
-        verification = {"method": "independent-runs", "certified": False}
-        known = _regular_set(paths, system.n_variables)
-        for k in range(1, max_runs):
-            if progress:
-                progress(k, max_runs)
-            more_ends, info = one_run(system, st, be, seed, k, runner=runner, precise=precise)
-            more = to_paths(system, more_ends)
-            prove_lone(system, more, [])
-            before = len(points)
-            points = _merge(points, more)
-            info["new"] = len(points) - before
-            found = _regular_set(more, system.n_variables)
-            missed = len(known) - _matched(known, found)
-            info["missed"] = missed
-            runs.append(info)
-            if info["new"] == 0 and missed == 0 and info["failed"] == 0 and first["failed"] == 0:
-                verification = {"method": "independent-runs", "certified": True,
-                                "why": (f"run {k + 1}, with a new gamma and a new chart, ended every path "
-                                        f"and found exactly the {len(found)} regular solutions of run 1")}
-                break
-            known = np.vstack([known, found]) if len(found) else known
-            known = known[distinct(list(known))] if len(known) else known
-            first = info
-        else:
-            verification["why"] = (f"after {max_runs} runs the regular solutions still changed from run "
-                                   "to run or paths failed: the count is a lower bound")
+
+    def run(k: int):
+        ends, info = one_run(system, st, be, seed, k, runner=runner, precise=precise)
+        paths = to_paths(system, ends)
+        if prove_lone(system, paths, notes if k == 0 else []):
+            info.update(finite=sum(p.status == "finite" for p in paths),
+                        singular=sum(p.status == "singular" for p in paths))
+        if k == 0:
+            _note_precise(info, notes)
+            _note_failures(ends, notes)
+        return paths, account(system, paths), info
+
+    paths, acc, first = run(0)
+    points, runs, verification = settle(system, acc, paths, first, run, start_info, verify, max_runs, progress)
     result = SolveResult(system.variables, paths, points, start_info, seed, "d", runs, verification,
-                         time.perf_counter() - began, notes)
-    if result.nsingular:
-        notes.append(f"{result.nsingular} paths ended at singular points: a positive-dimensional "
-                     "component or a multiple root; `witness` describes the former")
+                         time.perf_counter() - began, notes, accounting_of(acc))
     return result
 
 
-def _regular_set(paths, n: int) -> np.ndarray:
-    from algebra.solve import distinct
-
-    pts = [p.solution for p in paths if p.status == "finite"]
-    return np.array([pts[i] for i in distinct(pts)], dtype=complex).reshape(-1, n)
-
-
-def _matched(known: np.ndarray, found: np.ndarray) -> int:
-    """How many of ``known`` appear in ``found``."""
-    from scipy.spatial import cKDTree
-
-    from algebra.solve import SAME_POINT, relative_embedding
-
-    if len(known) == 0 or len(found) == 0:
-        return 0
-    d, _ = cKDTree(relative_embedding(found)).query(relative_embedding(known), k=1)
-    return int(np.sum(d <= SAME_POINT))
+def accounting_of(acc) -> dict:
+    """The first run's paths by where they went, and the local tests of its singular points."""
+    return {**acc.counts(), "balanced": acc.balanced,
+            "singular_points": [{"paths": t["paths"], "verdict": t["verdict"], "multiplicity": t["multiplicity"],
+                                 "hilbert": t["hilbert"], "reason": t["reason"],
+                                 "point": [[complex(z).real, complex(z).imag] for z in t["point"]]}
+                                for t in acc.tests]}
 
 
 def _note_precise(run: dict, notes: list) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import cmath
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +33,9 @@ from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, NO
                                          EndgameResult, vanishes)
 
 
-SECONDS = 20.0        # the default budget of one call, every failed path together ...
-PATH_SECONDS = 5.0    # ... and of one path (butcher's hardest take 1-2 s; one of cohn2's, 3,000 steps, more)
+PATH_STEPS = 3_000    # the default budget of one path, in steps (1-4 ms each: butcher's hardest take 1-2 s;
+                      # one of cohn2's 3,000 steps), never in seconds: a busy machine gives the same answer
+PATHS = 32            # failed paths retracked a call, the first by index (the rest stay failed and say so)
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class PreciseOptions:
     """The precision, the budget and the tolerances of a retrack in higher precision."""
 
     bits: int = 160                 # 48 decimal digits
-    seconds: float = SECONDS
-    path_seconds: float = PATH_SECONDS
+    path_steps: int = PATH_STEPS
+    paths: int = PATHS
     predictor_error: float = 1e-6   # target of the first Newton correction (relative)
     max_first_correction: float = 1e-4
     tol: float = 1e-9               # the second Newton correction of an accepted step (relative):
@@ -66,7 +66,7 @@ class PreciseOptions:
 
 
 class OutOfTime(Exception):
-    """The path's share of the budget ran out."""
+    """The path's budget of steps ran out."""
 
 
 def has_precise_form(homotopy) -> bool:
@@ -189,10 +189,10 @@ def _h0(z: list) -> float:
 
 
 class _Path:
-    """One path in ``bits``-bit arithmetic, with its step counter and deadline."""
+    """One path in ``bits``-bit arithmetic, with its step counter and budget."""
 
-    def __init__(self, hom: PreciseHomotopy, options: PreciseOptions, deadline: float):
-        self.hom, self.options, self.deadline = hom, options, deadline
+    def __init__(self, hom: PreciseHomotopy, options: PreciseOptions):
+        self.hom, self.options = hom, options
         self.steps = 0
 
     def start(self, z0: np.ndarray, resume: np.ndarray | None, tau: float | None) -> tuple[list, float]:
@@ -228,7 +228,7 @@ class _Path:
         # only has to stay far below the step's, and Newton's residual is what needs the digits);
         # a step refused that way is taken again in full precision
         while u < 1:
-            if time.perf_counter() > self.deadline:
+            if self.steps >= o.path_steps:
                 raise OutOfTime
             h = min(h, o.max_step, 1 - u)
             last = h >= 1 - u
@@ -412,8 +412,7 @@ def precise_endgames(homotopy, z0: np.ndarray, radius: float, options: PreciseOp
     from algebra.continuation.tracker import kernel_threads
 
     p, m = z0.shape
-    job = _Job(PreciseHomotopy(homotopy), options, np.asarray(z0, dtype=complex), resume, resume_tau, radius,
-               time.perf_counter())
+    job = _Job(PreciseHomotopy(homotopy), options, np.asarray(z0, dtype=complex), resume, resume_tau, radius)
     workers = min(kernel_threads(), p)
     ends = _in_processes(job, workers) if workers > 1 else None
     if ends is None:
@@ -437,19 +436,17 @@ class _Job:
     resume: np.ndarray | None
     resume_tau: np.ndarray | None
     radius: float
-    began: float
 
     def path(self, i: int) -> tuple[int, list, int, int, str]:
         """(endgame outcome, last point or limit, winding number, steps, why it has no outcome)."""
         from flint import acb, ctx
 
         o, radius = self.options, self.radius
-        budget = f"{o.seconds:g} s for {len(self.z0)} paths, {o.path_seconds:g} s a path"
-        left = self.began + o.seconds - time.perf_counter()
-        if left <= 0:
-            return TRACK_FAILED, list(self.z0[i]), 0, 0, (f"not retracked in {o.bits}-bit arithmetic: its budget "
-                                                          f"ran out ({budget})")
-        path = _Path(self.hom, o, time.perf_counter() + min(left, o.path_seconds))
+        budget = f"{o.path_steps:,} steps a path, the first {o.paths} failed paths"
+        if i >= o.paths:
+            return TRACK_FAILED, list(self.z0[i]), 0, 0, (f"not retracked in {o.bits}-bit arithmetic: past its "
+                                                          f"budget ({budget})")
+        path = _Path(self.hom, o)
         with ctx.workprec(o.bits):
             try:
                 z, tau = path.start(self.z0[i], None if self.resume is None else self.resume[i],
@@ -463,7 +460,7 @@ class _Job:
                 outcome, point, winding = path.endgame(z, min(tau, radius))
                 return outcome, [complex(c) for c in point], winding, path.steps, ""
             except OutOfTime:
-                return TRACK_FAILED, list(self.z0[i]), 0, path.steps, (f"in {o.bits}-bit arithmetic: its time "
+                return TRACK_FAILED, list(self.z0[i]), 0, path.steps, (f"in {o.bits}-bit arithmetic: its steps "
                                                                        f"ran out ({budget})")
 
 

@@ -35,7 +35,7 @@ def cmd_critical(args) -> None:
              f"  paths {out['solve']['paths']} (total degree {out['bounds']['total_degree']}, "
              f"multihomogeneous {out['bounds']['multihomogeneous']}), singular {out['solve']['singular']}, "
              f"at infinity {out['solve']['at_infinity']}, failed {out['solve']['failed']}, "
-             f"certified {out['solve']['certified']}"]
+             f"{out['solve'].get('verdict', 'lower-bound')}"]
     sym = out["symmetry"]
     if sym["acts"]:
         lines.append(f"  symmetries ({len(sym['generators'])} generators: unit swaps and sign flips): "

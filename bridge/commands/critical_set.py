@@ -12,7 +12,8 @@ def _text(out: dict, net, n: int) -> str:
     lines = [f"critical set of the loss: {net.kind} network, W = {net.n_weights}, N = {n}",
              f"  method: {out['method']}",
              f"  regularized (random lambda): {found} critical points, "
-             + ("certified" if reg.get("certified") else "a lower bound")
+             + {"certified": "certified", "probability-one": "complete with probability one"}.get(
+                 reg.get("verdict"), "a lower bound")
              + (f" ({reg['twisted_loops']} of its {reg['loops']} loops twisted by the sign flips the lambdas keep)"
                 if reg.get("symmetries") else ""),
              "  eps -> 0: " + ", ".join(f"{k} {v}" for k, v in lim.items())]

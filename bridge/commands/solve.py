@@ -57,12 +57,24 @@ def _gauge_lines(r: dict) -> list[str]:
 
 
 def _solve_text(r: dict, what: str) -> str:
+    from algebra.solve import VERDICT_WORDS
+
+    mult = r.get("multiplicities") or []
+    counts = {}
+    for m in mult:
+        counts[m] = counts.get(m, 0) + 1
+    sing = (" of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
+            if mult else "")
+    extra = "".join(f"; {r[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
+                                                 ("undecided", "at singular points not decided")) if r.get(k))
     lines = _gauge_lines(r) + [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
                                f"({r['start']['why']})",
-             f"  finite {r['finite']}, singular {r['singular']}, at infinity {r['at_infinity']}, "
-             f"failed {r['failed']}",
-             f"  distinct solutions {r['solutions']} (real {r['real']}), "
-             f"{'certified' if r['certified'] else 'NOT certified'}: {r['verification'].get('why', '')}"]
+             f"  {r['solutions']} solution{'s' * (r['solutions'] != 1)} ({r['regular']} regular, {r['singular']} "
+             f"singular{sing}), {r['real']} real; {r['at_infinity']} at infinity; {r['failed']} failed{extra}",
+             f"  {VERDICT_WORDS[r['verdict']]}: {r['verification'].get('why', '')}"]
+    if r.get("positive_dimensional"):
+        lines.append(f"  a solution set of positive dimension is there ({r['positive_dimensional']} paths end on it): "
+                     "`landscape witness` describes it")
     b = r["bounds"]
     lines.append("  bounds: total degree {:,}".format(b["total_degree"])
                  + (f", multihomogeneous {b['multihomogeneous']:,}" if "multihomogeneous" in b else "")
@@ -78,8 +90,8 @@ def _solve_text(r: dict, what: str) -> str:
                      + (f", {sym['added']} images reached by no path" if sym["added"] else ""))
     if "exact" in r["verification"]:
         e = r["verification"]["exact"]
-        lines.append(f"  msolve real solutions {e['msolve_real']}, phcpy {e['phc_real']}: "
-                     + ("agree" if e["agree"] else "DISAGREE"))
+        lines.append(f"  msolve's exact count of distinct real solutions {e['msolve_real']}, this solve's "
+                     f"{e['ours_real']}: " + ("agree" if e["agree"] else "DISAGREE"))
     lines += [f"  note: {n}" for n in r["notes"]]
     lines.append(f"  {r['seconds']:.2f} s, seed {r['seed']}")
     return "\n".join(lines)
@@ -112,14 +124,15 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 def cmd_monodromy(args, system, described, net, data) -> None:
     from algebra.continuation.monodromy import complete_witness_set, monodromy_solve, witness_check
-    from algebra.solve import MAX_PATHS, PRECISE_SECONDS
+    from algebra.solve import MAX_PATHS, PRECISE_STEPS
     from bridge.provenance import provenance
 
     forbidden = [o for o, v in (("--start", args.start != "auto"), ("--engine", args.engine != "ours"),
                                 ("--partition", args.partition), ("--certify", args.certify),
                                 ("--verify", args.verify != "runs"), ("--max-runs", args.max_runs != 4),
                                 ("--precision", args.precision != "d"), ("--max-paths", args.max_paths != MAX_PATHS),
-                                ("--precise-seconds", args.precise_seconds != PRECISE_SECONDS),
+                                ("--precise-steps", args.precise_steps != PRECISE_STEPS),
+                                ("--no-scale", not args.scale),
                                 ("--workers", args.workers), ("--scheduler", remote(args)),
                                 ("--threads", args.threads), ("--start-from", args.start_from)) if v]
     if forbidden:
@@ -176,7 +189,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
 
 def cmd_solve(args) -> None:
     from algebra.bounds import parse_partition
-    from algebra.solve import PRECISE_SECONDS, network_partition, solve, solve_bounds
+    from algebra.solve import PRECISE_STEPS, network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
     system, described, net, data = system_from(args)
@@ -194,10 +207,11 @@ def cmd_solve(args) -> None:
     options = dict(start=args.start, precision=args.precision, seed=args.seed, verify=verify, max_runs=args.max_runs,
                    engine=args.engine, device=args.device, max_paths=args.max_paths, certify=args.certify,
                    partition=partition, member=member)
+    options["scale"] = args.scale
     if args.engine == "ours":
-        options["precise_seconds"] = args.precise_seconds
-    elif args.precise_seconds != PRECISE_SECONDS:
-        raise SpecError("--precise-seconds applies to our engine; PHCpack's goes up in --precision")
+        options["precise_steps"] = args.precise_steps
+    elif args.precise_steps != PRECISE_STEPS:
+        raise SpecError("--precise-steps applies to our engine; PHCpack's goes up in --precision")
     if args.engine == "phcpack":
         if remote(args):
             raise SpecError("--scheduler applies to our engine; PHCpack's engine runs its own --workers processes")
@@ -214,7 +228,8 @@ def cmd_solve(args) -> None:
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
               "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
               "device": args.device, "max_paths": args.max_paths, "certify": args.certify,
-              "partition": partition, "threads": threads, "precise_seconds": args.precise_seconds}
+              "partition": partition, "threads": threads, "precise_steps": args.precise_steps,
+              "scale": args.scale}
     config["start_from"] = os.path.abspath(args.start_from) if args.start_from else None
     out.update(provenance(config, args.seed))
     if args.out:
@@ -296,7 +311,7 @@ def cmd_witness(args) -> None:
 
 def add_parser(sub) -> None:
     from algebra.continuation.engine import UNIT_PATHS
-    from algebra.solve import ENGINES, MAX_PATHS, PRECISE_SECONDS, PRECISIONS, STARTS
+    from algebra.solve import ENGINES, MAX_PATHS, PRECISE_STEPS, PRECISIONS, STARTS
 
     for name, helptext in (("solve", "count the solutions of a square system by homotopy continuation"),
                            ("witness", "dimension, degree and factors of a solution set (witness sets)")):
@@ -333,9 +348,13 @@ def add_parser(sub) -> None:
                            help="start system (default auto: chosen from the bounds)")
             c.add_argument("--precision", choices=PRECISIONS, default="d",
                            help="--engine phcpack: precision of the first track; failed paths go higher (default d)")
-            c.add_argument("--precise-seconds", type=number(0, 86400), default=PRECISE_SECONDS, metavar="S",
+            c.add_argument("--precise-steps", type=integer(0, 10**7), default=PRECISE_STEPS, metavar="N",
                            help=f"our engine: paths that fail in double precision are tracked again in 160-bit "
-                                f"arithmetic, within S seconds a run (default {PRECISE_SECONDS:g}; 0: not)")
+                                f"arithmetic, up to N steps a path (default {PRECISE_STEPS:,}; 0: not); a budget in "
+                                "steps, so a busy machine gives the same answer")
+            c.add_argument("--no-scale", dest="scale", action="store_false",
+                           help="solve the system as given, not scaled by powers of two (equations and unknowns "
+                                "near size one; the default, so that the answer does not depend on units)")
             c.add_argument("--verify", choices=("none", "runs", "exact"), default="runs",
                            help="runs: independent runs until the count stops growing (default); "
                                 "exact: also msolve's real count")

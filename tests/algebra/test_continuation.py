@@ -69,29 +69,31 @@ def test_two_roots_attain_the_root_count():
 
 def test_triangular_system():
     r = solve(_system([x ** 2 - 3 * x + 2, x * y - 4]))
-    assert r.nsolutions == 2 and r.certified
+    assert r.nsolutions == 2 and r.verdict == "probability-one"
     assert np.allclose(_sorted(r.solutions()), [[1, 4], [2, 2]])
 
 
 def test_a_double_root_is_one_singular_point_of_multiplicity_two():
     r = solve(_system([(x - 2) ** 2 * (x + 3), y - 3]))
-    assert (r.npaths, r.nfinite, r.nsingular, r.nat_infinity, r.nfailed) == (3, 1, 2, 0, 0)
+    assert (r.npaths, r.nfinite, r.singular_paths, r.nat_infinity, r.nfailed) == (3, 1, 2, 0, 0)
+    assert (r.nsolutions, r.nregular, r.nsingular, sorted(r.multiplicities())) == (2, 1, 1, [1, 2])
     double = [p for p in r.paths if p.status == "singular"]
     assert all(p.multiplicity == 2 and p.winding == 2 for p in double)
     assert all(np.allclose(p.solution, [2, 3], atol=1e-8) for p in double)
-    assert np.allclose(r.solutions(), [[-3, 3]])
+    assert np.allclose(r.solutions(only_nonsingular=True), [[-3, 3]])
+    assert r.verdict == "probability-one"
 
 
 def test_a_triple_root_has_winding_number_three():
     r = solve(_system([(x - 2) ** 3, y ** 2 - 2]))
-    assert (r.nsingular, r.nsolutions) == (6, 0)
+    assert (r.singular_paths, r.nsolutions, r.nsingular, r.multiplicities()) == (6, 2, 2, [3, 3])
     assert {(p.multiplicity, p.winding) for p in r.paths} == {(3, 3)}
 
 
 def test_a_solution_at_infinity_is_classified_there():
     r = solve(_system([x * y - 1, x - 2]))
     assert (r.npaths, r.nsolutions, r.nat_infinity, r.nfailed) == (2, 1, 1, 0)
-    assert r.certified and np.allclose(r.solutions()[0], [2, 0.5])
+    assert r.verdict == "probability-one" and np.allclose(r.solutions()[0], [2, 0.5])
 
 
 def test_loop_samples_tell_a_vanishing_homogenizing_coordinate_from_a_finite_one():
@@ -114,7 +116,10 @@ def test_counts_always_add_up_to_the_paths():
     for eqs in ([x ** 2 + y ** 2 - 4, x * y - 1], [(x - 2) ** 2 * (x + 3), y - 3], [x * y - 1, x - 2],
                 [x ** 3 * y - 1, x * y ** 2 - 2]):
         r = solve(_system(eqs), verify=False)
-        assert r.nfinite + r.nsingular + r.nat_infinity + r.nfailed == r.npaths
+        assert r.nfinite + r.singular_paths + r.nat_infinity + r.nfailed == r.npaths
+        a = r.accounting
+        assert a["balanced"] and sum(r.multiplicities()) == a["multiplicity"]
+        assert a["multiplicity"] + a["positive_dimensional"] + a["undecided"] + a["infinity"] + a["failed"] == r.npaths
 
 
 def test_roots_of_unity_in_chunks_are_the_start_solutions():
@@ -186,7 +191,7 @@ def test_katsura_6_has_64_solutions_32_real():
 def test_cyclic_5_has_70_solutions_and_50_paths_at_infinity():
     r = solve(cyclic(5), start="total-degree")
     assert (r.npaths, r.nsolutions, r.nat_infinity, r.nfailed) == (120, 70, 50, 0)
-    assert r.certified
+    assert r.verdict == "probability-one"
 
 
 @pytest.mark.parametrize("seed,start,kind", [(0, "auto", "polyhedral"), (7, "total-degree", "total-degree")])
@@ -197,7 +202,7 @@ def test_the_tree_network_slice_has_degree_72(phc_ready, seed, start, kind):
     s = random_slices(zero_loss_system(net, make_data(net, 2, seed)), net.n_weights - 2, seed)
     r = solve(s, seed=seed, start=start)
     assert r.start["kind"] == kind
-    assert r.nsolutions == 72 and r.certified and r.nfailed == 0
+    assert r.nsolutions == 72 and r.verdict == "probability-one" and r.nfailed == 0
 
 
 def test_the_torch_backend_finds_the_same_solutions():
@@ -227,7 +232,8 @@ def test_our_solutions_are_phcpacks(phc_ready):
 def test_polyhedral_start_from_phcpack_tracked_by_ours(phc_ready):
     r = solve(cyclic(5), start="polyhedral", verify=False)
     assert (r.npaths, r.nsolutions) == (70, 70)
-    assert r.start["mixed_volume"] == 70 and r.certified  # root count attained
+    # root count attained, but the mixed volume is PHCpack's, not proved: probability one
+    assert r.start["mixed_volume"] == 70 and r.verdict == "probability-one"
 
 
 def test_polyhedral_paths_reach_solutions_with_zero_coordinates(phc_ready):
@@ -235,7 +241,7 @@ def test_polyhedral_paths_reach_solutions_with_zero_coordinates(phc_ready):
     # coordinates; with the origin in every support all 32 are reached, and the count is proved
     s = katsura(5)
     r = solve(s, start="polyhedral", verify=False)
-    assert (r.npaths, r.nsolutions, r.nfailed) == (32, 32, 0) and r.certified
+    assert (r.npaths, r.nsolutions, r.nfailed) == (32, 32, 0) and r.verdict == "probability-one"
     zeros = int(np.sum(np.any(np.abs(r.solutions()) < 1e-12, axis=1)))
     torus = solve(s, engine="phcpack", start="polyhedral", verify=False)
     assert zeros > 0 and torus.nsolutions == 32 - zeros and not torus.certified
@@ -246,11 +252,11 @@ def test_auto_takes_polyhedral_where_the_mixed_volume_is_far_below_the_total_deg
     s = _system([x ** 3 * y - 1, x * y ** 3 - 1])
     r = solve(s)
     assert r.start["kind"] == "total-degree"  # 16 paths: small, no mixed volume computed
-    assert r.nsolutions == 8 and r.certified
+    assert r.nsolutions == 8 and r.verdict == "probability-one"
     big = _system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3])
     r = solve(big, verify=False)
     assert r.start["kind"] == "polyhedral" and r.npaths == r.start["mixed_volume"] == 9
-    assert r.nsolutions == 9 and r.certified
+    assert r.nsolutions == 9 and r.verdict == "probability-one"
 
 
 # --- multihomogeneous start ------------------------------------------------------------------
@@ -283,7 +289,7 @@ def test_deep_linear_critical_points_from_fewer_paths_than_the_total_degree():
     g = critical_system(net, make_data(net, 1, seed=1), "random", seed=1)
     groups = [list(grp) for grp in net.groups.values()]
     r = solve(g, start="multihomogeneous", partition=groups)
-    assert (r.npaths, r.nsolutions, r.nfailed) == (33, 9, 0) and r.certified
+    assert (r.npaths, r.nsolutions, r.nfailed) == (33, 9, 0) and r.verdict == "probability-one"
     assert r.start["total_degree"] == 81
 
 
@@ -336,12 +342,12 @@ def test_a_solved_member_starts_every_other_member_of_its_family(phc_ready):
 
     g = tree(100, "complex")
     gm = solve(g, start="polyhedral", seed=0, verify=False)
-    assert gm.certified and gm.verification["method"] == "root-count-attained" and gm.nsolutions == 72
+    assert gm.verdict == "probability-one" and gm.verification["method"] == "root-count-attained" and gm.nsolutions == 72
     member = Member(g, gm.solutions(), gm.start["paths"])
     for seed in (0, 7):
         r = solve(tree(seed), member=member, seed=seed, verify=False)
         assert (r.start["kind"], r.start["bound"], r.npaths) == ("parameter", 72, 72)
-        assert r.nsolutions == 72 and r.certified and r.verification["method"] == "root-count-attained"
+        assert r.nsolutions == 72 and r.verdict == "probability-one" and r.verification["method"] == "root-count-attained"
     # without the bound, the same paths are certified only by a second run
     r = solve(tree(3), member=Member(g, gm.solutions()), seed=3)
     assert r.nsolutions == 72 and r.verification["method"] == "independent-runs"

@@ -26,7 +26,7 @@ def test_f_equals_a_b_x_by_hand():
     With lambda: lambda_1 a^2 = lambda_2 b^2 and a b = 1 -+ sqrt(lambda_1 lambda_2): four
     points, which go to the hyperbola, and the origin, which stays."""
     r = critical_set(DenseNetwork((1, 1, 1), "linear", bias=False), _one_point())
-    assert r.regularized["certified"] and r.complete
+    assert r.regularized["verdict"] == "probability-one" and r.complete
     assert r.limits == {"zero loss": 4, "isolated, non-zero loss": 1, "singular, non-zero loss": 0,
                         "infinity": 0, "failed": 0}
     (origin,) = r.isolated
@@ -42,7 +42,7 @@ def test_f_equals_a_b_c_x_has_a_degenerate_saddle_at_the_origin():
     """The Hessian of 1/2 (a b c x - y)^2 is 0 at the origin; the cubic term descends, so it
     is no minimum. 17 regularized critical points: the deep linear count of issue 5."""
     r = critical_set(DenseNetwork((1, 1, 1, 1), "linear", bias=False), _one_point(), degree=False)
-    assert r.regularized["certified"] and sum(r.limits.values()) == 17 and set(r.limits) == set(CLASSES)
+    assert r.regularized["verdict"] == "probability-one" and sum(r.limits.values()) == 17 and set(r.limits) == set(CLASSES)
     # eps-paths into the 2-dimensional zero-loss set can fail in the endgame (1 of 17 here): then
     # the list is a lower bound, and says so
     assert r.complete == (r.limits["failed"] == 0)

@@ -133,7 +133,7 @@ def test_a_failed_check_falls_back_on_phcpacks_solver_and_says_so(phc_ready, mon
     monkeypatch.setattr(toric, "solve_random_system", refuse)
     r = solve(SEMI_MIXED, start="polyhedral", verify=False)
     assert "PHCpack's polyhedral homotopy (ours failed: refused by the test)" in r.start["why"]
-    assert (r.npaths, r.nsolutions) == (12, 12) and r.certified
+    assert (r.npaths, r.nsolutions) == (12, 12) and r.verdict == "probability-one"
 
 
 def test_demics_takes_over_when_mixedvol_runs_out_of_its_time(phc_ready, monkeypatch):

@@ -36,10 +36,12 @@ def test_our_engine_refuses_phcpacks_precision_names_and_a_negative_budget():
     s = parse_phc(CUSP)
     with pytest.raises(SpecError, match="precision dd is PHCpack's"):
         solve(s, precision="dd", verify=False)
-    with pytest.raises(SpecError, match="precise_seconds must be a number of seconds >= 0"):
-        solve(s, precise_seconds=-1.0, verify=False)
-    with pytest.raises(SpecError, match="precise_seconds"):
-        solve(s, precise_seconds=True, verify=False)
+    with pytest.raises(SpecError, match="precise_steps must be a whole number of steps >= 0"):
+        solve(s, precise_steps=-1, verify=False)
+    with pytest.raises(SpecError, match="precise_steps"):
+        solve(s, precise_steps=True, verify=False)
+    with pytest.raises(SpecError, match="precise_steps"):
+        solve(s, precise_steps=2.5, verify=False)
 
 
 def test_homotopies_without_a_precise_form_have_none():
@@ -50,9 +52,11 @@ def test_homotopies_without_a_precise_form_have_none():
 
 def test_a_spent_budget_leaves_every_path_failed_and_says_why():
     hom, starts = _homotopy(CUSP)
-    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(seconds=0.0))
+    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(path_steps=0))
     assert list(out.status) == ["failed"] * 3
-    assert all("budget ran out" in w for w in out.why)
+    assert all("steps ran out" in w for w in out.why)
+    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(paths=1))
+    assert all("past its budget" in w for w in out.why[1:])
     assert np.all(out.bits == 160)
 
 
@@ -61,8 +65,9 @@ def test_a_spent_budget_leaves_every_path_failed_and_says_why():
 def test_a_cusp_point_reached_by_a_cycle_of_paths_is_singular_with_its_winding_number():
     # every gradient term vanishes with the point: its rows, normalized, look well-conditioned,
     # and the limit of a 7-cycle used to be called a failure ("loops enclosed a branch point")
-    r = solve(parse_phc(CUSP), verify=False, seed=0, precise_seconds=0)
-    assert (r.nfinite, r.nsingular, r.nat_infinity, r.nfailed) == (2, 7, 3, 0)
+    r = solve(parse_phc(CUSP), verify=False, seed=0, precise_steps=0)
+    assert (r.nfinite, r.singular_paths, r.nat_infinity, r.nfailed) == (2, 7, 3, 0)
+    assert (r.nsolutions, r.nsingular, r.multiplicities()) == (3, 1, [1, 1, 7])
     singular = [p for p in r.paths if p.status == "singular"]
     assert {p.winding for p in singular} == {7}
     assert max(np.max(np.abs(p.solution)) for p in singular) < 1e-8
@@ -104,10 +109,10 @@ def test_paths_that_fail_in_double_precision_end_in_higher_precision():
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.floats(0.0, 0.3))
-def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(seconds):
+@given(st.integers(0, 300), st.integers(0, 3))
+def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(steps, paths):
     hom, starts = _homotopy(SPHERE)
-    out = run_paths(hom, starts, precise=PreciseOptions(seconds=seconds, path_seconds=seconds))
+    out = run_paths(hom, starts, precise=PreciseOptions(path_steps=steps, paths=paths))
     counts = out.counts()
     assert set(counts) == set(STATUSES) and sum(counts.values()) == len(starts)
     assert all(out.why[i] for i in np.flatnonzero(out.status == "failed"))

@@ -65,8 +65,8 @@ def test_failed_paths_are_counted_and_the_identity_holds():
     paths = [Path(i, np.array([1.0 + 0j]), st, 0.0, 1.0, 1, 1.0, "d")
              for i, st in enumerate(["finite", "failed", "infinity", "singular", "failed"])]
     r = SolveResult(("x",), paths, paths[:1], {"kind": "total-degree"}, 0, "d", [], {}, 0.0)
-    assert (r.nfinite, r.nfailed, r.nat_infinity, r.nsingular) == (1, 2, 1, 1)
-    assert r.nfinite + r.nfailed + r.nat_infinity + r.nsingular == r.npaths
+    assert (r.nfinite, r.nfailed, r.nat_infinity, r.singular_paths) == (1, 2, 1, 1)
+    assert r.nfinite + r.nfailed + r.nat_infinity + r.singular_paths == r.npaths
     assert not r.certified
 
 
@@ -95,7 +95,7 @@ def test_at_infinity_paths_are_reported(phc_ready):
     s = from_sympy([x * y - 1, x - 2], ["x", "y"])  # total degree 2, one finite solution
     r = solve(s, start="total-degree", verify=True)
     assert (r.npaths, r.nsolutions, r.nat_infinity) == (2, 1, 1)
-    assert r.certified and r.verification["method"] == "independent-runs"
+    assert r.verdict == "probability-one" and r.verification["method"] == "independent-runs"
     assert np.allclose(r.solutions()[0], [2, 0.5])
 
 
@@ -115,7 +115,7 @@ def test_katsura_6_has_64_solutions_32_real(phc_ready):
 def test_cyclic_5_has_70_solutions(phc_ready):
     r = solve(cyclic(5), start="total-degree")
     assert (r.npaths, r.nsolutions, r.nat_infinity) == (120, 70, 50)
-    assert r.certified
+    assert r.verdict == "probability-one"
     p = solve(cyclic(5), engine="phcpack", start="polyhedral", verify=False)
     assert (p.npaths, p.nsolutions) == (70, 70)
     # no constant term in four equations: PHCpack's torus-only polyhedral paths cannot
@@ -128,7 +128,7 @@ def test_polyhedral_count_of_katsura_misses_zero_coordinates_and_says_so(phc_rea
     assert r.nsolutions == 54 < 64 and not r.certified
     assert "zero coordinate" in r.verification["why"]
     ours = solve(katsura(6), start="polyhedral")
-    assert ours.npaths == ours.nsolutions == 64 and ours.certified
+    assert ours.npaths == ours.nsolutions == 64 and ours.verdict == "probability-one"
 
 
 def test_same_seed_same_result_and_seed_recorded(phc_ready):
@@ -149,7 +149,7 @@ def test_toy_tree_network_count_is_the_same_from_two_seeds(phc_ready):
     s = random_slices(zero_loss_system(net, make_data(net, 2, 0)), net.n_weights - 2, 0)
     counts = [solve(s, seed=seed) for seed in (0, 1)]
     assert [r.nsolutions for r in counts] == [72, 72]
-    assert all(r.certified for r in counts)
+    assert all(r.verdict == "probability-one" for r in counts)
     assert counts[0].nsolutions <= system_mixed_volume(s) <= counts[0].start["total_degree"]
 
 
@@ -215,3 +215,86 @@ def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, 
     else:
         with pytest.raises(SpecError, match=f"precision {precision}: .* untracked"):
             solve(katsura(3), engine="phcpack", precision=precision)
+
+
+# --- solutions with multiplicities, components and verdicts (issue 37) ---------------------------
+
+@pytest.mark.parametrize("text, solutions, multiplicities", [
+    ("1\nx^2;\n", 1, [2]),
+    ("2\n(x-1)^2*(x-2);\ny - 1;\n", 2, [1, 2]),
+    ("1\n(x^2+1)^3*(x-5);\n", 3, [1, 3, 3]),
+    ("2\n(x-1)^3;\ny - x;\n", 1, [3]),
+    ("2\n(x-1)^2;\n(y-1)^2;\n", 1, [4]),
+])
+def test_multiple_roots_are_counted_once_with_their_multiplicity(text, solutions, multiplicities):
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc(text), seed=0)
+    assert r.nsolutions == solutions and sorted(r.multiplicities()) == multiplicities
+    assert r.verdict == "probability-one" and not r.certified    # a multiple root is not proved in floats
+    a = r.accounting
+    assert a["balanced"] and a["multiplicity"] + a["infinity"] + a["failed"] + a["positive_dimensional"] \
+        + a["undecided"] == r.npaths
+
+
+def test_a_curve_beside_an_isolated_point_counts_the_point_and_reports_the_curve():
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\nx*(x - 2);\nx*(y - 3);\n"), seed=0)
+    assert r.nsolutions == 1 and np.allclose(r.solutions()[0], [2, 3])
+    assert r.accounting["positive_dimensional"] >= 1 and r.accounting["balanced"]
+    assert not r.certified
+
+
+def test_two_copies_of_a_curve_have_no_isolated_solution():
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\nx*y - 1;\nx*y - 1;\n"), seed=0)
+    assert r.nsolutions == 0 and r.accounting["positive_dimensional"] == r.npaths and not r.certified
+
+
+def test_a_huge_but_finite_solution_is_a_solution_not_a_point_at_infinity():
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\nx*y - 1;\n10000000000000*y - 1;\n"), seed=0)
+    assert r.nsolutions == 1 and abs(r.solutions()[0, 0] - 1e13) < 1e3
+    assert r.nat_infinity == 1 and r.verdict == "probability-one"
+    # x = 1 and x = 1e13 in one unknown: no scaling brings both near one, the chart's h0 ~ 1e-13 is
+    # proved nonzero by Krawczyk's test in 106 bits
+    s = parse_phc("2\nx^2 - 10000000000001*x + 10000000000000;\ny - 1;\n")
+    for scale in (False, True):
+        r = solve(s, seed=0, scale=scale)
+        assert r.nsolutions == 2 and r.certified, scale
+        assert sorted(r.solutions()[:, 0].real.round()) == [1, 1e13]
+
+
+def test_verify_exact_compares_msolve_with_the_count_it_prints():
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\n(x-1)^2*(x-2);\ny - 1;\n"), seed=0, verify="exact")
+    e = r.verification["exact"]
+    assert (e["msolve_real"], e["ours_real"], e["agree"]) == (2, 2, True) and r.nreal == 2
+
+
+def test_verify_exact_says_disagree_when_the_printed_count_is_wrong(monkeypatch):
+    from algebra import solve as solve_module
+    from algebra.phcfile import parse_phc
+
+    real = solve_module._exact_real_count
+
+    def wrong(system, result):
+        result.points = result.points[:1]      # a count one short, injected
+        return real(system, result)
+
+    monkeypatch.setattr(solve_module, "_exact_real_count", wrong)
+    r = solve(parse_phc("2\n(x-1)^2*(x-2);\ny - 1;\n"), seed=0, verify="exact")
+    assert r.verdict == "lower-bound" and r.verification["why"].startswith("DISAGREE")
+
+
+def test_the_summary_line_says_it_all_and_the_repr_is_short():
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\n(x-1)^2*(x-2);\ny - 1;\n"), seed=0)
+    assert r.summary_line() == ("3 paths: 2 solutions (1 regular, 1 singular of multiplicity 2), 2 real; "
+                                "0 at infinity; 0 failed; complete with probability one")
+    assert repr(r).count("\n") == 0 and len(repr(r)) < 200

@@ -117,7 +117,7 @@ def symmetric():
     """The 33 complex critical points of the squared network with L2 weight 0.5 everywhere."""
     system = critical_system(Z2, make_data(Z2, 2, 0), l2_weights(Z2, 0.5, 0))
     r = solve(system, seed=0)
-    assert r.certified and r.nsolutions == 33
+    assert r.verdict == "probability-one" and r.nsolutions == 33
     return system, r.solutions()
 
 

@@ -1,0 +1,236 @@
+"""Is a singular solution isolated, and of what multiplicity? Macaulay's dual space at a point.
+
+At a point p with F(p) = 0, the local dual space D_k of order k is the set of differential
+functionals sum_beta c_beta d^beta / beta! (|beta| <= k) that vanish on every y^alpha f_i(p + y);
+its dimension h(k) is the nullity of the Macaulay matrix S_k (rows: the Taylor coefficients
+of y^alpha f_i(p + y), |alpha| <= k - 1, up to order k; columns: the monomials y^beta, |beta| <= k).
+h is non-decreasing; p is an isolated solution exactly when h stops growing, and then its
+multiplicity is the value where it stops (Dayton and Zeng, "Computing the multiplicity
+structure in solving polynomial systems", ISSAC 2005). On a component of positive dimension h
+grows for ever.
+
+The test needs a bound: Bates, Hauenstein, Peterson and Sommese ("A numerical local dimension
+test for points on the solution set of a system of polynomial equations", SIAM J. Numer.
+Anal. 47, 2009) take it from the homotopy. The number of paths of a (generic) homotopy that
+end at an isolated solution is its multiplicity, so with c paths ending at p:
+
+- h(k) = h(k - 1) = c: p is isolated, of multiplicity c;
+- h(k) > c for some k: p is not isolated (it lies on a component of positive dimension);
+- h stops at a value other than c, or the matrices grow past ``max_entries``: undecided.
+
+Ranks are numerical (singular values of S_k, a relative threshold from the point's accuracy),
+so the verdict is as good as the point: ``local_dimension`` is evidence with probability one
+given an accurate point, not a proof.
+
+>>> import numpy as np
+>>> from algebra.polys import PolySystem
+>>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 1], [0, 0]]), np.array([[1.0, 0, 0], [0, 1.0, -1.0]]))
+>>> local_dimension(s, np.array([0j, 1 + 0j]), paths=2)        # x^2 = 0, y = 1
+LocalDimension(verdict='isolated', multiplicity=2, hilbert=[1, 2, 2], reason='h(2) = h(1) = 2, the paths that end there')
+>>> t = PolySystem(("x", "y"), np.array([[1, 1], [0, 0]]), np.array([[1.0, -1.0], [1.0, -1.0]]))
+>>> local_dimension(t, np.array([2 + 0j, 0.5 + 0j]), paths=1).verdict   # xy = 1 twice: a curve
+'positive-dimensional'
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations_with_replacement
+
+import numpy as np
+
+from algebra.polys import PolySystem
+
+#: Largest Macaulay matrix (rows x columns) the test builds; beyond it the answer is undecided.
+MAX_ENTRIES = 4_000_000
+#: Singular values below this fraction of the largest are zero, for a point accurate to
+#: roundoff; a less accurate point widens it (``local_dimension(accuracy=...)``).
+RANK_TOL = 1e-8
+
+
+@dataclass
+class LocalDimension:
+    verdict: str                     # "isolated", "positive-dimensional" or "undecided"
+    multiplicity: int | None         # for "isolated"
+    hilbert: list[int] = field(default_factory=list)  # h(0), h(1), ...
+    reason: str = ""
+
+
+def taylor(system: PolySystem, point: np.ndarray, order: int, rho: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Taylor coefficients of every equation at ``point`` in the unknowns y = (x - point) / rho,
+    up to total degree ``order``: (exponents B x n, coefficients E x B), constant terms set to 0
+    (the point is taken as a solution).
+
+    Computed exactly (flint's rational polynomials; the float coefficients and the point are the
+    binary rationals they are, i = sqrt(-1) one more unknown reduced at the end) and rounded
+    once: a multiple root of an expanded high-degree polynomial ((x + y + 1)^50, coefficients
+    to 1e22) leaves nothing in double precision of its low-order coefficients but cancellation.
+
+    >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -1.0]]))   # x^2 - 1 at x = 1
+    >>> b, c = taylor(s, np.array([1.0 + 0j]), 3)
+    >>> b.ravel().tolist(), c.real.tolist()
+    ([0, 1, 2, 3], [[0.0, 2.0, 1.0, 0.0]])
+    """
+    from fractions import Fraction
+
+    from flint import fmpq, fmpq_mpoly_ctx
+
+    n = system.n_variables
+    names = tuple(f"y{k}" for k in range(n)) + ("I",)
+    ctx = fmpq_mpoly_ctx.get(names, "lex")
+    gens = ctx.gens()
+    unit = gens[n]
+
+    def exact(z: complex):
+        re, im = Fraction(float(z.real)), Fraction(float(z.imag))
+        return fmpq(re.numerator, re.denominator) + fmpq(im.numerator, im.denominator) * unit
+
+    r = Fraction(float(rho))
+    shift = [exact(complex(point[k])) + fmpq(r.numerator, r.denominator) * gens[k] for k in range(n)] + [unit]
+    basis = _monomials_up_to(n, order)
+    index = {tuple(b): i for i, b in enumerate(basis.tolist())}
+    out = np.zeros((system.n_equations, len(basis)), dtype=complex)
+    in_ctx = fmpq_mpoly_ctx.get(tuple(f"x{k}" for k in range(n)) + ("I",), "lex")
+    for i in range(system.n_equations):
+        mons, coeffs = system.equation(i)
+        terms = {}
+        for m, c in zip(mons.tolist(), coeffs.tolist()):
+            c = complex(c)
+            for part, power in ((c.real, 0), (c.imag, 1)):
+                if part:
+                    q = Fraction(part)
+                    key = tuple(m) + (power,)
+                    terms[key] = terms.get(key, 0) + fmpq(q.numerator, q.denominator)
+        f = in_ctx.from_dict(terms).compose(*shift, ctx=ctx)
+        for exps, c in f.to_dict().items():
+            y, p = exps[:n], exps[n]
+            if sum(y) > order:
+                continue
+            value = float(Fraction(int(c.p), int(c.q)))
+            out[i, index[y]] += value * (1, 1j, -1, -1j)[p % 4]
+    out[:, 0] = 0
+    return basis, out
+
+
+def _monomials_up_to(n: int, order: int) -> np.ndarray:
+    """Exponents of total degree <= order, by degree (degree 0 first)."""
+    out = [np.zeros(n, dtype=np.int64)]
+    for d in range(1, order + 1):
+        for combo in combinations_with_replacement(range(n), d):
+            e = np.zeros(n, dtype=np.int64)
+            np.add.at(e, list(combo), 1)
+            out.append(e)
+    return np.array(out, dtype=np.int64).reshape(-1, n)
+
+
+def macaulay_matrix(basis: np.ndarray, coefficients: np.ndarray, order: int) -> np.ndarray:
+    """S_order: rows y^alpha f_i (|alpha| <= order - 1) in the columns y^beta (|beta| <= order)."""
+    degrees = basis.sum(axis=1)
+    n = basis.shape[1]
+    place = (order + 1) ** np.arange(n, dtype=np.int64)     # exponents <= order: a mixed-radix key
+    cols = np.flatnonzero(degrees <= order)
+    col_keys = basis[cols] @ place
+    sort = np.argsort(col_keys)
+    shifts = basis[degrees <= order - 1]
+    out = np.zeros((len(coefficients) * len(shifts), len(cols)), dtype=complex)
+    for i, f in enumerate(coefficients):
+        terms = np.flatnonzero((f != 0) & (degrees <= order))
+        if len(terms) == 0 or len(shifts) == 0:
+            continue
+        beta = shifts[:, None, :] + basis[terms][None, :, :]          # (A, T, n)
+        ok = beta.sum(axis=2) <= order
+        a_idx, t_idx = np.nonzero(ok)
+        keys = beta[a_idx, t_idx] @ place
+        j = sort[np.searchsorted(col_keys, keys, sorter=sort)]
+        out[i * len(shifts) + a_idx, j] = f[terms[t_idx]]
+    return out
+
+
+def _nullity(matrix: np.ndarray, tol: float) -> int:
+    """Columns less the numerical rank (singular values above ``tol``)."""
+    if matrix.shape[0] == 0:
+        return matrix.shape[1]
+    if matrix.shape[0] > matrix.shape[1]:
+        matrix = np.linalg.qr(matrix, mode="r")              # the same singular values, fewer rows
+    s = np.linalg.svd(matrix, compute_uv=False)
+    return matrix.shape[1] - int(np.sum(s > tol))
+
+
+def _weighted(basis: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Taylor coefficients divided by the multinomial |beta|! / beta!: the coefficients of a
+    power of a linear form, (x + y)^50, all become one, so that no column is lost to the
+    binomials' range (1 to 1e14) before the rank is read."""
+    from math import factorial
+
+    weights = np.array([factorial(int(b.sum())) / math.prod(factorial(int(e)) for e in b) for b in basis])
+    return coef / weights[None, :]
+
+
+def _order_h(system: PolySystem, point, k: int, rho: float, tol: float, cache: dict) -> int:
+    if cache.get("order", -1) < k:
+        top = max(2 * k, max(system.degrees))
+        basis, coef = taylor(system, point, top, rho)
+        coef = _weighted(basis, coef)
+        # each equation to unit size by its whole expansion (not row by row: a row that is
+        # only the point's error in the low orders must stay that small)
+        norms = np.abs(coef[:, basis.sum(axis=1) <= max(system.degrees)]).max(axis=1, keepdims=True)
+        cache.update(order=top, basis=basis, coef=coef / np.where(norms > 0, norms, 1))
+    return _nullity(macaulay_matrix(cache["basis"], cache["coef"], k), tol)
+
+
+def _size(system: PolySystem, k: int) -> int:
+    n = system.n_variables
+    return system.n_equations * math.comb(n + k - 1, n) * math.comb(n + k, n)
+
+
+#: Orders whose Macaulay matrix has at most this many entries are all tried, one by one; past
+#: it the test goes straight to the orders that decide (the number of paths and one more).
+STEP_ENTRIES = 200_000
+
+
+def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy: float = 0.0,
+                    max_entries: int = MAX_ENTRIES) -> LocalDimension:
+    """Whether ``point`` is an isolated solution of multiplicity ``paths`` (the number of paths
+    of a generic homotopy that end there), lies on a component of positive dimension, or
+    neither can be told (see the module's doc). ``accuracy``: the point's relative error.
+
+    h never decreases and, once h(k) = h(k + 1), never grows again; an isolated solution of
+    multiplicity c has h <= c everywhere. So h(c) = h(c + 1) = c decides "isolated" and any
+    h(k) > c decides "not isolated": small orders are tried one by one (most components show
+    at order 2), then the test jumps to orders c and c + 1."""
+    point = np.asarray(point, dtype=complex)
+    rho = max(1.0, float(np.max(np.abs(point), initial=0.0)))
+    tol = min(1e-3, max(RANK_TOL, 1e3 * accuracy))
+    hilbert = {0: 1}
+    cache: dict = {}
+
+    def verdict(k: int, h: int) -> LocalDimension | None:
+        hs = [hilbert.get(j) for j in range(max(hilbert) + 1)]
+        if h > paths:
+            return LocalDimension("positive-dimensional", None, hs,
+                                  f"h({k}) = {h} exceeds the {paths} paths that end there: not an isolated solution")
+        if hilbert.get(k - 1) == h:
+            if h == paths:
+                return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, the paths that end there")
+            return LocalDimension("undecided", None, hs, f"h stops at {h} (order {k}) but {paths} paths end there")
+        return None
+
+    k = 1
+    while k <= paths + 1 and _size(system, k) <= STEP_ENTRIES:
+        hilbert[k] = h = _order_h(system, point, k, rho, tol, cache)
+        found = verdict(k, h)
+        if found:
+            return found
+        k += 1
+    for j in (paths, paths + 1):
+        if j < k:
+            continue
+        if _size(system, j) > max_entries:
+            return LocalDimension("undecided", None, [hilbert.get(i) for i in range(max(hilbert) + 1)],
+                                  f"the Macaulay matrix of order {j} ({_size(system, j):,} entries) is past the test's size")
+        hilbert[j] = h = _order_h(system, point, j, rho, tol, cache)
+        found = verdict(j, h)
+        if found:
+            return found
+    return LocalDimension("undecided", None, [hilbert.get(i) for i in range(max(hilbert) + 1)],
+                          f"h did not stop by order {paths + 1}")

@@ -1,0 +1,35 @@
+"""Macaulay's dual space at a point: isolated of multiplicity c, or on a component."""
+import numpy as np
+import pytest
+
+from algebra.local_dimension import local_dimension, taylor
+from algebra.phcfile import parse_phc
+
+
+@pytest.mark.parametrize("text, point, paths, verdict, mult", [
+    ("1\nx^2;\n", [0], 2, "isolated", 2),
+    ("2\n(x-1)^2;\n(y-1)^2;\n", [1, 1], 4, "isolated", 4),
+    ("2\n(x-1)^3;\ny - x;\n", [1, 1], 3, "isolated", 3),
+    ("2\nx^2 + y^3;\nx*y;\n", [0, 0], 5, "isolated", 5),          # Dayton and Zeng's breadth-two example
+    ("2\nx*y - 1;\nx*y - 1;\n", [2, 0.5], 1, "positive-dimensional", None),
+    ("2\nx^2*y;\nx*y^2;\n", [0, 0], 4, "positive-dimensional", None),
+    ("2\nx*y;\nx*y;\n", [0, 0], 3, "positive-dimensional", None),
+])
+def test_hand_worked_points(text, point, paths, verdict, mult):
+    r = local_dimension(parse_phc(text), np.array(point, dtype=complex) + 1e-11, paths, accuracy=1e-11)
+    assert (r.verdict, r.multiplicity) == (verdict, mult)
+
+
+def test_a_wrong_number_of_paths_is_undecided_never_a_count():
+    r = local_dimension(parse_phc("2\n(x-1)^2;\n(y-1)^2;\n"), np.array([1, 1], dtype=complex), 3)
+    assert r.verdict in ("undecided", "positive-dimensional") and r.multiplicity is None
+    r = local_dimension(parse_phc("2\n(x-1)^2;\n(y-1)^2;\n"), np.array([1, 1], dtype=complex), 5)
+    assert r.verdict == "undecided" and "stops at 4" in r.reason
+
+
+def test_taylor_coefficients_are_exact_where_double_precision_cancels():
+    # (x + y + 1)^6 expanded, at its root line: every coefficient below order 6 is zero exactly
+    s = parse_phc("2\n(x + y + 1)^6;\ny - 2;\n")
+    basis, coef = taylor(s, np.array([-3.0 + 0j, 2.0 + 0j]), 6)
+    low = basis.sum(axis=1) < 6
+    assert np.all(coef[0, low] == 0) and np.any(coef[0, ~low] != 0)
