@@ -42,7 +42,7 @@ import numpy as np
 from algebra.polys import PolySystem
 
 #: Largest Macaulay matrix (rows x columns) the test builds; beyond it the answer is undecided.
-MAX_ENTRIES = 4_000_000
+MAX_ENTRIES = 16_000_000
 #: Singular values below this fraction of the largest are zero, for a point accurate to
 #: roundoff; a less accurate point widens it (``local_dimension(accuracy=...)``).
 RANK_TOL = 1e-8
@@ -183,9 +183,10 @@ def _size(system: PolySystem, k: int) -> int:
     return system.n_equations * math.comb(n + k - 1, n) * math.comb(n + k, n)
 
 
-#: Orders whose Macaulay matrix has at most this many entries are all tried, one by one; past
-#: it the test goes straight to the orders that decide (the number of paths and one more).
-STEP_ENTRIES = 200_000
+#: Orders whose Macaulay matrix has at most this many entries are all tried, one by one (a
+#: dual space of high multiplicity but small depth stops early: dz1's 131-fold root); past it
+#: the test goes straight to the orders that decide (the number of paths and one more).
+STEP_ENTRIES = MAX_ENTRIES
 
 
 def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy: float = 0.0,

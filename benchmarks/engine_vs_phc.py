@@ -33,7 +33,7 @@ from algebra.activation import parse_activation  # noqa: E402
 from algebra.examples import cyclic, katsura  # noqa: E402
 from algebra.exports import to_phc  # noqa: E402
 from algebra.networks import TreeNetwork  # noqa: E402
-from algebra.solve import PRECISE_SECONDS, solve  # noqa: E402
+from algebra.solve import PRECISE_STEPS, solve  # noqa: E402
 from algebra.systems import make_data, random_slices, zero_loss_system  # noqa: E402
 from suite import phc_blackbox  # noqa: E402  (counts regular solutions over all of phc's lists)
 
@@ -72,9 +72,9 @@ def tree_from_member(seeds) -> dict:
         began = time.perf_counter()
         r = solve(tree(seed), member=member, seed=seed)
         seconds = time.perf_counter() - began
-        rows.append({"seed": seed, "count": r.nsolutions, "certified": r.certified,
+        rows.append({"seed": seed, "count": r.nsolutions, "verdict": r.verdict,
                      "method": r.verification.get("method"), "seconds": round(seconds, 3)})
-        print(f"  seed {seed}: {r.nsolutions} solutions, certified {r.certified} "
+        print(f"  seed {seed}: {r.nsolutions} solutions, {r.verdict} "
               f"({r.verification.get('method')}), {seconds:.2f} s", flush=True)
     return {"member_seconds": round(once, 3), "member_count": gm.nsolutions, "bound": member.bound, "seeds": rows}
 
@@ -101,9 +101,9 @@ def suite() -> list[tuple[str, object, int | None, str, str]]:
     return out
 
 
-def ours(system, verify: bool, precise_seconds: float = PRECISE_SECONDS) -> tuple[float, object]:
+def ours(system, verify: bool, precise_steps: int = PRECISE_STEPS) -> tuple[float, object]:
     began = time.perf_counter()
-    r = solve(system, verify=verify, seed=0, precise_seconds=precise_seconds)
+    r = solve(system, verify=verify, seed=0, precise_steps=precise_steps)
     return time.perf_counter() - began, r
 
 
@@ -136,12 +136,12 @@ def tracker_throughput(devices: list[str | None]) -> list[dict]:
 
 
 def _match(published: int | None, result) -> str:
-    """'equal' when the distinct regular solutions are the published count; 'multiplicity'
-    when regular solutions plus singular paths are (a source that counts a double root
-    twice: rose); otherwise 'differs'."""
+    """'equal' when the distinct isolated solutions are the published count; 'multiplicity'
+    when their multiplicities add up to it (a source that counts a double root twice: rose);
+    otherwise 'differs'."""
     if published is None or result.nsolutions == published:
         return "equal"
-    if result.nsolutions + result.nsingular == published:
+    if sum(result.multiplicities()) == published:
         return "multiplicity"
     return "differs"
 
@@ -186,7 +186,7 @@ def _run(args) -> int:
             t, r = ours(system, False)
             one.append(t)
             # the same run without the higher-precision retrack, where it had paths to retrack
-            t, d = ours(system, False, 0.0) if "precise" in r.runs[0] else (t, r)
+            t, d = ours(system, False, 0) if "precise" in r.runs[0] else (t, r)
             dbl.append(t)
             t, v = ours(system, True)
             ver.append(t)
@@ -196,7 +196,7 @@ def _run(args) -> int:
         row = {"system": name, "paths": r.npaths, "published": published, "source": source,
                "phc_seconds": round(b, 3), "phc_count": n_phc, "ours_seconds": round(o, 3),
                "ours_count": r.nsolutions, "verified_seconds": round(w, 3), "verified_count": v.nsolutions,
-               "certified": v.certified, "failed": v.nfailed, "singular_paths": v.nsingular,
+               "verdict": v.verdict, "failed": v.nfailed, "singular_paths": v.singular_paths,
                "start": v.start["kind"], "match": _match(published, v),
                "ours_failed": r.nfailed, "precise_paths": precise.get("paths", 0),
                "precise_failed": precise.get("failed", 0),
@@ -206,7 +206,7 @@ def _run(args) -> int:
                 "differs": "  != published"}[row["match"]]
         print(f"{name:<22} {v.start['kind'][:5]:<5} {r.npaths:>6} {published if published is not None else '-':>9} | "
               f"{b:8.2f} {n_phc:>6} | {o:7.2f} {r.nsolutions:>6} {o / b:6.2f} | {w:8.2f} {v.nsolutions:>6} "
-              f"{v.nsingular:>5} {'yes' if v.certified else 'no':>5} {w / b:6.2f}{mark}"
+              f"{v.singular_paths:>5} {v.verdict[:5]:>5} {w / b:6.2f}{mark}"
               + (f"  [{precise['paths']} paths retracked in {precise['bits']} bits, {precise['failed']} failed again; "
                  f"double only {o2:.2f} s, {d.nfailed} failed]" if precise else ""), flush=True)
     equal = sum(1 for r in rows if r["match"] != "differs")

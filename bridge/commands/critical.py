@@ -34,6 +34,7 @@ def cmd_critical(args) -> None:
              f"{out['degenerate']} degenerate",
              f"  paths {out['solve']['paths']} (total degree {out['bounds']['total_degree']}, "
              f"multihomogeneous {out['bounds']['multihomogeneous']}), singular {out['solve']['singular']}, "
+             f"on components {out['solve'].get('positive_dimensional', 0)}, "
              f"at infinity {out['solve']['at_infinity']}, failed {out['solve']['failed']}, "
              f"{out['solve'].get('verdict', 'lower-bound')}"]
     sym = out["symmetry"]

@@ -298,3 +298,27 @@ def test_the_summary_line_says_it_all_and_the_repr_is_short():
     assert r.summary_line() == ("3 paths: 2 solutions (1 regular, 1 singular of multiplicity 2), 2 real; "
                                 "0 at infinity; 0 failed; complete with probability one")
     assert repr(r).count("\n") == 0 and len(repr(r)) < 200
+
+
+FAST_EXACT = ("decker1", "decker3", "ojika1", "ojika2", "ojika3", "griewank_osborne", "cbms2",
+              "regression_degenerate", "huge13", "span12_5", "h_triple_pair")
+
+
+@pytest.mark.parametrize("name", FAST_EXACT)
+def test_counts_and_multiplicities_against_exact_computer_algebra(name):
+    """benchmarks/multiple/: counts made apart by Macaulay2, msolve and sympy (systems.json)."""
+    import json
+    import os
+
+    from algebra.phcfile import read_phc
+
+    folder = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "multiple")
+    with open(os.path.join(folder, "systems.json")) as f:
+        entry = {e["name"]: e for e in json.load(f)}[name]
+    r = solve(read_phc(os.path.join(folder, entry["file"])), seed=0)
+    assert r.nsolutions == entry["distinct"] and sorted(r.multiplicities()) == sorted(entry["multiplicities"])
+    assert sum(r.multiplicities()) == entry["with_multiplicity"]
+    a = r.accounting
+    assert a["multiplicity"] + a["positive_dimensional"] + a["undecided"] + a["infinity"] + a["failed"] == r.npaths
+    assert r.verdict != "lower-bound"
+    assert r.certified == (entry["with_multiplicity"] == entry["distinct"] == r.npaths)
