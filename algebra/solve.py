@@ -413,6 +413,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     if certify:
         certify_result(work, result)
     _unscale(result, scaling)
+    _note_rounded(system, result)
     if verify == "exact":
         exact = result.verification["exact"] = _exact_real_count(system, result)
         if not exact["agree"]:
@@ -421,6 +422,18 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
                                             f"{exact['msolve_real']}, this solve's {exact['ours_real']}; "
                                             + result.verification.get("why", "")))
     return result
+
+
+def _note_rounded(system: PolySystem, result: SolveResult) -> None:
+    """A whole coefficient of 2^53 or more was most likely rounded (an expanded (x + y + 1)^50
+    has coefficients to 1e22): the system solved is then a perturbation of the one written,
+    whose multiple roots split into clusters of size up to (2^-53)^(1 / multiplicity)."""
+    data = np.abs(system.coefficients.data)
+    big = data[(data >= 2.0 ** 53) & (np.mod(data, 1) == 0)]
+    if len(big):
+        result.notes.append(f"{len(big)} whole coefficients of 2^53 or more (up to {big.max():.3g}): double precision "
+                            "holds them rounded, so the system solved is a perturbation of the one written, and its "
+                            "multiple roots, if any, split into clusters")
 
 
 def _unscale(result: SolveResult, scaling) -> None:
@@ -629,9 +642,9 @@ def settle(system: PolySystem, acc, paths: list[Path], first: dict, run, start: 
         points = points[:len(points) - counts["infinity"]] + new + points[len(points) - counts["infinity"]:]
         more_accounted = info["accounting"]["failed"] == 0 and info["accounting"]["undecided"] == 0
         # one run that accounts for every path is the homotopy theorem's evidence; the other
-        # found the same solutions with no failed path (singular ends it could not decide are
-        # no evidence against a run that accounted for every path)
-        if not new and not missed and ((accounted and info["accounting"]["failed"] == 0) or more_accounted):
+        # found exactly the same solutions (its failed or undecided paths are no evidence
+        # against a run that accounted for every one of its own)
+        if not new and not missed and (accounted or more_accounted):
             return points, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
                                   "why": (f"every path of run {1 if accounted else k + 1} accounted for, and run "
                                           f"{k + 1 if accounted else 1}, with a new gamma and chart, found the same "

@@ -290,8 +290,15 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
                   "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []
 
+    helped = [True]   # whether the higher-precision retrack of run 1 ended most of its paths
+
     def run(k: int):
-        ends, info = one_run(system, st, be, seed, k, runner=runner, precise=precise)
+        # where 160 bits ended fewer than half the failed paths of run 1, the other runs do
+        # without them: the same system's paths fail there the same way, at up to the whole
+        # budget each (an expanded (x + y + 1)^50: 1 of 47, 50 s a run)
+        ends, info = one_run(system, st, be, seed, k, runner=runner, precise=precise if helped[0] else None)
+        if k == 0 and "precise" in info:
+            helped[0] = 2 * info["precise"]["failed"] <= info["precise"]["paths"]
         paths = to_paths(system, ends)
         if prove_lone(system, paths, notes if k == 0 else []):
             info.update(finite=sum(p.status == "finite" for p in paths),

@@ -35,7 +35,10 @@ from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, NO
 
 PATH_STEPS = 3_000    # the default budget of one path, in steps (1-4 ms each: butcher's hardest take 1-2 s;
                       # one of cohn2's 3,000 steps), never in seconds: a busy machine gives the same answer
-PATHS = 32            # failed paths retracked a call, the first by index (the rest stay failed and say so)
+RUN_WORK = 1_500_000  # ... and of one call, in steps times the homotopy's terms (a step costs about 30-50 us
+                      # a term: about 20 s of both cores), spent by blocks of BLOCK paths in index order
+BLOCK = 8             # paths a block: each gets an equal share of what is left, then the next block gets
+                      # what they left (fixed blocks, so the budgets never depend on the number of cores)
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class PreciseOptions:
 
     bits: int = 160                 # 48 decimal digits
     path_steps: int = PATH_STEPS
-    paths: int = PATHS
+    run_work: int = RUN_WORK
     predictor_error: float = 1e-6   # target of the first Newton correction (relative)
     max_first_correction: float = 1e-4
     tol: float = 1e-9               # the second Newton correction of an accepted step (relative):
@@ -95,6 +98,7 @@ class PreciseHomotopy:
         self.m = fm.shape[1]
         target, start = _with_chart(fm, fc, homotopy.chart_host), _with_chart(gm, gc, homotopy.chart_host)
         self.target, self.start = BallEvaluator(target), BallEvaluator(start)
+        self.terms = target.coefficients.nnz + start.coefficients.nnz
         self.gamma = acb(complex(homotopy.gamma))
         # the same in double precision, for the predictor
         self.point = _PointEvaluator(np.vstack([target.monomials, start.monomials]),
@@ -194,6 +198,7 @@ class _Path:
     def __init__(self, hom: PreciseHomotopy, options: PreciseOptions):
         self.hom, self.options = hom, options
         self.steps = 0
+        self.limit = options.path_steps
 
     def start(self, z0: np.ndarray, resume: np.ndarray | None, tau: float | None) -> tuple[list, float]:
         """The point to go on from and its tau: ``resume`` refined by Newton's method at
@@ -228,7 +233,7 @@ class _Path:
         # only has to stay far below the step's, and Newton's residual is what needs the digits);
         # a step refused that way is taken again in full precision
         while u < 1:
-            if self.steps >= o.path_steps:
+            if self.steps >= self.limit:
                 raise OutOfTime
             h = min(h, o.max_step, 1 - u)
             last = h >= 1 - u
@@ -413,10 +418,24 @@ def precise_endgames(homotopy, z0: np.ndarray, radius: float, options: PreciseOp
 
     p, m = z0.shape
     job = _Job(PreciseHomotopy(homotopy), options, np.asarray(z0, dtype=complex), resume, resume_tau, radius)
-    workers = min(kernel_threads(), p)
-    ends = _in_processes(job, workers) if workers > 1 else None
-    if ends is None:
-        ends = [job.path(i) for i in range(p)]
+    terms = max(1, job.hom.terms)
+    left = options.run_work
+    ends = []
+    for first in range(0, p, BLOCK):
+        block = list(range(first, min(p, first + BLOCK)))
+        share = min(options.path_steps, left // (terms * len(block)))
+        if share < 1:
+            budget = f"{options.run_work:,} steps x terms a call, {terms} terms"
+            ends += [(TRACK_FAILED, list(job.z0[i]), 0, 0,
+                      f"not retracked in {options.bits}-bit arithmetic: the call's budget was spent ({budget})")
+                     for i in range(first, p)]
+            break
+        job.limit = share
+        workers = min(kernel_threads(), len(block))
+        done = _in_processes(job, workers, block) if workers > 1 else None
+        done = done if done is not None else [job.path(i) for i in block]
+        ends += done
+        left -= terms * sum(e[3] for e in done)
     status = np.array([e[0] for e in ends], dtype=np.int64)
     last = np.array([e[1] for e in ends], dtype=complex).reshape(p, m)
     limit = np.where(np.isin(status, (CONVERGED, AT_INFINITY))[:, None], last, np.nan + 0j)
@@ -436,17 +455,16 @@ class _Job:
     resume: np.ndarray | None
     resume_tau: np.ndarray | None
     radius: float
+    limit: int = PATH_STEPS    # steps each path of the current block may take
 
     def path(self, i: int) -> tuple[int, list, int, int, str]:
         """(endgame outcome, last point or limit, winding number, steps, why it has no outcome)."""
         from flint import acb, ctx
 
         o, radius = self.options, self.radius
-        budget = f"{o.path_steps:,} steps a path, the first {o.paths} failed paths"
-        if i >= o.paths:
-            return TRACK_FAILED, list(self.z0[i]), 0, 0, (f"not retracked in {o.bits}-bit arithmetic: past its "
-                                                          f"budget ({budget})")
+        budget = f"{self.limit:,} steps, its share of {o.run_work:,} steps x terms a call ({self.hom.terms} terms)"
         path = _Path(self.hom, o)
+        path.limit = self.limit
         with ctx.workprec(o.bits):
             try:
                 z, tau = path.start(self.z0[i], None if self.resume is None else self.resume[i],
@@ -471,9 +489,9 @@ def _run_shared(i: int):
     return _SHARED.path(i)
 
 
-def _in_processes(job: _Job, workers: int) -> list | None:
-    """The job's paths on ``workers`` forked processes, in order; None where processes cannot
-    be forked here (a daemonic worker process, a platform without fork)."""
+def _in_processes(job: _Job, workers: int, which: list[int]) -> list | None:
+    """The job's paths ``which`` on ``workers`` forked processes, in order; None where processes
+    cannot be forked here (a daemonic worker process, a platform without fork)."""
     import multiprocessing
 
     global _SHARED
@@ -482,6 +500,6 @@ def _in_processes(job: _Job, workers: int) -> list | None:
     _SHARED = job
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run_shared, range(len(job.z0)), chunksize=1)
+            return pool.map(_run_shared, which, chunksize=1)
     finally:
         _SHARED = None

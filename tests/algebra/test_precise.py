@@ -52,11 +52,12 @@ def test_homotopies_without_a_precise_form_have_none():
 
 def test_a_spent_budget_leaves_every_path_failed_and_says_why():
     hom, starts = _homotopy(CUSP)
-    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(path_steps=0))
-    assert list(out.status) == ["failed"] * 3
-    assert all("steps ran out" in w for w in out.why)
-    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(paths=1))
-    assert all("past its budget" in w for w in out.why[1:])
+    for options in (PreciseOptions(path_steps=0), PreciseOptions(run_work=1)):
+        out = precise_ends(hom, hom.lift(starts[:3]), options)
+        assert list(out.status) == ["failed"] * 3
+        assert all("budget was spent" in w for w in out.why)
+    out = precise_ends(hom, hom.lift(starts[:3]), PreciseOptions(path_steps=2))
+    assert all("steps ran out" in w or "underflow" in w for w in out.why)
     assert np.all(out.bits == 160)
 
 
@@ -109,10 +110,10 @@ def test_paths_that_fail_in_double_precision_end_in_higher_precision():
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 300), st.integers(0, 3))
-def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(steps, paths):
+@given(st.integers(0, 300), st.integers(0, 100_000))
+def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(steps, work):
     hom, starts = _homotopy(SPHERE)
-    out = run_paths(hom, starts, precise=PreciseOptions(path_steps=steps, paths=paths))
+    out = run_paths(hom, starts, precise=PreciseOptions(path_steps=steps, run_work=work))
     counts = out.counts()
     assert set(counts) == set(STATUSES) and sum(counts.values()) == len(starts)
     assert all(out.why[i] for i in np.flatnonzero(out.status == "failed"))
@@ -150,3 +151,16 @@ def test_forked_processes_end_every_path_as_one_process_does():
     assert list(one.status) == list(two.status) and list(one.winding) == list(two.winding)
     assert list(one.steps) == list(two.steps)
     np.testing.assert_array_equal(one.chart, two.chart)
+
+
+def test_the_retrack_budget_is_the_same_on_one_core_and_on_two():
+    # budgets in steps, spent by fixed blocks of paths: neither load nor cores change a result
+    from algebra.continuation.tracker import limit_threads
+
+    hom, starts = _homotopy(SPHERE)
+    ends = []
+    for threads in (1, 2):
+        with limit_threads(threads):
+            ends.append(run_paths(hom, starts, precise=PreciseOptions(run_work=20_000)))
+    a, b = ends
+    assert list(a.status) == list(b.status) and np.array_equal(a.steps, b.steps) and a.why == b.why
