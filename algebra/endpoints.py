@@ -15,7 +15,10 @@ root accounting). So the endpoints of one run are grouped:
 
 So that every path is accounted for, always:
 
-    sum of multiplicities + on components + undecided + at infinity + failed = paths.
+    sum of multiplicities + on components + undecided + at infinity + failed = paths
+
+(less ``short``: where paths failed, a singular point's dual space may show a multiplicity
+above the paths that reached it; the point is counted with it, and the count is a lower bound).
 
 >>> import numpy as np
 >>> from algebra.polys import PolySystem
@@ -26,7 +29,7 @@ So that every path is accounted for, always:
 ...         Path(2, np.array([1 - 1e-9j]), "singular", 0.0, np.inf, 1, 1, "d", winding=2)]
 >>> a = account(s, ends)
 >>> [(p.status, p.multiplicity) for p in a.solutions], a.counts()
-([('finite', 1), ('singular', 2)], {'paths': 3, 'regular': 1, 'singular': 1, 'multiplicity': 3, 'positive_dimensional': 0, 'undecided': 0, 'infinity': 0, 'failed': 0})
+([('finite', 1), ('singular', 2)], {'paths': 3, 'regular': 1, 'singular': 1, 'multiplicity': 3, 'short': 0, 'positive_dimensional': 0, 'undecided': 0, 'infinity': 0, 'failed': 0})
 """
 from __future__ import annotations
 
@@ -59,19 +62,20 @@ class Accounting:
     infinity: int = 0
     failed: int = 0
     tests: list = field(default_factory=list)                 # per singular point: the local test's dict
+    short: int = 0          # multiplicities beyond the paths that reached their points (the others failed)
 
     def counts(self) -> dict:
         sing = [p for p in self.solutions if p.status == "singular"]
         return {"paths": self.paths, "regular": len(self.solutions) - len(sing), "singular": len(sing),
-                "multiplicity": sum(p.multiplicity for p in self.solutions),
+                "multiplicity": sum(p.multiplicity for p in self.solutions), "short": self.short,
                 "positive_dimensional": sum(c for _, c in self.positive_dimensional),
                 "undecided": sum(c for _, c, _ in self.undecided), "infinity": self.infinity, "failed": self.failed}
 
     @property
     def balanced(self) -> bool:
         c = self.counts()
-        return (c["multiplicity"] + c["positive_dimensional"] + c["undecided"] + c["infinity"] + c["failed"]
-                == c["paths"])
+        return (c["multiplicity"] - c["short"] + c["positive_dimensional"] + c["undecided"] + c["infinity"]
+                + c["failed"] == c["paths"])
 
 
 def account(system, paths: list) -> Accounting:
@@ -86,6 +90,15 @@ def account(system, paths: list) -> Accounting:
                      failed=sum(p.status == "failed" for p in paths))
     if not singular:
         return out
+    # a path the endgame could not finish (winding number 0: it stopped near a singular point
+    # without two agreeing estimates) gives no accurate point to test: around a root of high
+    # multiplicity, double precision leaves a cloud of such ends, each near no solution at all
+    stuck = [p for p in singular if p.winding == 0]
+    if stuck:
+        out.undecided += [(p.solution, 1, "the endgame stopped near a singular point without converging") for p in stuck]
+        singular = [p for p in singular if p.winding != 0]
+        if not singular:
+            return out
     pts = np.array([p.solution for p in singular])
     for group in _groups(pts, SAME_SINGULAR):
         members = pts[group]
@@ -95,7 +108,7 @@ def account(system, paths: list) -> Accounting:
         if spread > MAX_ACCURACY:
             test = LocalDimension("undecided", None, [], f"its {len(group)} endpoints agree only to {spread:.1e}")
         else:
-            test = local_dimension(system, center, len(group), accuracy=max(spread, MIN_ACCURACY))
+            test = local_dimension(system, center, len(group), accuracy=max(spread, MIN_ACCURACY), lost=out.failed)
         if test.verdict == "isolated" and test.multiplicity == 1:
             # full rank at a point one path reached: a regular solution if Krawczyk's test proves
             # one there, else a poor endpoint near something singular (PHCpack's slow paths)
@@ -110,8 +123,9 @@ def account(system, paths: list) -> Accounting:
                           "multiplicity": test.multiplicity, "hilbert": test.hilbert, "reason": test.reason})
         if test.verdict == "isolated":
             first = singular[group[0]]
-            out.solutions.append(replace(first, solution=center, multiplicity=len(group),
+            out.solutions.append(replace(first, solution=center, multiplicity=test.multiplicity,
                                          winding=max(singular[g].winding for g in group)))
+            out.short += test.multiplicity - len(group)
         elif test.verdict == "positive-dimensional":
             out.positive_dimensional.append((center, len(group)))
         else:

@@ -190,10 +190,13 @@ STEP_ENTRIES = MAX_ENTRIES
 
 
 def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy: float = 0.0,
-                    max_entries: int = MAX_ENTRIES) -> LocalDimension:
+                    max_entries: int = MAX_ENTRIES, lost: int = 0) -> LocalDimension:
     """Whether ``point`` is an isolated solution of multiplicity ``paths`` (the number of paths
     of a generic homotopy that end there), lies on a component of positive dimension, or
     neither can be told (see the module's doc). ``accuracy``: the point's relative error.
+    ``lost``: paths of the run that failed, any of which may have been going there: the
+    multiplicity is then between ``paths`` and ``paths + lost`` (a 16-fold root reached by 10
+    paths of 16, the others failed, is isolated of multiplicity 16, not a component).
 
     h never decreases and, once h(k) = h(k + 1), never grows again; an isolated solution of
     multiplicity c has h <= c everywhere. So h(c) = h(c + 1) = c decides "isolated" and any
@@ -205,25 +208,29 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
     hilbert = {0: 1}
     cache: dict = {}
 
+    top = paths + lost
+
     def verdict(k: int, h: int) -> LocalDimension | None:
         hs = [hilbert.get(j) for j in range(max(hilbert) + 1)]
-        if h > paths:
+        if h > top:
             return LocalDimension("positive-dimensional", None, hs,
-                                  f"h({k}) = {h} exceeds the {paths} paths that end there: not an isolated solution")
+                                  f"h({k}) = {h} exceeds the {paths} paths that end there"
+                                  + (f" and the {lost} that failed" if lost else "") + ": not an isolated solution")
         if hilbert.get(k - 1) == h:
-            if h == paths:
-                return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, the paths that end there")
+            if paths <= h <= top:
+                return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, " + (
+                    "the paths that end there" if h == paths else f"{paths} paths end there, {h - paths} failed"))
             return LocalDimension("undecided", None, hs, f"h stops at {h} (order {k}) but {paths} paths end there")
         return None
 
     k = 1
-    while k <= paths + 1 and _size(system, k) <= STEP_ENTRIES:
+    while k <= top + 1 and _size(system, k) <= STEP_ENTRIES:
         hilbert[k] = h = _order_h(system, point, k, rho, tol, cache)
         found = verdict(k, h)
         if found:
             return found
         k += 1
-    for j in (paths, paths + 1):
+    for j in (top, top + 1):
         if j < k:
             continue
         if _size(system, j) > max_entries:
@@ -234,4 +241,4 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
         if found:
             return found
     return LocalDimension("undecided", None, [hilbert.get(i) for i in range(max(hilbert) + 1)],
-                          f"h did not stop by order {paths + 1}")
+                          f"h did not stop by order {top + 1}")

@@ -33,3 +33,10 @@ def test_taylor_coefficients_are_exact_where_double_precision_cancels():
     basis, coef = taylor(s, np.array([-3.0 + 0j, 2.0 + 0j]), 6)
     low = basis.sum(axis=1) < 6
     assert np.all(coef[0, low] == 0) and np.any(coef[0, ~low] != 0)
+
+
+def test_failed_paths_widen_the_bound_to_the_multiplicity_the_dual_space_shows():
+    s = parse_phc("2\n(x-1)^2;\n(y-1)^2;\n")
+    r = local_dimension(s, np.array([1, 1], dtype=complex), 3, lost=1)     # one of its 4 paths failed
+    assert (r.verdict, r.multiplicity) == ("isolated", 4) and "1 failed" in r.reason
+    assert local_dimension(s, np.array([1, 1], dtype=complex), 3).verdict == "positive-dimensional"

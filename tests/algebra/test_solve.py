@@ -225,6 +225,7 @@ def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, 
     ("1\n(x^2+1)^3*(x-5);\n", 3, [1, 3, 3]),
     ("2\n(x-1)^3;\ny - x;\n", 1, [3]),
     ("2\n(x-1)^2;\n(y-1)^2;\n", 1, [4]),
+    ("2\n(x+y+1)^12;\ny - 2;\n", 1, [12]),
 ])
 def test_multiple_roots_are_counted_once_with_their_multiplicity(text, solutions, multiplicities):
     from algebra.phcfile import parse_phc
