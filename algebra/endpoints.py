@@ -37,13 +37,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+# singular endpoints closer than SAME_SINGULAR (relative; the engine's grouping) are one point:
+# Cauchy estimates of one multiple root agree to 1e-8 or better; two different singular
+# solutions that close would make the local test undecided (it sees the wrong number of paths),
+# never a wrong count
+from algebra.continuation.engine import SAME_SINGULAR
 from algebra.local_dimension import LocalDimension, local_dimension
 
-#: Singular endpoints closer than this (relative to 1 + their size) are one point: Cauchy
-#: estimates of one multiple root agree to 1e-8 or better; two different singular solutions
-#: this close would make the local test undecided (it sees the wrong number of paths), never a
-#: wrong count.
-SAME_SINGULAR = 1e-5
 #: A point's relative error is at least this for the local dimension test's rank threshold ...
 MIN_ACCURACY = 1e-12
 #: ... and at most this: coinciding endpoints that agree less well are not known well enough

@@ -9,21 +9,28 @@ accessors (``npaths``, ``nsolutions``, ``nreal``, ``nsingular``, ...) and one fi
 
 PHCpack is reached only through ``algebra.phc`` (one worker process per call).
 
-Why the checks: on PHCpack 2.4.86 one blackbox call on the tree network's sliced
-zero-loss system found 65 to 72 solutions depending on the run. A count from a single
-run is a lower bound, not a count; here a count is called certified only when
+A solution is a distinct isolated point, regular or singular; the endpoints of a run become
+solutions with multiplicities in ``algebra.endpoints`` (coinciding singular endpoints, told
+apart from components of positive dimension by ``algebra.local_dimension``), and every path
+is accounted for. Every count carries one of three verdicts (``settle``):
 
-- every path ended at a distinct regular solution (the start system's root count is
-  attained, so no solution can be missing), or
-- independent runs with different gamma merged to a set that stopped growing, with no
-  failed path in the last run (``verification["method"] == "independent-runs"``).
+- certified: every path of a total-degree or multihomogeneous start system (bounds computed
+  exactly here) ended at a distinct regular finite solution, each proved by Krawczyk's test
+  (``algebra.certify``): the root count is attained, so no isolated solution is missing;
+- complete with probability one: every path accounted for, and a second run with a new gamma
+  and chart found the same solutions with the same multiplicities (or an unproved bound, a
+  mixed volume, attained); on PHCpack 2.4.86 one blackbox call on the tree network's sliced
+  zero-loss system found 65 to 72 solutions depending on the run, so one run is not enough;
+- a lower bound otherwise.
 
-``verify="exact"`` also compares the number of real solutions with msolve's exact
-real root isolation (``algebra.msolve``).
+``verify="exact"`` also compares the number of distinct real solutions with msolve's exact
+real root isolation (``algebra.msolve``); a disagreement makes the count a lower bound.
+Systems are scaled by powers of two first (``algebra.scaling``), so units do not matter.
 
-Possible issues: components of positive dimension leak into the count as singular
-endpoints (use ``witness``); a solution with coordinates above ``INFINITY_NORM`` is
-reported at infinity.
+Possible issues: a multiple root is never certified (floating point cannot prove one); a
+cluster of singular endpoints whose Macaulay matrices grow too large stays undecided (n = 10,
+multiplicity 10); a system whose coefficients double precision holds rounded (an expanded
+(x + y + 1)^50) is solved as rounded, and the notes say so.
 """
 from __future__ import annotations
 
@@ -41,7 +48,7 @@ from algebra.continuation.precise import PATH_STEPS as PRECISE_STEPS
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem, combine, monomial_values
 
-INFINITY_NORM = 1e8        # endpoint coordinates above this: the path diverged
+INFINITY_NORM = 1e8        # PHCpack's affine endpoints above this diverged (ours decide in the projective chart)
 STOPPED_NORM = 1e3         # a path stopped before t = 1 this far out (or this ill-conditioned) diverged
 SINGULAR_RCO = 1e-8        # inverse condition number below this: singular endpoint
 RESIDUAL_TOL = 1e-8        # relative residual a regular endpoint must reach
@@ -444,6 +451,9 @@ def _unscale(result: SolveResult, scaling) -> None:
     for p in {id(p): p for p in result.paths + result.points}.values():
         if p.status != "infinity":
             p.solution = scaling.to_original(p.solution[None])[0]
+    for t in result.accounting.get("singular_points", []):
+        y = np.array([complex(a, b) for a, b in t["point"]])
+        t["point"] = [[z.real, z.imag] for z in scaling.to_original(y[None])[0]]
 
 
 def check_mixed_volume(mv: int, total_degree: int) -> None:

@@ -63,10 +63,14 @@ class WitnessResult:
     notes: list[str] = field(default_factory=list)
     system: PolySystem | None = field(repr=False, default=None)
     slices: np.ndarray | None = field(repr=False, default=None)  # (D, W + 1), last column constant
+    higher: int = 0      # slice paths that ended on components of dimension above top_dimension
 
     @property
-    def dimension(self) -> int:
-        """Dimension of the solution set (0 when only isolated points, -1 when empty)."""
+    def dimension(self) -> int | None:
+        """Dimension of the solution set (0 when only isolated points, -1 when empty; None when
+        paths ended on components above ``top_dimension``, which this run does not describe)."""
+        if self.higher:
+            return None
         if self.components:
             return max(c.dimension for c in self.components)
         return 0 if self.isolated else -1
@@ -82,7 +86,7 @@ class WitnessResult:
                  for c in self.components]
         return {"variables": list(self.variables), "dimension": self.dimension,
                 "components": comps, "isolated": self.isolated, "seed": self.seed,
-                "method": self.method, "top_dimension": self.top_dimension,
+                "method": self.method, "top_dimension": self.top_dimension, "higher_paths": self.higher,
                 "seconds": round(self.seconds, 3), "notes": self.notes}
 
 
@@ -188,13 +192,17 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout, max_paths=max_paths)
     points = solved.solutions(only_nonsingular=True)
     notes = list(solved.notes)
-    if solved.singular_paths:
+    higher = solved.accounting.get("positive_dimensional", 0)
+    if higher:
+        notes.append(f"{higher} paths ended on components of dimension above {dim}: the solution set's dimension is "
+                     "higher than the equations count says (`--method cascade` describes every dimension)")
+    elif solved.singular_paths:
         notes.append(f"{solved.singular_paths} singular endpoints: components of dimension above {dim} "
                      "or of multiplicity > 1 may exist (try `cascade`)")
-    if not solved.certified:
-        notes.append("the slice count is not certified: " + solved.verification.get("why", ""))
+    if solved.verdict == "lower-bound":
+        notes.append("the slice count is a lower bound: " + solved.verification.get("why", ""))
     result = WitnessResult(system.variables, [], 0, seed, 0.0, dim, phc_names(system.variables),
-                           "slice", notes, system, slices)
+                           "slice", notes, system, slices, higher)
     if dim == 0:
         result.isolated = len(points)
     elif len(points):

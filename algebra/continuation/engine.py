@@ -2,11 +2,10 @@
 
 One run tracks every path of the gamma homotopy in a random projective chart (both
 drawn from the seed and the run number) and classifies its end (``paths.run_paths``).
-Regular endpoints that coincide mean a path jumped: those paths are tracked again with
-stricter options, and any still coinciding are counted as failed, never as solutions.
-With ``verify``, further runs with a new gamma and a new chart must reproduce the set of
-regular solutions exactly, with no failed path, before a count is called certified (unless
-the first run already attained the start system's root count with distinct regular ends).
+Regular endpoints that coincide (unless Krawczyk's test proves them apart) mean a path
+jumped: those paths are tracked again with stricter options, and any still coinciding are
+counted as failed, never as solutions. ``solve_with_engine`` hands each run's endpoints to
+``algebra.endpoints`` and the runs to ``algebra.solve.settle``, which gives the verdict.
 """
 from __future__ import annotations
 
@@ -183,14 +182,10 @@ def _collisions(ends: PathSet, homotopy=None) -> np.ndarray:
 def _proved_apart(homotopy, points: np.ndarray) -> bool | None:
     """Whether Krawczyk's test on the target in its chart proves the points regular solutions,
     pairwise different (None where the homotopy has no polynomial form to test)."""
-    from algebra.certify import certify
-    from algebra.continuation.precise import _with_chart
+    from algebra.continuation.paths import chart_certificates
 
-    if not hasattr(homotopy, "homogenized"):
-        return None
-    (fm, fc), _ = homotopy.homogenized
-    proof = certify(_with_chart(fm, fc, homotopy.chart_host), points, max_precision=212)
-    return proof.ncertified == proof.distinct == len(points)
+    proof = chart_certificates(homotopy, points)
+    return None if proof is None else proof.ncertified == proof.distinct == len(points)
 
 
 def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
@@ -211,13 +206,6 @@ def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
         near = [j for j in tree.query_ball_point(emb[i], tol, p=np.inf) if not seen[j]]
         seen[near] = True
         out.append(near)
-    return out
-
-
-def _group_of(groups: list[list[int]], n: int) -> np.ndarray:
-    out = np.zeros(n, dtype=np.int64)
-    for g, members in enumerate(groups):
-        out[members] = g
     return out
 
 

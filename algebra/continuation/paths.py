@@ -226,17 +226,25 @@ def _at_infinity(chart, status, homotopy=None) -> None:
     status[sing] = np.where(h0[sing] < INFINITY_SINGULAR, "infinity", "singular")
 
 
-def finite_by_proof(homotopy, points: np.ndarray) -> np.ndarray:
-    """Whether Krawczyk's test on the homotopy's target in its chart (homogenized, with the
-    chart's row) proves h0 nonzero at each chart point (P, n + 1): then the point is a finite
-    solution however large its affine coordinates."""
+def chart_certificates(homotopy, points: np.ndarray):
+    """Krawczyk's test on the homotopy's target in its chart (homogenized, with the chart's row)
+    at chart points (P, n + 1): a ``certify.CertificationResult``, or None where the homotopy
+    has no polynomial form to test."""
     from algebra.certify import certify
     from algebra.continuation.precise import _with_chart
 
     if not hasattr(homotopy, "homogenized"):
-        return np.zeros(len(points), bool)
+        return None
     (fm, fc), _ = homotopy.homogenized
-    proof = certify(_with_chart(fm, fc, homotopy.chart_host), points, max_precision=212)
+    return certify(_with_chart(fm, fc, homotopy.chart_host), points, max_precision=212)
+
+
+def finite_by_proof(homotopy, points: np.ndarray) -> np.ndarray:
+    """Whether Krawczyk's test proves h0 nonzero at each chart point (P, n + 1): then the
+    point is a finite solution however large its affine coordinates."""
+    proof = chart_certificates(homotopy, points)
+    if proof is None:
+        return np.zeros(len(points), bool)
     return np.array([c.certified and not c.enclosure[0].contains(0) for c in proof.certificates], dtype=bool)
 
 

@@ -17,8 +17,9 @@ Each step first predicts in double precision and corrects by Newton's method wit
 in full precision and the Jacobian in double (iterative refinement, which converges while the
 Jacobian's condition number is far below 1e16); a step refused that way is taken again with
 everything in full precision. It is slow all the same (1-4 ms a step in Python, hundreds of
-times a compiled double step), so it is only for the few paths that failed, within a time
-budget; a path it cannot finish, or that the budget leaves out, stays failed and says why.
+times a compiled double step), so it is only for the few paths that failed, within a budget
+of steps (never of seconds: the same answer on a busy machine); a path it cannot finish, or that
+the budget leaves out, stays failed and says why.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ class PreciseOptions:
     infinity: float = 1e-12         # |h0| / max |z| of a Cauchy estimate at infinity
 
 
-class OutOfTime(Exception):
+class OutOfSteps(Exception):
     """The path's budget of steps ran out."""
 
 
@@ -234,7 +235,7 @@ class _Path:
         # a step refused that way is taken again in full precision
         while u < 1:
             if self.steps >= self.limit:
-                raise OutOfTime
+                raise OutOfSteps
             h = min(h, o.max_step, 1 - u)
             last = h >= 1 - u
             self.steps += 1
@@ -477,7 +478,7 @@ class _Job:
                             f"in {o.bits}-bit arithmetic too: step size underflow before the endgame zone")
                 outcome, point, winding = path.endgame(z, min(tau, radius))
                 return outcome, [complex(c) for c in point], winding, path.steps, ""
-            except OutOfTime:
+            except OutOfSteps:
                 return TRACK_FAILED, list(self.z0[i]), 0, path.steps, (f"in {o.bits}-bit arithmetic: its steps "
                                                                        f"ran out ({budget})")
 

@@ -64,3 +64,13 @@ def test_network_with_small_functional_dimension(phc_ready):
     assert [(c.dimension, c.degree) for c in one.components] == [(3, 3)]
     two = witness(zero_loss_system(net, make_data(net, 2, 0)))
     assert two.dimension == -1 and not two.components
+
+
+def test_two_copies_of_a_curve_are_not_an_empty_set():
+    # the slice count of the expected dimension 0 finds no isolated point; its paths end on the
+    # curve, so the dimension is above 0, never -1 ("empty")
+    from algebra.phcfile import parse_phc
+
+    w = witness(parse_phc("2\nx*y - 1;\nx*y - 1;\n"))
+    assert w.dimension is None and w.higher == 4 and w.as_dict()["higher_paths"] == 4
+    assert any("components of dimension above 0" in n for n in w.notes)
