@@ -15,10 +15,7 @@ root accounting). So the endpoints of one run are grouped:
 
 So that every path is accounted for, always:
 
-    sum of multiplicities + on components + undecided + at infinity + failed = paths
-
-(less ``short``: where paths failed, a singular point's dual space may show a multiplicity
-above the paths that reached it; the point is counted with it, and the count is a lower bound).
+    sum of multiplicities + on components + undecided + at infinity + failed = paths.
 
 >>> import numpy as np
 >>> from algebra.polys import PolySystem
@@ -29,7 +26,7 @@ above the paths that reached it; the point is counted with it, and the count is 
 ...         Path(2, np.array([1 - 1e-9j]), "singular", 0.0, np.inf, 1, 1, "d", winding=2)]
 >>> a = account(s, ends)
 >>> [(p.status, p.multiplicity) for p in a.solutions], a.counts()
-([('finite', 1), ('singular', 2)], {'paths': 3, 'regular': 1, 'singular': 1, 'multiplicity': 3, 'short': 0, 'positive_dimensional': 0, 'undecided': 0, 'infinity': 0, 'failed': 0})
+([('finite', 1), ('singular', 2)], {'paths': 3, 'regular': 1, 'singular': 1, 'multiplicity': 3, 'positive_dimensional': 0, 'undecided': 0, 'infinity': 0, 'failed': 0})
 """
 from __future__ import annotations
 
@@ -62,20 +59,19 @@ class Accounting:
     infinity: int = 0
     failed: int = 0
     tests: list = field(default_factory=list)                 # per singular point: the local test's dict
-    short: int = 0          # multiplicities beyond the paths that reached their points (the others failed)
 
     def counts(self) -> dict:
         sing = [p for p in self.solutions if p.status == "singular"]
         return {"paths": self.paths, "regular": len(self.solutions) - len(sing), "singular": len(sing),
-                "multiplicity": sum(p.multiplicity for p in self.solutions), "short": self.short,
+                "multiplicity": sum(p.multiplicity for p in self.solutions),
                 "positive_dimensional": sum(c for _, c in self.positive_dimensional),
                 "undecided": sum(c for _, c, _ in self.undecided), "infinity": self.infinity, "failed": self.failed}
 
     @property
     def balanced(self) -> bool:
         c = self.counts()
-        return (c["multiplicity"] - c["short"] + c["positive_dimensional"] + c["undecided"] + c["infinity"]
-                + c["failed"] == c["paths"])
+        return (c["multiplicity"] + c["positive_dimensional"] + c["undecided"] + c["infinity"] + c["failed"]
+                == c["paths"])
 
 
 def account(system, paths: list) -> Accounting:
@@ -123,9 +119,8 @@ def account(system, paths: list) -> Accounting:
                           "multiplicity": test.multiplicity, "hilbert": test.hilbert, "reason": test.reason})
         if test.verdict == "isolated":
             first = singular[group[0]]
-            out.solutions.append(replace(first, solution=center, multiplicity=test.multiplicity,
+            out.solutions.append(replace(first, solution=center, multiplicity=len(group),
                                          winding=max(singular[g].winding for g in group)))
-            out.short += test.multiplicity - len(group)
         elif test.verdict == "positive-dimensional":
             out.positive_dimensional.append((center, len(group)))
         else:

@@ -187,6 +187,9 @@ def _size(system: PolySystem, k: int) -> int:
 #: dual space of high multiplicity but small depth stops early: dz1's 131-fold root); past it
 #: the test goes straight to the orders that decide (the number of paths and one more).
 STEP_ENTRIES = MAX_ENTRIES
+#: Past the paths that reached a point, while failed paths leave it open, orders are tried up to
+#: this size only (a component shows early; a root of higher multiplicity stays undecided).
+SMALL_ENTRIES = 200_000
 
 
 def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy: float = 0.0,
@@ -194,9 +197,9 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
     """Whether ``point`` is an isolated solution of multiplicity ``paths`` (the number of paths
     of a generic homotopy that end there), lies on a component of positive dimension, or
     neither can be told (see the module's doc). ``accuracy``: the point's relative error.
-    ``lost``: paths of the run that failed, any of which may have been going there: the
-    multiplicity is then between ``paths`` and ``paths + lost`` (a 16-fold root reached by 10
-    paths of 16, the others failed, is isolated of multiplicity 16, not a component).
+    ``lost``: paths of the run that failed, any of which may have been going there: h above
+    ``paths`` but not above ``paths + lost`` is then undecided, not a component (a 16-fold
+    root reached by 10 of its 16 paths, the others failed, is not a curve).
 
     h never decreases and, once h(k) = h(k + 1), never grows again; an isolated solution of
     multiplicity c has h <= c everywhere. So h(c) = h(c + 1) = c decides "isolated" and any
@@ -209,6 +212,7 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
     cache: dict = {}
 
     top = paths + lost
+    over = False        # h above the paths that reached the point, within the failed ones
 
     def verdict(k: int, h: int) -> LocalDimension | None:
         hs = [hilbert.get(j) for j in range(max(hilbert) + 1)]
@@ -216,29 +220,38 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
             return LocalDimension("positive-dimensional", None, hs,
                                   f"h({k}) = {h} exceeds the {paths} paths that end there"
                                   + (f" and the {lost} that failed" if lost else "") + ": not an isolated solution")
+        if h > paths:
+            # failed paths may have been going there: a root of higher multiplicity or a
+            # component; only h past them all tells (ranks read at high orders from a point
+            # this accurate can stop h early, so a stop there proves nothing)
+            return None
         if hilbert.get(k - 1) == h:
-            if paths <= h <= top:
-                return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, " + (
-                    "the paths that end there" if h == paths else f"{paths} paths end there, {h - paths} failed"))
+            if h == paths:
+                return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, the paths that end there")
             return LocalDimension("undecided", None, hs, f"h stops at {h} (order {k}) but {paths} paths end there")
         return None
 
     k = 1
-    while k <= top + 1 and _size(system, k) <= STEP_ENTRIES:
+    while k <= top + 1 and _size(system, k) <= (SMALL_ENTRIES if over else STEP_ENTRIES):
         hilbert[k] = h = _order_h(system, point, k, rho, tol, cache)
         found = verdict(k, h)
         if found:
             return found
+        over = over or h > paths
         k += 1
-    for j in (top, top + 1):
+    hs = [hilbert.get(i) for i in range(max(hilbert) + 1)]
+    if over:
+        return LocalDimension("undecided", None, hs, f"h({k - 1}) = {hs[-1]} exceeds the {paths} paths that end "
+                              f"there, but {lost} paths failed: a root of higher multiplicity or a component")
+    for j in (paths, paths + 1):
         if j < k:
             continue
         if _size(system, j) > max_entries:
-            return LocalDimension("undecided", None, [hilbert.get(i) for i in range(max(hilbert) + 1)],
+            return LocalDimension("undecided", None, hs,
                                   f"the Macaulay matrix of order {j} ({_size(system, j):,} entries) is past the test's size")
         hilbert[j] = h = _order_h(system, point, j, rho, tol, cache)
         found = verdict(j, h)
         if found:
             return found
     return LocalDimension("undecided", None, [hilbert.get(i) for i in range(max(hilbert) + 1)],
-                          f"h did not stop by order {top + 1}")
+                          f"h did not stop by order {paths + 1}")

@@ -146,13 +146,15 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     cond[arrived[regular]] = c1[regular]
     status[arrived[regular]] = "regular"
     rest = np.setdiff1d(ok, arrived[regular])
+    valuation = np.full(p, np.nan)
     if len(rest):
         eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
+        valuation[rest] = eg.valuation
         used_endgame[rest] = True
         _classify(homotopy, eg, rest, chart, status, winding, cond, why)
         lost = status[rest] == "failed"
         resume[rest[lost]], resume_tau[rest[lost]] = eg.last[lost], eg.radius[lost]
-    _at_infinity(chart, status, homotopy)
+    _at_infinity(chart, status, homotopy, valuation, endgame.finite_valuation)
     return PathSet(chart, status, winding, cond, steps, used_endgame, why, resume, resume_tau)
 
 
@@ -208,13 +210,15 @@ def _classify(homotopy, eg, rest: np.ndarray, chart, status, winding, cond, why)
                   "(the loops enclosed another branch point)")
 
 
-def _at_infinity(chart, status, homotopy=None) -> None:
+def _at_infinity(chart, status, homotopy=None, valuation=None, finite_valuation: float = 0.01) -> None:
     """Limits at h0 = 0 are at infinity, decided by the geometry of the chart, never by the
     size of the affine point: a regular limit whose h0 is below INFINITY_REGULAR (relative) is
     finite when Krawczyk's test on the chart's system proves its h0 nonzero (a phosphorylation
     network's steady states near 3e13 have h0 ~ 1e-14, well away from zero in 106 bits), and
-    at infinity otherwise; singular limits below INFINITY_SINGULAR are at infinity (their
-    estimates are not good enough to prove anything)."""
+    at infinity otherwise; a singular limit whose h0 is below INFINITY_SINGULAR is finite when
+    the endgame's walk read h0's valuation as 0 (|v| <= ``finite_valuation``: h0 tends to a
+    nonzero value, however small), and at infinity otherwise (a positive valuation, or none
+    read: the higher-precision endgame's)."""
     with np.errstate(all="ignore"):
         h0 = np.abs(chart[:, 0]) / np.max(np.abs(chart), axis=1)
     reg, sing = status == "regular", status == "singular"
@@ -223,7 +227,10 @@ def _at_infinity(chart, status, homotopy=None) -> None:
     if len(small):
         finite = finite_by_proof(homotopy, chart[small]) if homotopy is not None else np.zeros(len(small), bool)
         status[small[~finite]] = "infinity"
-    status[sing] = np.where(h0[sing] < INFINITY_SINGULAR, "infinity", "singular")
+    v = np.full(len(status), np.nan) if valuation is None else valuation
+    with np.errstate(invalid="ignore"):
+        flat = np.isfinite(v) & (np.abs(v) <= finite_valuation)
+    status[sing] = np.where((h0[sing] < INFINITY_SINGULAR) & ~flat[sing], "infinity", "singular")
 
 
 def chart_certificates(homotopy, points: np.ndarray):

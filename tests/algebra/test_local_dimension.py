@@ -35,8 +35,10 @@ def test_taylor_coefficients_are_exact_where_double_precision_cancels():
     assert np.all(coef[0, low] == 0) and np.any(coef[0, ~low] != 0)
 
 
-def test_failed_paths_widen_the_bound_to_the_multiplicity_the_dual_space_shows():
+def test_failed_paths_make_a_point_past_its_paths_undecided_not_a_component():
     s = parse_phc("2\n(x-1)^2;\n(y-1)^2;\n")
     r = local_dimension(s, np.array([1, 1], dtype=complex), 3, lost=1)     # one of its 4 paths failed
-    assert (r.verdict, r.multiplicity) == ("isolated", 4) and "1 failed" in r.reason
+    assert r.verdict == "undecided" and "1 paths failed" in r.reason
     assert local_dimension(s, np.array([1, 1], dtype=complex), 3).verdict == "positive-dimensional"
+    curve = parse_phc("2\nx*y - 1;\nx*y - 1;\n")
+    assert local_dimension(curve, np.array([2, 0.5], dtype=complex), 1, lost=1).verdict == "positive-dimensional"

@@ -226,6 +226,8 @@ def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, 
     ("2\n(x-1)^3;\ny - x;\n", 1, [3]),
     ("2\n(x-1)^2;\n(y-1)^2;\n", 1, [4]),
     ("2\n(x+y+1)^12;\ny - 2;\n", 1, [12]),
+    # (x - 2^27)^2 (x - 1), y - 1: a double root near 1.3e8 beside a simple one at 1
+    ("2\nx^3 - 268435457*x^2 + 18014398777917440*x - 18014398509481984;\ny - 1;\n", 2, [1, 2]),
 ])
 def test_multiple_roots_are_counted_once_with_their_multiplicity(text, solutions, multiplicities):
     from algebra.phcfile import parse_phc
