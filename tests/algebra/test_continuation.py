@@ -386,3 +386,14 @@ def test_a_double_root_still_has_a_vanishing_gradient():
     hom = StraightLineHomotopy(s, total_degree(s).system, 0.6 + 0.8j, chart_for(3, 1), backend())
     _, _, cond = refine(hom, hom.lift(np.array([[1.0 + 0j, 3.0]])))
     assert cond[0] == np.inf
+
+
+def test_a_singular_limit_with_tiny_h0_is_at_infinity_by_its_valuation_not_its_size():
+    from algebra.continuation.paths import _at_infinity
+
+    chart = np.array([[1e-9, 1.0, 0.5], [1e-9, 1.0, 0.5], [1e-9, 1.0, 0.5], [0.3, 1.0, 0.5]], dtype=complex)
+    status = np.array(["singular"] * 4, dtype=object)
+    _at_infinity(chart, status, None, np.array([0.002, 0.5, np.nan, 0.5]))
+    # h0 tends to a nonzero value (valuation 0): a finite singular solution near 1e9; a positive
+    # valuation or none read: at infinity; h0 not small: finite, whatever the valuation
+    assert list(status) == ["singular", "infinity", "infinity", "singular"]
