@@ -18,9 +18,11 @@ end at an isolated solution is its multiplicity, so with c paths ending at p:
 - h(k) > c for some k: p is not isolated (it lies on a component of positive dimension);
 - h stops at a value other than c, or the matrices grow past ``max_entries``: undecided.
 
-Ranks are numerical (singular values of S_k, a relative threshold from the point's accuracy),
-so the verdict is as good as the point: ``local_dimension`` is evidence with probability one
-given an accurate point, not a proof.
+Ranks are numerical: each equation's Taylor coefficients (computed exactly, then rounded) are
+divided by the multinomials |beta|! / beta! and scaled to unit size, and singular values of S_k
+below a threshold set by the point's accuracy count as zero. The verdict is as good as the
+point: evidence with probability one given an accurate point, not a proof. At high orders noise
+can stop h early, so a stop proves isolation only where it meets the independent path count.
 
 >>> import numpy as np
 >>> from algebra.polys import PolySystem
@@ -43,8 +45,8 @@ from algebra.polys import PolySystem
 
 #: Largest Macaulay matrix (rows x columns) the test builds; beyond it the answer is undecided.
 MAX_ENTRIES = 16_000_000
-#: Singular values below this fraction of the largest are zero, for a point accurate to
-#: roundoff; a less accurate point widens it (``local_dimension(accuracy=...)``).
+#: Singular values below this are zero (equations at unit size), for a point accurate to
+#: roundoff; a less accurate point raises it (``local_dimension(accuracy=...)``: 1e3 x accuracy).
 RANK_TOL = 1e-8
 
 
