@@ -173,6 +173,24 @@ VERDICT_WORDS = {"certified": "certified", "probability-one": "complete with pro
                  "lower-bound": "a lower bound"}
 
 
+def counts_sentence(c: dict) -> str:
+    """The solutions and the other paths of a ``SolveResult.summary()`` (or its JSON) in words.
+
+    >>> counts_sentence({"solutions": 2, "regular": 1, "singular": 1, "multiplicities": [2], "real": 2,
+    ...                  "at_infinity": 0, "failed": 0, "positive_dimensional": 0, "undecided": 0})
+    '2 solutions (1 regular, 1 singular of multiplicity 2), 2 real; 0 at infinity; 0 failed'
+    """
+    counts: dict[int, int] = {}
+    for m in c.get("multiplicities") or []:
+        counts[m] = counts.get(m, 0) + 1
+    sing = (" of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
+            if counts else "")
+    extra = "".join(f"; {c[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
+                                                 ("undecided", "at singular points not decided")) if c.get(k))
+    return (f"{c['solutions']} solution{'s' * (c['solutions'] != 1)} ({c['regular']} regular, {c['singular']} "
+            f"singular{sing}), {c['real']} real; {c['at_infinity']} at infinity; {c['failed']} failed{extra}")
+
+
 @dataclass
 class SolveResult:
     """Every path of a homotopy run, and the distinct solutions merged over verification runs.
@@ -275,18 +293,7 @@ class SolveResult:
 
     def summary_line(self) -> str:
         """One sentence: paths, solutions with multiplicities, and the verdict."""
-        c = self.summary()
-        sing = ""
-        if c["singular"]:
-            counts = {}
-            for m in c["multiplicities"]:
-                counts[m] = counts.get(m, 0) + 1
-            sing = " of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
-        extra = "".join(f"; {c[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
-                                                      ("undecided", "at singular points not decided")) if c[k])
-        return (f"{c['paths']} paths: {c['solutions']} solution{'s' * (c['solutions'] != 1)} ({c['regular']} regular, "
-                f"{c['singular']} singular{sing}), {c['real']} real; {c['at_infinity']} at infinity; "
-                f"{c['failed']} failed{extra}; {VERDICT_WORDS[self.verdict]}")
+        return f"{self.npaths} paths: {counts_sentence(self.summary())}; {VERDICT_WORDS[self.verdict]}"
 
     def __repr__(self) -> str:
         return f"<SolveResult {self.summary_line()}>"
@@ -592,14 +599,12 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
 
 def _multiplicities(paths: list[Path]) -> None:
     """PHCpack's endpoints: singular ones that coincide share the number of paths ending there."""
-    from algebra.endpoints import SAME_SINGULAR
-    from algebra.continuation.engine import _groups
+    from algebra.continuation.engine import coinciding
 
     sing = [p for p in paths if p.status == "singular"]
     if sing:
-        for g in _groups(np.array([p.solution for p in sing]), SAME_SINGULAR):
-            for i in g:
-                sing[i].multiplicity = len(g)
+        for p, m in zip(sing, coinciding(np.array([p.solution for p in sing]))):
+            p.multiplicity = int(m)
 
 
 _TORUS_ONLY = ("polyhedral paths reach the solutions with no zero coordinate, and some equation "
@@ -627,42 +632,40 @@ def settle(system: PolySystem, acc, paths: list[Path], first: dict, run, start: 
       no singular point left undecided) and, with ``verify``, a second run with a new gamma and
       chart found the same solutions with the same multiplicities;
     - a lower bound otherwise."""
-    first["accounting"] = acc.counts()
+    counts = first["accounting"] = acc.counts()
     runs = [first]
-    points = acc.solutions + [p for p in paths if p.status == "infinity"]
-    counts = acc.counts()
+    infinite = [p for p in paths if p.status == "infinity"]
     accounted = counts["failed"] == 0 and counts["undecided"] == 0
     verdict = _root_count(system, acc, start) if accounted else None
     if verdict is not None:
-        return points, runs, verdict
-    why = _unaccounted(counts) if not accounted else "a single run (max_runs=1) checks nothing"
+        return acc.solutions + infinite, runs, verdict
     if accounted and (not verify or max_runs == 1):
-        return points, runs, {"method": "one-run", "verdict": "probability-one", "certified": False,
-                              "why": "every path of the run is accounted for (no second run)"}
+        return acc.solutions + infinite, runs, {"method": "one-run", "verdict": "probability-one", "certified": False,
+                                                "why": "every path of the run is accounted for (no second run)"}
+    why = _unaccounted(counts)
     found = acc.solutions
     for k in range(1, max_runs if verify else 1):
         if progress:
             progress(k, max_runs)
-        more_paths, more, info = run(k)
+        _, more, info = run(k)
         info["accounting"] = more.counts()
         new, missed = _compare(found, more.solutions)
         info["new"], info["missed"] = len(new), len(missed)
         runs.append(info)
         found = found + new
-        points = points[:len(points) - counts["infinity"]] + new + points[len(points) - counts["infinity"]:]
         more_accounted = info["accounting"]["failed"] == 0 and info["accounting"]["undecided"] == 0
         # one run that accounts for every path is the homotopy theorem's evidence; the other
         # found exactly the same solutions (its failed or undecided paths are no evidence
         # against a run that accounted for every one of its own)
         if not new and not missed and (accounted or more_accounted):
-            return points, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
+            return found + infinite, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
                                   "why": (f"every path of run {1 if accounted else k + 1} accounted for, and run "
                                           f"{k + 1 if accounted else 1}, with a new gamma and chart, found the same "
                                           f"{len(found)} solutions with the same multiplicities")}
         accounted = accounted and not new
         why = (f"after {k + 1} runs the solutions still changed from run to run or paths failed or singular points "
                "stayed undecided")
-    return points, runs, {"method": "independent-runs" if verify else "one-run", "verdict": "lower-bound",
+    return found + infinite, runs, {"method": "independent-runs" if verify else "one-run", "verdict": "lower-bound",
                           "certified": False, "why": why + ": the count is a lower bound"}
 
 

@@ -209,6 +209,14 @@ def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
     return out
 
 
+def coinciding(points: np.ndarray) -> np.ndarray:
+    """For each singular endpoint (P, n), how many of them lie within SAME_SINGULAR of its group."""
+    out = np.ones(len(points), dtype=np.int64)
+    for g in _groups(points, SAME_SINGULAR):
+        out[g] = len(g)
+    return out
+
+
 def to_paths(system: PolySystem, ends: PathSet) -> list:
     """The engine's arrays as the ``Path`` records ``SolveResult`` holds; singular endpoints
     that coincide share their multiplicity (the number of paths ending there)."""
@@ -217,8 +225,7 @@ def to_paths(system: PolySystem, ends: PathSet) -> list:
     x = ends.affine
     mult = np.ones(len(x), dtype=np.int64)
     sing = np.flatnonzero(ends.status == "singular")
-    for g in _groups(x[sing], SAME_SINGULAR):
-        mult[sing[g]] = len(g)
+    mult[sing] = coinciding(x[sing])
     out = []
     for i in range(len(x)):
         st = ends.status[i]

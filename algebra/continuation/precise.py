@@ -196,10 +196,9 @@ def _h0(z: list) -> float:
 class _Path:
     """One path in ``bits``-bit arithmetic, with its step counter and budget."""
 
-    def __init__(self, hom: PreciseHomotopy, options: PreciseOptions):
-        self.hom, self.options = hom, options
+    def __init__(self, hom: PreciseHomotopy, options: PreciseOptions, limit: int):
+        self.hom, self.options, self.limit = hom, options, limit
         self.steps = 0
-        self.limit = options.path_steps
 
     def start(self, z0: np.ndarray, resume: np.ndarray | None, tau: float | None) -> tuple[list, float]:
         """The point to go on from and its tau: ``resume`` refined by Newton's method at
@@ -464,8 +463,7 @@ class _Job:
 
         o, radius = self.options, self.radius
         budget = f"{self.limit:,} steps, its share of {o.run_work:,} steps x terms a call ({self.hom.terms} terms)"
-        path = _Path(self.hom, o)
-        path.limit = self.limit
+        path = _Path(self.hom, o, self.limit)
         with ctx.workprec(o.bits):
             try:
                 z, tau = path.start(self.z0[i], None if self.resume is None else self.resume[i],

@@ -7,13 +7,14 @@ from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
 
 
 def _text(out: dict, net, n: int) -> str:
+    from algebra.solve import VERDICT_WORDS
+
     reg, lim, prop = out["regularized"], out["limits"], out["proposition_1"]
     found = reg.get("solutions") if reg.get("method") == "monodromy" else reg.get("distinct", reg.get("solutions"))
     lines = [f"critical set of the loss: {net.kind} network, W = {net.n_weights}, N = {n}",
              f"  method: {out['method']}",
              f"  regularized (random lambda): {found} critical points, "
-             + {"certified": "certified", "probability-one": "complete with probability one"}.get(
-                 reg.get("verdict"), "a lower bound")
+             + VERDICT_WORDS.get(reg.get("verdict"), VERDICT_WORDS["lower-bound"])
              + (f" ({reg['twisted_loops']} of its {reg['loops']} loops twisted by the sign flips the lambdas keep)"
                 if reg.get("symmetries") else ""),
              "  eps -> 0: " + ", ".join(f"{k} {v}" for k, v in lim.items())]

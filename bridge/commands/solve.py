@@ -57,20 +57,11 @@ def _gauge_lines(r: dict) -> list[str]:
 
 
 def _solve_text(r: dict, what: str) -> str:
-    from algebra.solve import VERDICT_WORDS
+    from algebra.solve import VERDICT_WORDS, counts_sentence
 
-    mult = r.get("multiplicities") or []
-    counts = {}
-    for m in mult:
-        counts[m] = counts.get(m, 0) + 1
-    sing = (" of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
-            if mult else "")
-    extra = "".join(f"; {r[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
-                                                 ("undecided", "at singular points not decided")) if r.get(k))
     lines = _gauge_lines(r) + [f"{what}: {r['paths']} paths from the {r['start']['kind']} start system "
                                f"({r['start']['why']})",
-             f"  {r['solutions']} solution{'s' * (r['solutions'] != 1)} ({r['regular']} regular, {r['singular']} "
-             f"singular{sing}), {r['real']} real; {r['at_infinity']} at infinity; {r['failed']} failed{extra}",
+             f"  {counts_sentence(r)}",
              f"  {VERDICT_WORDS[r['verdict']]}: {r['verification'].get('why', '')}"]
     if r.get("positive_dimensional"):
         lines.append(f"  a solution set of positive dimension is there ({r['positive_dimensional']} paths end on it): "
