@@ -158,26 +158,30 @@ def _nullity(matrix: np.ndarray, tol: float) -> int:
     return matrix.shape[1] - int(np.sum(s > tol))
 
 
-def _weighted(basis: np.ndarray, coef: np.ndarray) -> np.ndarray:
-    """Taylor coefficients divided by the multinomial |beta|! / beta!: the coefficients of a
-    power of a linear form, (x + y)^50, all become one, so that no column is lost to the
-    binomials' range (1 to 1e14) before the rank is read."""
+def _multinomials(basis: np.ndarray) -> np.ndarray:
+    """|beta|! / beta! for each exponent row."""
     from math import factorial
 
-    weights = np.array([factorial(int(b.sum())) / math.prod(factorial(int(e)) for e in b) for b in basis])
-    return coef / weights[None, :]
+    return np.array([factorial(int(b.sum())) / math.prod(factorial(int(e)) for e in b) for b in basis])
 
 
 def _order_h(system: PolySystem, point, k: int, rho: float, tol: float, cache: dict) -> int:
+    """h(k). The columns of S_k are divided by the multinomials |beta|! / beta! (a column
+    scaling: the rank is the same in exact arithmetic), so that a power of a linear form,
+    (x + y)^50, has all its coefficients one and no column is lost to the binomials' range
+    (1 to 1e14) before the rank is read; each equation is brought to unit size by its whole
+    weighted expansion (not row by row: a row that is only the point's error in the low orders
+    must stay that small)."""
     if cache.get("order", -1) < k:
         top = max(2 * k, max(system.degrees))
         basis, coef = taylor(system, point, top, rho)
-        coef = _weighted(basis, coef)
-        # each equation to unit size by its whole expansion (not row by row: a row that is
-        # only the point's error in the low orders must stay that small)
-        norms = np.abs(coef[:, basis.sum(axis=1) <= max(system.degrees)]).max(axis=1, keepdims=True)
-        cache.update(order=top, basis=basis, coef=coef / np.where(norms > 0, norms, 1))
-    return _nullity(macaulay_matrix(cache["basis"], cache["coef"], k), tol)
+        weights = 1 / _multinomials(basis)
+        norms = np.abs(coef[:, basis.sum(axis=1) <= max(system.degrees)]
+                       * weights[basis.sum(axis=1) <= max(system.degrees)]).max(axis=1, keepdims=True)
+        cache.update(order=top, basis=basis, coef=coef / np.where(norms > 0, norms, 1), weights=weights)
+    basis = cache["basis"]
+    columns = cache["weights"][basis.sum(axis=1) <= k]      # macaulay_matrix's columns, in basis order
+    return _nullity(macaulay_matrix(basis, cache["coef"], k) * columns[None, :], tol)
 
 
 def _size(system: PolySystem, k: int) -> int:

@@ -11,6 +11,9 @@ from algebra.phcfile import parse_phc
     ("2\n(x-1)^2;\n(y-1)^2;\n", [1, 1], 4, "isolated", 4),
     ("2\n(x-1)^3;\ny - x;\n", [1, 1], 3, "isolated", 3),
     ("2\nx^2 + y^3;\nx*y;\n", [0, 0], 5, "isolated", 5),          # Dayton and Zeng's breadth-two example
+    # the real and imaginary parts of z^3: (u^3, v^3) in u = x + iy, v = x - iy, 9-fold at 0; with
+    # multinomial weights put on the Taylor coefficients instead of on the columns, h(4) read 10
+    ("2\nx^3 - 3*x*y^2;\n3*x^2*y - y^3;\n", [0, 0], 9, "isolated", 9),
     ("2\nx*y - 1;\nx*y - 1;\n", [2, 0.5], 1, "positive-dimensional", None),
     ("2\nx^2*y;\nx*y^2;\n", [0, 0], 4, "positive-dimensional", None),
     ("2\nx*y;\nx*y;\n", [0, 0], 3, "positive-dimensional", None),

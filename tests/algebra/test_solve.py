@@ -226,6 +226,7 @@ def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, 
     ("2\n(x-1)^3;\ny - x;\n", 1, [3]),
     ("2\n(x-1)^2;\n(y-1)^2;\n", 1, [4]),
     ("2\n(x+y+1)^12;\ny - 2;\n", 1, [12]),
+    ("2\nx^3 - 3*x*y^2;\n3*x^2*y - y^3;\n", 1, [9]),
     # (x - 2^27)^2 (x - 1), y - 1: a double root near 1.3e8 beside a simple one at 1
     ("2\nx^3 - 268435457*x^2 + 18014398777917440*x - 18014398509481984;\ny - 1;\n", 2, [1, 2]),
 ])
