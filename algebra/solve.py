@@ -386,6 +386,8 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
+    if not isinstance(scale, bool):
+        raise SpecError(f"scale must be True or False, got {scale!r}")
     if isinstance(precise_steps, bool) or not isinstance(precise_steps, int) or precise_steps < 0:
         raise SpecError(f"precise_steps must be a whole number of steps >= 0, got {precise_steps!r}")
     if engine == "ours" and precision != "d":

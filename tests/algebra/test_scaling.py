@@ -16,6 +16,15 @@ def _rescaled(s: PolySystem, k, j) -> PolySystem:
     return PolySystem(s.variables, s.monomials, sparse.csr_array((data, (coef.row, coef.col)), shape=coef.shape))
 
 
+def test_scale_must_be_a_bool():
+    import pytest
+
+    from algebra.activation import SpecError
+
+    with pytest.raises(SpecError, match="scale must be True or False"):
+        solve(parse_phc("1\nx - 1;\n"), scale="yes")
+
+
 def test_a_system_near_size_one_is_left_alone():
     s = parse_phc("2\nx^2 + y^2 - 4;\nx*y - 1;\n")
     assert scaling_of(s).is_identity and scaling_of(s).apply(s) is s
