@@ -521,6 +521,33 @@ def _classes(certs: list[Certificate]) -> tuple[list[int], list[tuple[int, int]]
 # ----------------------------------------------------------------------------------------
 
 
+class Prover:
+    """Krawczyk's test on points of one system, batch after batch (the ball evaluator is
+    planned once): ``certify`` without the checks, for callers that prove points as they
+    find them (monodromy). ``distinct(certificates)`` proves which are different.
+
+    >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]]))
+    >>> p = Prover(s)
+    >>> [c.certified for c in p.certificates(np.array([[2.0], [-2.0 + 1e-12j]]))]
+    [True, True]
+    >>> Prover.distinct(p.certificates(np.array([[2.0], [-2.0], [2.0 + 1e-13j]])))
+    2
+    """
+
+    def __init__(self, system: PolySystem, max_precision: int = 1024, max_move: float = 1e-6):
+        self._worker = _Certifier(system, max_precision, max_move)
+
+    def certificates(self, points: np.ndarray) -> list[Certificate]:
+        return [self._worker.one(x) for x in np.asarray(points).astype(complex)]
+
+    @staticmethod
+    def distinct(certificates: list[Certificate]) -> int:
+        """Solutions proved different among the certified points (overlaps undecided either
+        way count as one: a proved lower bound)."""
+        classes, _, _ = _classes(certificates)
+        return len({c for c in classes if c >= 0})
+
+
 def certify(system: PolySystem, points: np.ndarray, max_precision: int = 1024,
             max_move: float = 1e-6) -> CertificationResult:
     """Krawczyk's test, in ball arithmetic, on every point (rows of a P x n array).
@@ -543,9 +570,7 @@ def certify(system: PolySystem, points: np.ndarray, max_precision: int = 1024,
     if not max_move > 0:
         raise SpecError(f"max_move must be positive, got {max_move!r}")
     t0 = time.perf_counter()
-    pts = pts.astype(complex)
-    worker = _Certifier(system, max_precision, max_move)
-    certs = [worker.one(x) for x in pts]
+    certs = Prover(system, max_precision, max_move).certificates(pts)
     classes, duplicates, undecided = _classes(certs)
     distinct = len({c for c in classes if c >= 0})
     return CertificationResult(certs, distinct, duplicates, undecided, classes, time.perf_counter() - t0)

@@ -58,6 +58,7 @@ BATCH = 4_096       # jobs tracked together at most
 ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
 AT_INFINITY = 1e-8  # |h0| / max |z| below this: the point ran off to infinity (a non-generic corner)
+PROOF_PRECISION = 424  # bits Krawczyk's test may go up to on a point found by the loops (106 first)
 CORNERS = 2         # corners of a loop, c0 included (as many edges): two (c0 -> c1 -> c0 along two
                     # arcs) took 0.75x the time of triangles on the dense critical benchmark (medians
                     # over 8 seeds, one thread: `benchmarks/dense_critical.py --seeds 8 --corners 3`
@@ -86,6 +87,19 @@ class MonodromyResult:
                                         # how many points ("points")
     symmetries: list | None = None      # the names of the symmetries its twisted loops used
     twisted: int = 0                    # loops twisted by a symmetry (one edge each)
+    proofs: list = field(default_factory=list)     # Krawczyk certificates of base_solutions, in order
+                                                   # (empty: found without proofs, ``prove=False``)
+    unproven: list = field(default_factory=list)   # condition numbers of points that arrived at c0
+                                                   # but Krawczyk's test could not prove (left out)
+    final_proofs: dict | None = None    # Krawczyk on the system's solutions: certified, distinct
+
+    @property
+    def proved(self) -> bool:
+        """Every base solution proved a regular solution of F_c0, and all proved different."""
+        from algebra.certify import Prover
+
+        return (len(self.proofs) == self.count and all(c.certified for c in self.proofs)
+                and Prover.distinct(self.proofs) == self.count)
 
     @property
     def count(self) -> int:
@@ -96,9 +110,20 @@ class MonodromyResult:
                 "loops": self.loops, "growth": self.growth, "paths_tracked": self.paths,
                 **({"symmetries": self.symmetries, "twisted_loops": self.twisted} if self.symmetries else {}),
                 "failed_edge_paths": self.failed, "stopped": self.stopped,
+                "proofs": self.proof_summary(),
                 "solutions": None if self.solutions is None else len(self.solutions), "final": self.final,
                 "certified": False, "why": "a monodromy count is a lower bound: " + self.stopped,
                 "seconds": round(self.seconds, 3)}
+
+
+    def proof_summary(self) -> dict:
+        from algebra.certify import Prover
+
+        cond = sorted(self.unproven, reverse=True)
+        return {"base_proved": sum(c.certified for c in self.proofs), "base_distinct": Prover.distinct(self.proofs),
+                "base": self.count, "unproven": len(self.unproven),
+                "unproven_conditions": [float(f"{c:.2e}") for c in cond[:10]],
+                **({"final": self.final_proofs} if self.final_proofs is not None else {})}
 
 
 def _random_constants(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -242,6 +267,50 @@ def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarr
         jobs, arrived, which = _advance(hom, jobs, a[k], b[k], gamma[k], options, ROUND)
         out[which.loop] = arrived[:, 1:] / arrived[:, :1]
     return out
+
+
+class _Gate:
+    """Krawczyk's test at the door of the solution set: points of F_c0 join it only when
+    proved, as their refined midpoints. A point that failed once is remembered and not
+    tried again (the loops bring the same ill-conditioned point back many times)."""
+
+    def __init__(self, member: PolySystem, result: MonodromyResult):
+        from algebra.certify import Prover
+
+        self.member, self.result = member, result
+        self.prover = Prover(member, max_precision=PROOF_PRECISION)
+        self.proofs: list = []
+        self.rejected = np.zeros((0, member.n_variables), complex)
+
+    def _prove(self, points: np.ndarray) -> np.ndarray:
+        certs = self.prover.certificates(points)
+        ok = np.array([c.certified for c in certs], bool)
+        self.proofs += [c for c in certs if c.certified]
+        for x in points[~ok]:
+            self.result.unproven.append(_condition(self.member, x))
+        self.rejected = np.vstack([self.rejected, points[~ok]])
+        return np.array([c.midpoint for c in certs if c.certified]).reshape(-1, points.shape[1])
+
+    def admit_known(self, known: np.ndarray, proofs: list) -> np.ndarray:
+        """Points to start from: ``proofs`` are the certificates of the first of them (a
+        resumed result's), the rest are proved here (points added to it since)."""
+        proofs = proofs[:len(known)]
+        self.proofs = list(proofs)
+        return np.vstack([known[:len(proofs)], self._prove(known[len(proofs):])])
+
+    def admit(self, new: np.ndarray) -> np.ndarray:
+        if len(new) and len(self.rejected):
+            new = _new(self.rejected, new)
+        return self._prove(new) if len(new) else new
+
+
+def _condition(system: PolySystem, x: np.ndarray) -> float:
+    with np.errstate(all="ignore"):
+        try:
+            c = float(np.linalg.cond(system.jacobian(x)))
+        except np.linalg.LinAlgError:
+            c = math.inf
+    return c if math.isfinite(c) else 1e300
 
 
 def _regular(ends) -> np.ndarray:
@@ -394,7 +463,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     max_loops: int = MAX_LOOPS, device: str | None = None, final: bool = True,
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
                     max_seconds: float | None = None, resume: MonodromyResult | None = None,
-                    complete=None, stall_paths: int = STALL_PATHS, symmetries: list | None = None) -> MonodromyResult:
+                    complete=None, stall_paths: int = STALL_PATHS, symmetries: list | None = None,
+                    prove: bool = True) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -412,6 +482,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     ``symmetry.acting_generators``): then TWIST_EVERY - 1 loops in TWIST_EVERY are twisted
     by the group's elements (``_Loop``: one edge a point instead of CORNERS), and the
     system's solutions are closed under the group at the end.
+    ``prove``: a point that arrives at c0 joins the set (and the loops) only when Krawczyk's
+    test proves a regular solution of F_c0 around it (``certify.Prover``), and joins as the
+    refined midpoint; the others are left out, their condition numbers kept in ``unproven``.
     ``complete(known, c0)``: a completeness check (``witness_check``: the trace test of a
     witness set), asked whenever a loop drawn after the last new solution has added nothing,
     once per number of solutions; the loops stop when it answers complete (a witness set of
@@ -450,6 +523,13 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     result = MonodromyResult(system.variables, c0, known)
     if resume is not None:
         result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
+        result.unproven = list(resume.unproven)
+    gate = _Gate(family.member(c0), result) if prove else None
+    if gate is not None:
+        known = gate.admit_known(known, list(resume.proofs) if resume is not None else [])
+        if not len(known):
+            raise SpecError("no start point could be proved a regular solution of the base member: its Jacobian "
+                            f"is near-singular (condition {result.unproven[-1]:.1e}); monodromy cannot start here")
     acting = _twists(system, symmetries, seed)
     # an element whose P keeps c0 (the outputs' equations of an unsliced zero-loss system: P is
     # the identity) maps F_c0's solutions to its own: its "loop" would not move, only permute
@@ -520,6 +600,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         jobs = _Jobs.join([still, _start(arrived[on], which.loop[on], options, which.edge[on] + 1), rest])
         home = arrived[~on]
         new = _new(known, home[:, 1:] / home[:, :1])
+        if gate is not None:
+            new = gate.admit(new)
         if len(new):
             known = np.vstack([known, new])
             since = 0
@@ -532,31 +614,65 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         result.symmetries = [g.name for g in symmetries]
         result.twisted = sum(lp.symmetry is not None for lp in loops) + (resume.twisted if resume is not None else 0)
     result.base_solutions = known
+    if gate is not None:
+        result.proofs = gate.proofs
     if final:
-        from algebra.solve import distinct
-
-        # one gamma for every path (a bijection onto the system's isolated solutions): the
-        # paths first in batches without an endgame; those that do not arrive regular (a
-        # singular limit, infinity, trouble) are tracked again along the same arcs with it
-        gamma = complex(np.exp(2j * np.pi * rng.uniform()))
-        fast = _carry(hom, known, np.tile(c0, (len(known), 1)), np.tile(family.given, (len(known), 1)),
-                      np.full(len(known), gamma), options)
-        arrived = np.all(np.isfinite(fast), axis=1)
-        counts = {"finite": int(arrived.sum()), "singular": 0, "infinity": 0, "failed": 0}
-        finite = fast[arrived]
-        if not arrived.all():
-            ends = _track(family, c0, family.given, known[~arrived], rng, be, options, gamma)
-            counts = {k: counts[k] + v for k, v in ends.counts().items()}
-            finite = np.vstack([finite, _regular(ends)])
-        result.paths += len(known)
-        result.solutions = finite[distinct(list(finite))] if len(finite) else finite
-        result.final = {**counts, "distinct": len(result.solutions)}
-        if acting and len(result.solutions):
-            from algebra.symmetry import orbit_closure
-
-            # the system's solutions are whole orbits: images that no path reached complete them
-            orbits = orbit_closure(system, result.solutions, list(symmetries))
-            result.solutions = orbits.points
-            result.final.update(distinct=len(orbits.points), images_added=orbits.added, orbits=orbits.count)
+        _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove)
     result.seconds = time.perf_counter() - began + (resume.seconds if resume is not None else 0.0)
     return result
+
+
+def finish(system: PolySystem, result: MonodromyResult, seed: int = 0, device: str | None = None, equations=None,
+           options: TrackerOptions = TrackerOptions(), symmetries: list | None = None,
+           prove: bool = True) -> MonodromyResult:
+    """The system's own solutions from a monodromy result's base solutions (one homotopy,
+    as ``monodromy_solve(final=True)`` ends), for a result whose loops ran with
+    ``final=False`` (then grew by more loops or a completeness test)."""
+    began = time.perf_counter()
+    family = ConstantFamily.of(system)
+    be = backend(device)
+    rng = np.random.default_rng([seed, 19, result.loops])
+    hom = SegmentsHomotopy.of(family, be, chart_for(system.n_variables + 1, int(rng.integers(2**31))), equations)
+    acting = _twists(system, symmetries, seed)
+    _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove)
+    result.seconds += time.perf_counter() - began
+    return result
+
+
+def _finish(system: PolySystem, family: ConstantFamily, hom: SegmentsHomotopy, result: MonodromyResult, rng,
+            options: TrackerOptions, symmetries: list | None, prove: bool) -> None:
+    """One gamma for every path (a bijection onto the system's isolated solutions): the
+    paths first in batches without an endgame; those that do not arrive regular (a singular
+    limit, infinity, trouble) are tracked again along the same arcs with it. ``prove``:
+    Krawczyk's test on the system's regular solutions (``final_proofs``)."""
+    from algebra.solve import distinct
+
+    known, c0 = result.base_solutions, result.base_constants
+    gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+    fast = _carry(hom, known, np.tile(c0, (len(known), 1)), np.tile(family.given, (len(known), 1)),
+                  np.full(len(known), gamma), options)
+    arrived = np.all(np.isfinite(fast), axis=1)
+    counts = {"finite": int(arrived.sum()), "singular": 0, "infinity": 0, "failed": 0}
+    finite = fast[arrived]
+    if not arrived.all():
+        ends = _track(family, c0, family.given, known[~arrived], rng, hom.be, options, gamma)
+        counts = {k: counts[k] + v for k, v in ends.counts().items()}
+        finite = np.vstack([finite, _regular(ends)])
+    result.paths += len(known)
+    result.solutions = finite[distinct(list(finite))] if len(finite) else finite
+    result.final = {**counts, "distinct": len(result.solutions)}
+    if symmetries and len(result.solutions):
+        from algebra.symmetry import orbit_closure
+
+        # the system's solutions are whole orbits: images that no path reached complete them
+        orbits = orbit_closure(system, result.solutions, list(symmetries))
+        result.solutions = orbits.points
+        result.final.update(distinct=len(orbits.points), images_added=orbits.added, orbits=orbits.count)
+    if prove:
+        from algebra.certify import Prover
+
+        began = time.perf_counter()
+        certs = Prover(system, max_precision=PROOF_PRECISION).certificates(result.solutions)
+        result.final_proofs = {"certified": sum(c.certified for c in certs), "distinct": Prover.distinct(certs),
+                               "real": sum(bool(c.real) for c in certs if c.certified),
+                               "seconds": round(time.perf_counter() - began, 3)}

@@ -101,8 +101,16 @@ def _monodromy_text(r: dict, what: str) -> str:
              f"failed {final.get('failed', 0)} of the {r['generic_count']} paths from the generic member"
              + (f"; {final['images_added']} more as images of those under the symmetries"
                 if final.get("images_added") else "") + ")",
-             "  trace test: " + ("not applicable (no slices: not a witness set)" if trace is None else
-                                 f"{trace['why']}"),
+             *(["  trace test of the witness set: " + trace["why"]] if trace is not None else []),
+             *([f"  completeness: {r['completeness']['verdict']}: {r['completeness']['why']}"
+                + (f" ({r['completeness']['rounds']} more rounds of loops)" if r['completeness'].get('rounds') else "")]
+               if r.get("completeness") else []),
+             f"  proofs: {r['proofs']['base_proved']} of the {r['generic_count']} solutions of the generic member "
+             f"proved (Krawczyk), {r['proofs']['base_distinct']} distinct"
+             + (f"; {r['proofs']['unproven']} points the test could not prove left out (condition numbers up to "
+                f"{r['proofs']['unproven_conditions'][0]:.1e})" if r['proofs']['unproven'] else "")
+             + (f"; this system's: {r['proofs']['final']['certified']} proved, {r['proofs']['final']['distinct']} "
+                f"distinct" if "final" in r["proofs"] else ""),
              f"  {'certified' if r['certified'] else 'NOT certified'}: {r['why']}"]
     sym = r.get("symmetry")
     if sym and sym["acts"]:
@@ -111,6 +119,34 @@ def _monodromy_text(r: dict, what: str) -> str:
                         if sym["added"] else ""))
     lines.append(f"  {r['seconds']:.2f} s, seed {r['seed']}")
     return "\n".join(lines)
+
+
+def monodromy_verdict(result, complete: bool | None, test: str) -> tuple[bool, str]:
+    """(certified, why) for a monodromy count: certified only when every solution of the
+    generic member is proved (Krawczyk), the set is proved complete, and every path from it
+    to the system arrived at a proved regular solution or at infinity."""
+    from algebra.certify import Prover
+
+    if complete is None:
+        return False, f"a lower bound: {test} gave no verdict (a path was lost)"
+    if not complete:
+        return False, f"a lower bound: {test} found the set incomplete, and the loops after it found no more"
+    if len(result.proofs) != result.count or not all(c.certified for c in result.proofs):
+        return False, "a lower bound: not every solution of the generic member is proved"
+    if Prover.distinct(result.proofs) != result.count:
+        return False, "a lower bound: not every pair of the generic member's solutions is proved different"
+    final, proofs = result.final, result.final_proofs or {}
+    if final.get("failed") or final.get("singular"):
+        return False, (f"a lower bound: of the paths to this system {final.get('failed', 0)} failed and "
+                       f"{final.get('singular', 0)} ended singular (count it with --method homotopy for "
+                       "multiplicities)")
+    n = final.get("distinct", 0)
+    if proofs.get("certified", 0) != n or proofs.get("distinct", 0) != n:
+        return False, (f"a lower bound: Krawczyk's test proved {proofs.get('certified', 0)} of this system's {n} "
+                       "solutions, not all, different")
+    return True, (f"the generic member's {result.count} solutions are proved regular and distinct (Krawczyk) and "
+                  f"complete ({test}); every path to this system ended at one of its {n} proved solutions"
+                  + (f" or at infinity ({final['infinity']})" if final.get("infinity") else ""))
 
 
 def cmd_monodromy(args, system, described, net, data) -> None:
@@ -145,22 +181,39 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         from algebra.symmetry import acting_generators
 
         symmetries = acting_generators(net, system, args.seed)
+    augmented = args.completeness and not slices and args.target is None
     result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                             equations=equations, complete=check, symmetries=symmetries)
-    trace = None
+                             equations=equations, complete=check, symmetries=symmetries, final=not augmented)
+    trace = completeness = None
     if slices:
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,
                                              device=args.device, equations=equations)
+    elif augmented:
+        from algebra.continuation.completeness import complete
+        from algebra.continuation.monodromy import finish
+
+        result, completeness = complete(system, result, seed=args.seed, equations=equations, device=args.device,
+                                        stall=args.stall, symmetries=symmetries)
+        result = finish(system, result, seed=args.seed, device=args.device, equations=equations,
+                        symmetries=symmetries)
     out = result.as_dict()
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
+    if completeness is not None:
+        out["completeness"] = completeness.as_dict()
+        out.update(zip(("certified", "why"), monodromy_verdict(result, completeness.complete,
+                                                               "the trace test of the augmented system")))
+    elif not args.completeness:
+        out["completeness"] = {"verdict": "not run", "why": "--no-completeness"}
     if trace is not None:
         out["trace_test"] = trace
         if trace["complete"]:
             extra = trace["resumed"]
-            out.update(certified=True, why=f"the {result.count} witness points pass the trace test "
-                                           f"({result.stopped}" + (f"; after {extra} more rounds of loops, the "
-                                                                   "trace test having found the set incomplete)"
-                                                                   if extra else ")"))
+            certified, why = monodromy_verdict(result, True, "the trace test of the witness set")
+            out.update(certified=certified,
+                       why=why if not certified else
+                       f"the {result.count} witness points are proved and pass the trace test ({result.stopped}"
+                       + (f"; after {extra} more rounds of loops, the trace test having found the set incomplete)"
+                          if extra else ")"))
     if net is not None and result.solutions is not None:
         from algebra.symmetry import symmetry_report
 
@@ -169,7 +222,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         out["symmetry"], _ = symmetry_report(net, system, result.solutions, args.seed)
     out["seed"] = args.seed
     config = {"command": "solve", **described, "method": "monodromy", "stall": args.stall, "target": args.target,
-              "device": args.device}
+              "completeness": args.completeness, "device": args.device}
     out.update(provenance(config, args.seed))
     if args.out:
         from bridge.plots import growth_plot
@@ -186,8 +239,8 @@ def cmd_solve(args) -> None:
     system, described, net, data = system_from(args)
     if args.method == "monodromy":
         return cmd_monodromy(args, system, described, net, data)
-    if args.stall != STALL_DEFAULT or args.target is not None:
-        raise SpecError("--stall and --target apply to --method monodromy")
+    if args.stall != STALL_DEFAULT or args.target is not None or not args.completeness:
+        raise SpecError("--stall, --target and --no-completeness apply to --method monodromy")
     verify = {"none": False, "runs": True, "exact": "exact"}[args.verify]
     partition = parse_partition(args.partition) if args.partition else None
     if partition is None and args.start == "multihomogeneous" and net is not None:
@@ -337,6 +390,9 @@ def add_parser(sub) -> None:
                                 f"{STALL_DEFAULT}; more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
             c.add_argument("--target", type=integer(1, 10**9), default=None,
                            help="monodromy: stop when this many solutions are known")
+            c.add_argument("--no-completeness", dest="completeness", action="store_false",
+                           help="monodromy: skip the trace test that proves the set complete (then the count is a "
+                                "lower bound)")
             c.add_argument("--start", choices=STARTS, default="auto",
                            help="start system (default auto: chosen from the bounds)")
             c.add_argument("--precision", choices=PRECISIONS, default="d",

@@ -235,10 +235,19 @@ def test_solve_by_monodromy_from_the_command_line(capsys, tmp_path):
     code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", "--stall", "12", "--json",
                          "--out", str(tmp_path / "run"))
     r = json.loads(out)
-    assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, False)
+    # proved (Krawczyk) and complete (the trace test of the augmented system): certified
+    assert code == 0 and (r["generic_count"], r["solutions"], r["certified"]) == (3, 3, True)
+    assert r["completeness"]["verdict"] == "complete" and r["proofs"]["base_proved"] == 3
     assert r["growth"][-1][1] == 3 and r["config"]["method"] == "monodromy" and "trace_test" not in r
-    assert r["evaluation"] == "monomials"
+    assert r["evaluation"] == "monomials" and r["config"]["completeness"] is True
     assert (tmp_path / "run" / "monodromy.png").exists()
+    code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", "--no-completeness", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["certified"] is False and r["completeness"]["verdict"] == "not run"
+    code, out, err = run(capsys, "solve", str(f), "--method", "monodromy")
+    assert code == 0 and "completeness: complete" in out and "  certified: the generic member's 3" in out
+    code, out, err = run(capsys, "solve", str(f), "--no-completeness")
+    assert code == 2 and "--no-completeness apply to --method monodromy" in err
     for extra in (["--start", "total-degree"], ["--engine", "phcpack"], ["--workers", "2"], ["--verify", "none"],
                   ["--threads", "1"]):
         code, out, err = run(capsys, "solve", str(f), "--method", "monodromy", *extra)

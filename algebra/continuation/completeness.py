@@ -1,0 +1,366 @@
+"""Whether a monodromy solution set is complete: the trace test on an augmented system.
+
+Monodromy finds the solutions S of a generic member F_c0(x) = N(x) + c0 of the family with
+free constant terms, but "no loop found a new one" is no proof. Leykin, Rodriguez and
+Sottile's trace test ("Trace test", Arnold Math. J. 2018), as del Campo and Rodriguez
+("Critical points via monodromy and local methods", JSC 2017) apply it to parameter families,
+gives one. With a random direction v in constant space and a random linear form a, the
+augmented system in the unknowns (x, lambda)
+
+    G_t(x, lambda) = [ N(x) + c0 + lambda v ;  (a.x - 1) lambda + t ]
+
+has, at t = 0, the solutions {lambda = 0, x in S} and T = {a.x = 1, N(x) + c0 + lambda v = 0}
+(the "extra witnesses": a finite set, computed here by monodromy too). As t moves, S and T
+are one fibre of the curve C = {G_t = 0} over the t-line, and the sum of a complete fibre
+(its trace) is an affine-linear function of t; the trace of a proper subset is not, for
+generic v and a (C is irreducible: the preimage under N of a generic line). So: move S u T
+to t = tau and t = -tau (every point along one arc, so the moved points are the fibre
+there), and test trace(tau) + trace(-tau) - 2 trace(0) = 0.
+
+Verdicts: ``complete`` (the defect at rounding level: S and T are whole fibres, so S holds
+every solution of F_c0), ``incomplete`` (a point is missing from S or from T: the defect is
+of the size of the points' motion) and ``inconclusive`` (a path was lost or two points moved
+onto one, after ``tries`` arcs). A complete verdict proves completeness as far as the
+numerical traces go: the defect is recorded beside it, and ``defect_gap`` is how many orders
+of magnitude it lies below the tolerance.
+
+Both families are families with free constant terms of polynomial systems (the constants
+(c0, -1) for T, (c0, t) for G), so the tracking is ``monodromy``'s: its batched segments,
+and, for a network's system, its forward pass (``AugmentedEquations``).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from algebra.continuation.backend import backend
+from algebra.continuation.family import ConstantFamily, SegmentsHomotopy
+from algebra.continuation.homotopy import chart_for
+from algebra.continuation.tracker import TrackerOptions
+from algebra.errors import SpecError
+from algebra.polys import PolySystem, combine
+
+TOL = 1e-10      # trace defect, relative to the sum of the points' sizes, at or below which the
+                 # fibre is complete: a complete one's is rounding, an incomplete one's the
+                 # nonlinearity of the missing points' motion (see benchmarks/completeness.py)
+TAU = 0.5        # |t| of the two moved fibres, relative to the size of c0
+TRIES = 3        # arcs tried for a move before the verdict is inconclusive
+COMPLETE, INCOMPLETE, INCONCLUSIVE = "complete", "incomplete", "inconclusive"
+
+
+@dataclass
+class Augmentation:
+    """The random data of one trace test and the two systems it makes."""
+
+    v: np.ndarray            # direction in constant space (n,)
+    a: np.ndarray            # linear form (n,)
+    extra: PolySystem        # T's system: N(x) + c0 + lambda v ; a.x - 1
+    pencil: PolySystem       # G with constants (c0, 0): N(x) + c0 + lambda v ; lambda a.x - lambda
+
+    @property
+    def lam(self) -> str:
+        return self.extra.variables[-1]
+
+
+def _fresh_name(variables: tuple) -> str:
+    name = "lambda_trace"
+    while name in variables:
+        name += "_"
+    return name
+
+
+def augment(system: PolySystem, constants: np.ndarray, v: np.ndarray, a: np.ndarray) -> Augmentation:
+    """The systems T and G of the module's docstring, for the member of ``system``'s family
+    with ``constants``.
+
+    >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -1.0]]))
+    >>> aug = augment(s, np.array([-1.0 + 0j]), np.array([1.0 + 0j]), np.array([2.0 + 0j]))
+    >>> [str(e) for e in aug.extra.to_sympy()], [str(e) for e in aug.pencil.to_sympy()]
+    (['1.0*lambda_trace + 1.0*x**2 - 1.0', '2.0*x - 1.0'], ['1.0*lambda_trace + 1.0*x**2 - 1.0', '2.0*lambda_trace*x - 1.0*lambda_trace'])
+    """
+    family = ConstantFamily.of(system)
+    n = system.n_variables
+    mons = np.hstack([family.base.monomials, np.zeros((len(family.base.monomials), 1), np.int64)])
+    coef = family.base.coefficients.toarray().astype(complex)
+    coef[:, family.column] = constants
+    eye = np.eye(n + 1, dtype=np.int64)
+    lam, xs = eye[n:], eye[:n]
+    lam_x = xs + lam
+    const = np.zeros((1, n + 1), np.int64)
+
+    def build(rows_x: np.ndarray, last: np.ndarray, last_mons: np.ndarray) -> PolySystem:
+        all_mons = np.vstack([mons, lam, last_mons])
+        top = np.hstack([coef, v[:, None], np.zeros((n, len(last_mons)), complex)])
+        bottom = np.concatenate([np.zeros(len(mons), complex), [rows_x], last])[None, :]
+        m, c = combine(all_mons, sparse.csr_array(np.vstack([top, bottom])))
+        return PolySystem(system.variables + (_fresh_name(system.variables),), m, c, "trace test")
+
+    extra = build(0.0, np.concatenate([a, [-1.0]]), np.vstack([xs, const]))
+    pencil = build(-1.0, a.astype(complex), lam_x)
+    return Augmentation(v, a, extra, pencil)
+
+
+class AugmentedEquations:
+    """A system's affine evaluator (``network_equations``: values (P, R), Jacobian (P, R, W))
+    extended to T's system (``pencil`` False: rows N(x) + lambda v, a.x) or G's (True: rows
+    N(x) + lambda v, lambda a.x - lambda), in the unknowns (x, lambda); constants as the
+    evaluator gives them (Homogenized takes the value at 0 off)."""
+
+    def __init__(self, affine, v: np.ndarray, a: np.ndarray, pencil: bool, be):
+        self.affine, self.be, self.pencil = affine, be, pencil
+        self.v, self.a = be.asarray(v), be.asarray(a)
+        self.n_rows, self.n_unknowns = affine.n_rows + 1, affine.n_unknowns + 1
+
+    def evaluate(self, w):
+        xp = self.be.xp
+        x, lam = w[:, :-1], w[:, -1:]
+        vals, jac = self.affine.evaluate(x)
+        p = w.shape[0]
+        ax = x @ self.a
+        top_v = vals + lam * self.v[None, :]
+        top_j = xp.concat([jac, xp.broadcast_to(self.v[None, :, None], (p, self.v.shape[0], 1))], axis=2)
+        if self.pencil:
+            last_v = lam[:, 0] * (ax - 1)
+            last_j = xp.concat([lam * self.a[None, :], (ax - 1)[:, None]], axis=1)
+        else:
+            last_v = ax
+            last_j = xp.concat([xp.broadcast_to(self.a[None, :], (p, self.a.shape[0])),
+                                xp.zeros((p, 1), dtype=w.dtype)], axis=1)
+        return (xp.concat([top_v, last_v[:, None]], axis=1),
+                xp.concat([top_j, last_j[:, None, :]], axis=1))
+
+
+@dataclass
+class Completeness:
+    """The verdict of one trace test on a solution set S of F_c0."""
+
+    verdict: str                     # COMPLETE, INCOMPLETE or INCONCLUSIVE
+    points: int                      # |S|
+    extra: int                       # |T|: the augmented system's extra witnesses
+    defect: float | None             # relative trace defect (None when inconclusive)
+    why: str
+    paths: int = 0                   # paths tracked: T's monodromy and the two moves
+    seconds: float = 0.0
+    extra_result: object = None      # T's MonodromyResult (loops go on from it)
+    direction: np.ndarray | None = None  # v and a: a later test of the same member reuses them
+    form: np.ndarray | None = None
+    found: np.ndarray | None = None  # points of F_c0 the test's loop brought back (incomplete only)
+    rounds: int = 0                  # rounds of more loops ``complete`` ran before this verdict
+
+    @property
+    def complete(self) -> bool | None:
+        return {COMPLETE: True, INCOMPLETE: False}.get(self.verdict)
+
+    def as_dict(self) -> dict:
+        return {"verdict": self.verdict, "complete": self.complete, "points": self.points,
+                "extra_witnesses": self.extra,
+                "defect": None if self.defect is None else float(f"{self.defect:.3e}"),
+                "tolerance": TOL, "why": self.why, "rounds": self.rounds, "paths": self.paths,
+                "seconds": round(self.seconds, 3)}
+
+
+def _draw(rng, n: int) -> np.ndarray:
+    return (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / math.sqrt(2)
+
+
+def _homotopy(family: ConstantFamily, equations, be, rng) -> SegmentsHomotopy:
+    return SegmentsHomotopy.of(family, be, chart_for(family.base.n_variables + 1, int(rng.integers(2**31))), equations)
+
+
+def _move(hom: SegmentsHomotopy, family: ConstantFamily, points: np.ndarray, a: np.ndarray, b: np.ndarray, rng,
+          options: TrackerOptions, tries: int) -> tuple[np.ndarray | None, int, str]:
+    """Every point from constants a to b along one arc: in batches, then the paths that did
+    not arrive regular again along the same arc with the endgame and its retracks; a new
+    arc if any is still lost. The moved points, or None and why."""
+    from algebra.continuation.monodromy import _carry, _track
+    from algebra.solve import distinct
+
+    p = len(points)
+    tracked = 0
+    why = ""
+    for _ in range(tries):
+        gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+        moved = _carry(hom, points, np.tile(a, (p, 1)), np.tile(b, (p, 1)), np.full(p, gamma), options)
+        tracked += p
+        lost = np.flatnonzero(~np.all(np.isfinite(moved), axis=1))
+        if len(lost):
+            ends = _track(family, a, b, points[lost], rng, hom.be, options, gamma)
+            tracked += len(lost)
+            ok = (ends.status == "finite") & (ends.winding == 1)
+            moved[lost[ok]] = ends.affine[ok]
+            lost = lost[~ok]
+        if len(lost):
+            why = f"{len(lost)} of {p} points did not arrive regular ({tries} arcs tried)"
+            continue
+        if len(distinct(list(moved))) != p:
+            why = f"two of the {p} points moved onto one (a path jumped; {tries} arcs tried)"
+            continue
+        return moved, tracked, ""
+    return None, tracked, why
+
+
+def extra_start(family: ConstantFamily, solutions: np.ndarray, constants: np.ndarray, v: np.ndarray, rng, hom,
+                options: TrackerOptions) -> tuple[np.ndarray, np.ndarray] | None:
+    """A linear form a and one solution (x1, 1) of T's system: a solution of F_c0 moved to
+    F_(c0 + v) (lambda = 1), and a random a scaled so that a.x1 = 1."""
+    for x in solutions[:TRIES]:
+        moved, _, _ = _move(hom, family, x[None, :], constants, constants + v, rng, options, 1)
+        if moved is None:
+            continue
+        r = _draw(rng, len(x))
+        dot = complex(r @ moved[0])
+        if abs(dot) > 1e-8 * np.linalg.norm(r) * (1 + np.linalg.norm(moved[0])):
+            return r / dot, np.append(moved[0], 1.0)
+    return None
+
+
+def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, seed: int = 0,
+               equations=None, device: str | None = None, options: TrackerOptions = TrackerOptions(),
+               stall: int | None = None, tries: int = TRIES, previous: Completeness | None = None,
+               max_seconds: float | None = None) -> Completeness:
+    """The trace test of ``solutions`` (of the member of ``system``'s constant-term family
+    with ``constants``). ``equations``: the system's affine evaluator, as for monodromy.
+    ``previous``: an earlier test of this member whose extra witnesses the new one starts
+    from (its loops go on; the random v and a are the same).
+
+    >>> from algebra.continuation.monodromy import monodromy_solve
+    >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
+    ...                np.array([[1.0, 1.0, 0.0, -2.0], [0.0, 0.0, 1.0, -1.0]]))
+    >>> r = monodromy_solve(s, seed=3, final=False)
+    >>> t = trace_test(s, r.base_solutions, r.base_constants)
+    >>> t.verdict, t.points
+    ('complete', 4)
+    >>> trace_test(s, r.base_solutions[:3], r.base_constants).verdict
+    'incomplete'
+    """
+    from algebra.continuation.monodromy import STALL, MonodromyResult, monodromy_solve
+
+    began = time.perf_counter()
+    solutions = np.asarray(solutions, dtype=complex)
+    constants = np.asarray(constants, dtype=complex)
+    n = system.n_variables
+    if solutions.ndim != 2 or solutions.shape[1] != n or not len(solutions):
+        raise SpecError(f"the trace test needs solutions of shape (P >= 1, {n}), got {solutions.shape}")
+    if constants.shape != (system.n_equations,):
+        raise SpecError(f"the trace test needs {system.n_equations} constants, got shape {constants.shape}")
+    be = backend(device)
+    rng = np.random.default_rng([seed, 29])
+    v = _draw(rng, n) * max(1.0, float(np.sqrt(np.mean(np.abs(constants) ** 2))))
+    family = ConstantFamily.of(system)
+    hom = _homotopy(family, equations, be, rng)
+    paths = 0
+    if previous is not None and previous.extra_result is not None:
+        extra_result, v, a = previous.extra_result, previous.direction, previous.form
+    else:
+        start = extra_start(family, solutions, constants, v, rng, hom, options)
+        if start is None:
+            return Completeness(INCONCLUSIVE, len(solutions), 0, None,
+                                "no solution could be moved to start the extra witnesses", seconds=time.perf_counter() - began)
+        a, x1 = start
+        extra_result = None
+    aug = augment(system, constants, v, a)
+    extra_eq = None if equations is None else AugmentedEquations(equations, v, a, False, be)
+    pencil_eq = None if equations is None else AugmentedEquations(equations, v, a, True, be)
+    seedling = extra_result or MonodromyResult(aug.extra.variables, np.append(constants, -1.0), x1[None, :])
+    before = seedling.paths
+    extra_result = monodromy_solve(aug.extra, seed=seed, stall=STALL if stall is None else stall, device=device,
+                                   final=False, equations=extra_eq, resume=seedling, options=options,
+                                   max_seconds=max_seconds, prove=False)
+    paths += extra_result.paths - before
+    fibre = np.vstack([np.hstack([solutions, np.zeros((len(solutions), 1))]), extra_result.base_solutions])
+    start_c = np.append(constants, 0.0)
+    tau = TAU * max(1.0, float(np.sqrt(np.mean(np.abs(constants) ** 2)))) * np.exp(2j * np.pi * rng.uniform())
+    pencil = ConstantFamily.of(aug.pencil)
+    pencil_hom = _homotopy(pencil, pencil_eq, be, rng)
+    traces = [fibre.sum(axis=0)]
+    at_tau = None
+    for t in (tau, -tau):
+        moved, tracked, why = _move(pencil_hom, pencil, fibre, start_c, np.append(constants, t), rng, options, tries)
+        paths += tracked
+        if moved is None:
+            return Completeness(INCONCLUSIVE, len(solutions), extra_result.count, None, why + ": no verdict", paths,
+                                time.perf_counter() - began, extra_result, v, a)
+        traces.append(moved.sum(axis=0))
+        at_tau = moved if at_tau is None else at_tau
+    # rounding in a sum grows with the sizes of its terms, not with the size of the sum
+    scale = float(np.sum(1 + np.max(np.abs(fibre), axis=1)))
+    defect = float(np.max(np.abs(traces[1] + traces[2] - 2 * traces[0]))) / scale
+    done = defect <= TOL
+    why = (f"the trace of the {len(fibre)} points ({len(solutions)} solutions and {extra_result.count} extra "
+           f"witnesses) is linear in t: relative defect {defect:.1e}" if done else
+           f"the trace of the {len(fibre)} points is not linear in t (relative defect {defect:.1e} > {TOL:g}): "
+           "a solution or an extra witness is missing")
+    test = Completeness(COMPLETE if done else INCOMPLETE, len(solutions), extra_result.count, defect, why, paths,
+                        time.perf_counter() - began, extra_result, v, a)
+    if not done:
+        # the fibre at tau brought back along another arc is a permutation of the whole
+        # fibre: where S or T misses points, it brings some of them
+        back = _carry_back(pencil_hom, at_tau, np.append(constants, tau), start_c, rng, options)
+        test.paths += len(at_tau)
+        on_s = np.abs(back[:, -1]) <= 1e-8 * (1 + np.max(np.abs(back[:, :-1]), axis=1))
+        test.found = back[on_s, :-1]
+        more = _new(extra_result.base_solutions, back[~on_s])
+        if len(more):
+            extra_result.base_solutions = np.vstack([extra_result.base_solutions, more])
+        test.seconds = time.perf_counter() - began
+    return test
+
+
+def _carry_back(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarray, rng,
+                options: TrackerOptions) -> np.ndarray:
+    from algebra.continuation.monodromy import _carry
+
+    p = len(points)
+    moved = _carry(hom, points, np.tile(a, (p, 1)), np.tile(b, (p, 1)),
+                   np.full(p, np.exp(2j * np.pi * rng.uniform())), options)
+    return moved[np.all(np.isfinite(moved), axis=1)]
+
+
+def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
+    from algebra.continuation.monodromy import _new as new_points
+
+    return new_points(known, found) if len(found) else found
+
+
+ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count stays a lower bound
+
+
+def complete(system: PolySystem, result, seed: int = 0, equations=None, device: str | None = None,
+             options: TrackerOptions = TrackerOptions(), stall: int | None = None, symmetries: list | None = None,
+             rounds: int = ROUNDS, progress=None):
+    """The trace test on a monodromy result (its loops run with ``final=False``); while it
+    finds the set incomplete, the points the test's own loop brought back join the solutions
+    and the extra witnesses, and both loop on (``monodromy_solve(resume=...)``), up to
+    ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
+    rounds of loops it took)."""
+    from algebra.continuation.monodromy import STALL, monodromy_solve
+
+    stall = STALL if stall is None else stall
+    began = time.perf_counter()
+    loops_seconds = result.seconds
+    test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
+                      device=device, options=options, stall=stall)
+    spent = test.paths
+    done = 0
+    while test.verdict == INCOMPLETE and done < rounds:
+        done += 1
+        if progress:
+            progress(done, test)
+        found = _new(result.base_solutions, test.found)
+        if len(found):
+            result.base_solutions = np.vstack([result.base_solutions, found])
+        result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
+                                 resume=result, options=options, symmetries=symmetries)
+        test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
+                          device=device, options=options, stall=stall, previous=test)
+        spent += test.paths
+    test.rounds, test.paths = done, spent
+    result.paths += spent
+    # the rounds' loops count their own seconds in result.seconds; the tests' are added here
+    result.seconds = loops_seconds + (time.perf_counter() - began)
+    return result, test
+
