@@ -184,11 +184,79 @@ def zero_loss_component(net: Network, data: Data, gradient: PolySystem, seed: in
             "singular_value_gap": rank.as_dict()}
 
 
+def _by_homotopy(net: Network, grad: PolySystem, seed: int, verify: bool, workers: int | None,
+                 regularized: bool) -> tuple[dict, list, list, dict]:
+    """(summary, isolated nonsingular solutions, notes, symmetry report) of grad = 0 by
+    every path of the total-degree homotopy."""
+    from algebra.solve import solve
+    from algebra.symmetry import symmetry_report
+
+    # total degree in the projective chart: every isolated solution, zero coordinates
+    # included (the origin is always critical without biases), and no diverging paths.
+    # With an L2 term the critical points are isolated and our engine is the faster and the
+    # more often certified (dense (1, 2, 1) z^2, N = 2, random L2: 33 certified in 1.4 s against
+    # PHCpack's 10.2 s, not certified); without one, the positive-dimensional zero-loss sets
+    # end most paths singular, where our endgame fails many more of them (dense (2, 2, 1)
+    # linear, N = 2: 345 of 729 against PHCpack's 1): PHCpack's trackers there
+    if regularized:
+        from algebra.continuation.tracker import limit_threads
+
+        with limit_threads(workers):
+            result = solve(grad, start="total-degree", seed=seed, verify=verify)
+    else:
+        result = solve(grad, engine="phcpack", start="total-degree", projective=True, seed=seed, verify=verify,
+                       workers=workers)
+    summary = {"method": "homotopy", **result.summary()}
+    notes = list(result.notes)
+    # unit permutations and sign flips map critical points to critical points (unless the L2
+    # weights break them): the solutions must be whole orbits, and missing images are added
+    symmetry, sols = symmetry_report(net, grad, np.array(result.solutions(only_nonsingular=True)), seed)
+    if symmetry.get("added"):
+        summary["certified"] = False
+        notes.append(f"{symmetry['added']} critical points added as images of found ones under the network's "
+                     "symmetries: the homotopy missed them, so its count was incomplete")
+    return summary, sols, notes, symmetry
+
+
+def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: int | None,
+                  completeness: bool) -> tuple[dict, list, list]:
+    """(summary, regular solutions, notes) of grad = 0 by certified monodromy."""
+    from algebra.continuation.backend import backend
+    from algebra.continuation.completeness import certified_monodromy, verdict
+    from algebra.continuation.network_equations import network_evaluator
+    from algebra.symmetry import acting_generators
+
+    equations = network_evaluator(net, data, grad, backend(None))
+    symmetries = acting_generators(net, grad, seed)
+    result, test = certified_monodromy(grad, seed=seed, stall=stall, equations=equations, symmetries=symmetries,
+                                       completeness=completeness)
+    certified, why = verdict(result, None if test is None else test.complete,
+                             None if test is None else "the trace test of the augmented system")
+    final = result.final
+    summary = {"method": "monodromy", "paths": result.paths, "generic_count": result.count, "loops": result.loops,
+               "solutions": final.get("distinct", 0), "regular": final.get("distinct", 0), "singular": final["singular"],
+               "at_infinity": final["infinity"], "failed": final["failed"], "positive_dimensional": 0,
+               "verdict": "certified" if certified else "lower-bound", "certified": certified, "why": why,
+               "completeness": None if test is None else test.as_dict(), "proofs": result.proof_summary(),
+               "seconds": round(result.seconds, 3)}
+    notes = [] if not final["singular"] else [
+        f"{final['singular']} paths from the generic member ended singular: critical points on positive-dimensional "
+        "sets (the zero-loss set) or multiple ones, not counted here"]
+    return summary, list(result.solutions), notes
+
+
 def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths: int = MAX_PATHS,
-                    workers: int | None = None, verify: bool = True, gauge: bool = True) -> CriticalResult:
+                    workers: int | None = None, verify: bool = True, gauge: bool = True,
+                    method: str = "homotopy", stall: int | None = None, completeness: bool = True) -> CriticalResult:
     """Isolated critical points of L(w) = 1/2 sum (f(x_i; w) - y_i)^2 (+ 1/2 sum l2_k w_k^2).
     Without an L2 term, ``gauge`` fixes one weight per rescaling at 1 (``symmetry.gauge_weights``):
     the rescalings make every critical point a curve, which the slice cuts to points.
+
+    ``method``: "homotopy" (every total-degree path, up to ``max_paths``) or "monodromy"
+    (loops in the family with free constant terms, through the network's forward pass, its
+    points proved by Krawczyk's test and, with ``completeness``, the set proved complete by
+    the trace test: ``completeness.certified_monodromy``; ``stall`` as there). Both classify
+    the same way.
 
     >>> from algebra.networks import DenseNetwork
     >>> r = critical_points(DenseNetwork((1, 1), "linear", bias=False),
@@ -198,6 +266,8 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     """
     from algebra.solve import solve
 
+    if method not in ("homotopy", "monodromy"):
+        raise SpecError(f"method must be 'homotopy' or 'monodromy', got {method!r}")
     if net.n_weights < 1:
         raise SpecError("the network has no weights")
     if data.n_points < 1:
@@ -216,38 +286,20 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
             loss = loss.substitute({name: 1.0 for name in fixed})
     bounds = path_bounds(net, grad)
     paths = bounds["total_degree"]
-    if paths > max_paths:
+    if method == "monodromy":
+        from algebra.symmetry import symmetry_report
+
+        summary, sols, notes = _by_monodromy(net, data, grad, seed, stall, completeness)
+        symmetry, sols = symmetry_report(net, grad, np.array(sols).reshape(-1, grad.n_variables), seed)
+    elif paths > max_paths:
         raise SpecError(f"the critical-point system has {paths:,} total-degree paths to track "
                         f"({grad.n_equations} equations of degrees up to {max(grad.degrees)}), above the "
                         f"limit of {max_paths:,}; use fewer units or data points or a lower activation "
                         "degree, or raise the limit (--max-paths)")
-    # total degree in the projective chart: every isolated solution, zero coordinates
-    # included (the origin is always critical without biases), and no diverging paths.
-    # With an L2 term the critical points are isolated and our engine is the faster and the
-    # more often certified (dense (1, 2, 1) z^2, N = 2, random L2: 33 certified in 1.4 s against
-    # PHCpack's 10.2 s, not certified); without one, the positive-dimensional zero-loss sets
-    # end most paths singular, where our endgame fails many more of them (dense (2, 2, 1)
-    # linear, N = 2: 345 of 729 against PHCpack's 1): PHCpack's trackers there
-    if lam is not None:
-        from algebra.continuation.tracker import limit_threads
-
-        with limit_threads(workers):
-            result = solve(grad, start="total-degree", seed=seed, verify=verify)
     else:
-        result = solve(grad, engine="phcpack", start="total-degree", projective=True, seed=seed, verify=verify,
-                       workers=workers)
+        summary, sols, notes, symmetry = _by_homotopy(net, grad, seed, verify, workers, lam is not None)
     from algebra.solve import is_real
-    from algebra.symmetry import symmetry_report
 
-    summary = result.summary()
-    notes = list(result.notes)
-    # unit permutations and sign flips map critical points to critical points (unless the L2
-    # weights break them): the solutions must be whole orbits, and missing images are added
-    symmetry, sols = symmetry_report(net, grad, np.array(result.solutions(only_nonsingular=True)), seed)
-    if symmetry.get("added"):
-        summary["certified"] = False
-        notes.append(f"{symmetry['added']} critical points added as images of found ones under the network's "
-                     "symmetries: the homotopy missed them, so its count was incomplete")
     real = [w.real for w in sols if is_real(w)]
     points = [classify_point(loss, grad, w) for w in real]  # the Hessian of the gauge-fixed loss
     if fixed:

@@ -92,6 +92,7 @@ class MonodromyResult:
     unproven: list = field(default_factory=list)   # condition numbers of points that arrived at c0
                                                    # but Krawczyk's test could not prove (left out)
     final_proofs: dict | None = None    # Krawczyk on the system's solutions: certified, distinct
+    proof_seconds: float = 0.0          # of ``seconds``, spent in Krawczyk's test at the door
 
     @property
     def proved(self) -> bool:
@@ -121,7 +122,7 @@ class MonodromyResult:
 
         cond = sorted(self.unproven, reverse=True)
         return {"base_proved": sum(c.certified for c in self.proofs), "base_distinct": Prover.distinct(self.proofs),
-                "base": self.count, "unproven": len(self.unproven),
+                "base": self.count, "seconds": round(self.proof_seconds, 3), "unproven": len(self.unproven),
                 "unproven_conditions": [float(f"{c:.2e}") for c in cond[:10]],
                 **({"final": self.final_proofs} if self.final_proofs is not None else {})}
 
@@ -283,7 +284,9 @@ class _Gate:
         self.rejected = np.zeros((0, member.n_variables), complex)
 
     def _prove(self, points: np.ndarray) -> np.ndarray:
+        began = time.perf_counter()
         certs = self.prover.certificates(points)
+        self.result.proof_seconds += time.perf_counter() - began
         ok = np.array([c.certified for c in certs], bool)
         self.proofs += [c for c in certs if c.certified]
         for x in points[~ok]:
@@ -523,7 +526,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     result = MonodromyResult(system.variables, c0, known)
     if resume is not None:
         result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
-        result.unproven = list(resume.unproven)
+        result.unproven, result.proof_seconds = list(resume.unproven), resume.proof_seconds
     gate = _Gate(family.member(c0), result) if prove else None
     if gate is not None:
         known = gate.admit_known(known, list(resume.proofs) if resume is not None else [])

@@ -121,35 +121,8 @@ def _monodromy_text(r: dict, what: str) -> str:
     return "\n".join(lines)
 
 
-def monodromy_verdict(result, complete: bool | None, test: str) -> tuple[bool, str]:
-    """(certified, why) for a monodromy count: certified only when every solution of the
-    generic member is proved (Krawczyk), the set is proved complete, and every path from it
-    to the system arrived at a proved regular solution or at infinity."""
-    from algebra.certify import Prover
-
-    if complete is None:
-        return False, f"a lower bound: {test} gave no verdict (a path was lost)"
-    if not complete:
-        return False, f"a lower bound: {test} found the set incomplete, and the loops after it found no more"
-    if len(result.proofs) != result.count or not all(c.certified for c in result.proofs):
-        return False, "a lower bound: not every solution of the generic member is proved"
-    if Prover.distinct(result.proofs) != result.count:
-        return False, "a lower bound: not every pair of the generic member's solutions is proved different"
-    final, proofs = result.final, result.final_proofs or {}
-    if final.get("failed") or final.get("singular"):
-        return False, (f"a lower bound: of the paths to this system {final.get('failed', 0)} failed and "
-                       f"{final.get('singular', 0)} ended singular (count it with --method homotopy for "
-                       "multiplicities)")
-    n = final.get("distinct", 0)
-    if proofs.get("certified", 0) != n or proofs.get("distinct", 0) != n:
-        return False, (f"a lower bound: Krawczyk's test proved {proofs.get('certified', 0)} of this system's {n} "
-                       "solutions, not all, different")
-    return True, (f"the generic member's {result.count} solutions are proved regular and distinct (Krawczyk) and "
-                  f"complete ({test}); every path to this system ended at one of its {n} proved solutions"
-                  + (f" or at infinity ({final['infinity']})" if final.get("infinity") else ""))
-
-
 def cmd_monodromy(args, system, described, net, data) -> None:
+    from algebra.continuation.completeness import certified_monodromy, verdict
     from algebra.continuation.monodromy import complete_witness_set, monodromy_solve, witness_check
     from algebra.solve import MAX_PATHS, PRECISE_STEPS
     from bridge.provenance import provenance
@@ -181,26 +154,21 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         from algebra.symmetry import acting_generators
 
         symmetries = acting_generators(net, system, args.seed)
-    augmented = args.completeness and not slices and args.target is None
-    result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                             equations=equations, complete=check, symmetries=symmetries, final=not augmented)
     trace = completeness = None
     if slices:
+        result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
+                                 equations=equations, complete=check)
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,
                                              device=args.device, equations=equations)
-    elif augmented:
-        from algebra.continuation.completeness import complete
-        from algebra.continuation.monodromy import finish
-
-        result, completeness = complete(system, result, seed=args.seed, equations=equations, device=args.device,
-                                        stall=args.stall, symmetries=symmetries)
-        result = finish(system, result, seed=args.seed, device=args.device, equations=equations,
-                        symmetries=symmetries)
+    else:
+        result, completeness = certified_monodromy(system, seed=args.seed, stall=args.stall, target=args.target,
+                                                   device=args.device, equations=equations, symmetries=symmetries,
+                                                   completeness=args.completeness)
     out = result.as_dict()
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
     if completeness is not None:
         out["completeness"] = completeness.as_dict()
-        out.update(zip(("certified", "why"), monodromy_verdict(result, completeness.complete,
+        out.update(zip(("certified", "why"), verdict(result, completeness.complete,
                                                                "the trace test of the augmented system")))
     elif not args.completeness:
         out["completeness"] = {"verdict": "not run", "why": "--no-completeness"}
@@ -208,7 +176,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
         out["trace_test"] = trace
         if trace["complete"]:
             extra = trace["resumed"]
-            certified, why = monodromy_verdict(result, True, "the trace test of the witness set")
+            certified, why = verdict(result, True, "the trace test of the witness set")
             out.update(certified=certified,
                        why=why if not certified else
                        f"the {result.count} witness points are proved and pass the trace test ({result.stopped}"

@@ -36,14 +36,41 @@ def test_points_of_the_wrong_shape_are_refused():
 
 def test_the_augmented_systems_by_hand():
     s = _cubic()
-    aug = augment(s, np.array([-2.0 + 0j]), np.array([3.0 + 0j]), np.array([0.5 + 0j]))
+    aug = augment(s, np.array([-2.0 + 0j]), np.array([3.0 + 0j]), np.array([0.5 + 0j, 0.25 + 0j]))
     x, lam = 1.3 + 0.2j, -0.7 + 0.1j
-    # T: x^3 - 2 + 3 lambda, x / 2 - 1 ; G: x^3 - 2 + 3 lambda, lambda x / 2 - lambda
-    assert np.allclose(aug.extra.evaluate(np.array([x, lam])), [x**3 - 2 + 3 * lam, x / 2 - 1])
-    assert np.allclose(aug.pencil.evaluate(np.array([x, lam])), [x**3 - 2 + 3 * lam, lam * x / 2 - lam])
+    form = x / 2 + lam / 4
+    # T: x^3 - 2 + 3 lambda, l - 1 ; G: x^3 - 2 + 3 lambda, (l - 1) lambda, with l = x/2 + lambda/4
+    assert np.allclose(aug.extra.evaluate(np.array([x, lam])), [x**3 - 2 + 3 * lam, form - 1])
+    assert np.allclose(aug.pencil.evaluate(np.array([x, lam])), [x**3 - 2 + 3 * lam, (form - 1) * lam])
     assert aug.lam == "lambda_trace" and augment(
         PolySystem(("lambda_trace",), np.array([[2], [0]]), np.array([[1.0, -1.0]])),
-        np.array([-1.0 + 0j]), np.array([1.0 + 0j]), np.array([1.0 + 0j])).lam == "lambda_trace_"
+        np.array([-1.0 + 0j]), np.array([1.0 + 0j]), np.array([1.0 + 0j, 0j])).lam == "lambda_trace_"
+
+
+def test_the_forward_pass_form_agrees_with_the_polynomials():
+    from algebra.continuation.backend import backend
+    from algebra.continuation.completeness import AugmentedEquations
+    from algebra.continuation.network_equations import forward_pass
+    from algebra.networks import DenseNetwork
+    from algebra.systems import critical_system, make_data
+
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 2, 0)
+    system = critical_system(net, data, l2="random", seed=0)
+    be = backend()
+    affine = forward_pass(net, data, system, be)
+    rng = np.random.default_rng(0)
+    n = system.n_variables
+    v, a = rng.standard_normal(n) + 0j, rng.standard_normal(n + 1) + 1j
+    c0 = rng.standard_normal(n) + 0j
+    aug = augment(system, c0, v, a)
+    w = rng.standard_normal((3, n + 1)) + 1j * rng.standard_normal((3, n + 1))
+    for pencil, poly in ((False, aug.extra), (True, aug.pencil)):
+        vals, jac = AugmentedEquations(affine, v, a, pencil, be).evaluate(w)
+        offset = AugmentedEquations(affine, v, a, pencil, be).evaluate(0 * w)[0]
+        constants = poly.evaluate(0 * w[0])
+        assert np.allclose(vals - offset, poly.evaluate(w) - constants)
+        assert np.allclose(jac, np.stack([poly.jacobian(p) for p in w]))
 
 
 @pytest.mark.parametrize("system, count", [(_cubic(), 3), (_conic_pair(), 4)])
@@ -145,7 +172,7 @@ def test_monodromy_points_are_proved_and_distinct():
 def test_a_system_whose_solutions_are_double_is_not_certified():
     # x^2 + y^2 = 2, x y = 1: (x - y)^2 = 0, two double solutions; the generic member's 4
     # are proved and complete, but the paths to this system end singular
-    from bridge.commands.solve import monodromy_verdict
+    from algebra.continuation.completeness import verdict as monodromy_verdict
 
     s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
                    np.array([[1.0, 1.0, 0.0, -2.0], [0.0, 0.0, 1.0, -1.0]]))

@@ -130,3 +130,21 @@ def test_zero_loss_minima_are_degenerate_with_nullity_w_minus_n(phc_ready):
     assert z["dimension"] == z["predicted"] == z["hessian_nullity"] == 3
     assert z["degenerate"] and z["consistent"]
     assert r.solve["positive_dimensional"] > 0  # the zero-loss set: singular endpoints on a component
+
+
+def test_monodromy_finds_and_classifies_the_same_critical_points_as_the_total_degree_homotopy():
+    from algebra.networks import DenseNetwork
+    from algebra.systems import make_data
+
+    net = DenseNetwork((1, 2, 1), "monomial:2", bias=False)
+    data = make_data(net, 2, 0)
+    by_paths = critical_points(net, data, l2="random", seed=0)
+    by_loops = critical_points(net, data, l2="random", seed=0, method="monodromy")
+    assert by_loops.solve["method"] == "monodromy" and by_loops.solve["certified"]
+    assert by_loops.solve["completeness"]["verdict"] == "complete"
+    assert (by_loops.complex_nonsingular, by_loops.real) == (by_paths.complex_nonsingular, by_paths.real)
+    assert [(p.kind, p.index, p.nullity) for p in sorted(by_loops.points, key=lambda p: p.loss)] == \
+        [(p.kind, p.index, p.nullity) for p in sorted(by_paths.points, key=lambda p: p.loss)]
+    assert np.allclose(sorted(p.loss for p in by_loops.points), sorted(p.loss for p in by_paths.points))
+    with pytest.raises(SpecError, match="method"):
+        critical_points(net, data, l2="random", method="loops")

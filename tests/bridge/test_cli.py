@@ -625,3 +625,18 @@ def test_solve_starts_from_a_member_an_earlier_solve_wrote(capsys, tmp_path):
     assert code == 2 and "another family" in err
     code, out, err = run(capsys, "solve", *net, "--method", "monodromy", "--start-from", str(tmp_path / "member"))
     assert code == 2 and "--start-from: applies to --method homotopy" in err and out == ""
+
+
+def test_critical_by_monodromy_and_its_refusals(capsys):
+    base = ["critical", "--network", "dense", "--widths", "1,2,1", "--activation", "monomial:2", "--no-bias",
+            "--data", "2", "--l2", "random"]
+    code, out, err = run(capsys, *base, "--method", "monodromy", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["solve"]["certified"] and r["config"]["method"] == "monodromy"
+    assert r["complex_nonsingular"] == r["solve"]["generic_count"] == 33 and r["minima"] >= 1
+    for extra in (["--max-paths", "10"], ["--verify", "none"], ["--workers", "1"]):
+        code, out, err = run(capsys, *base, "--method", "monodromy", *extra)
+        assert code == 2 and "to --method homotopy" in err and out == ""
+    for extra in (["--stall", "3"], ["--no-completeness"]):
+        code, out, err = run(capsys, *base, *extra)
+        assert code == 2 and "apply to --method monodromy" in err
