@@ -154,14 +154,16 @@ def _loss_value(loss: complex):
 
 
 def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-degree", max_paths: int = MAX_PATHS,
-                 stall: int | None = None, verify: bool = True, degree: bool = True) -> CriticalSet:
+                 stall: int | None = None, verify: bool = True, degree: bool = True,
+                 completeness: bool = True) -> CriticalSet:
     """The critical set of the unregularized loss, split as the module docstring says.
 
     ``method``: how the regularized critical points are found: "total-degree" (every path
     of the total-degree start system, refused above ``max_paths``; certified by independent
     runs) or "monodromy" (loops in the family with free constant terms, ``stall`` loops
-    without a new solution to stop: a lower bound, for systems whose total degree is out
-    of reach).
+    without a new solution before the trace test, for systems whose total degree is out of
+    reach: every point proved by Krawczyk's test, the set certified when ``completeness``
+    and the trace test proves it complete, a lower bound otherwise).
 
     >>> from algebra.networks import DenseNetwork
     >>> r = critical_set(DenseNetwork((1, 1, 1), "linear", bias=False),   # f = a b x
@@ -199,7 +201,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         why = solved.verification.get("why", "")
     else:
         from algebra.continuation.backend import backend
-        from algebra.continuation.monodromy import STALL, monodromy_solve
+        from algebra.continuation.completeness import certified_monodromy, verdict
         from algebra.continuation.network_equations import network_evaluator
 
         from algebra.symmetry import acting_generators
@@ -207,11 +209,15 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         # the loops through the network's forward pass where its monomials are many (the
         # canonical tree's critical system has 31,341: 220x slower even compiled); the sign
         # flips the random lambdas keep make twisted loops, one edge a point
-        solved = monodromy_solve(regularized, seed=seed, stall=STALL if stall is None else stall,
-                                 equations=network_evaluator(net, data, regularized, backend()),
-                                 symmetries=acting_generators(net, regularized, seed))
-        found, summary, certified = solved.solutions, solved.as_dict(), False
-        why = summary["why"]
+        solved, test = certified_monodromy(regularized, seed=seed, stall=stall,
+                                           equations=network_evaluator(net, data, regularized, backend()),
+                                           symmetries=acting_generators(net, regularized, seed),
+                                           completeness=completeness)
+        certified, why = verdict(solved, None if test is None else test.complete,
+                                 None if test is None else "the trace test of the augmented system")
+        found, summary = solved.solutions, {**solved.as_dict(), "certified": certified, "why": why}
+        if test is not None:
+            summary["completeness"] = test.as_dict()
     starts = np.array(found, dtype=complex).reshape(-1, net.n_weights)
     if len(starts) == 0:
         raise SpecError("the regularized critical system gave no solution to follow: " + why)

@@ -120,7 +120,7 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
                 strict = strict.stricter()
             res = track(hom, be.asarray(z), be.asarray(np.zeros(len(z), complex)), 1.0, strict)
             done = np.flatnonzero(be.to_numpy(res.status) == DONE)
-            ends, ok = refine_at_end(hom, be.to_numpy(res.z)[done])
+            ends, ok, _ = refine_at_end(hom, be.to_numpy(res.z)[done])
             arrived.append(ends[ok, 1:] / ends[ok, :1])
             missed = np.ones(len(z), bool)
             missed[done[ok]] = False

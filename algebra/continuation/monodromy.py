@@ -23,9 +23,10 @@ the rounds cost what the points cost, not what the number of loops and edges cos
 Python overhead. When the queue runs dry, the loops still owed to the stall rule are
 drawn together, so that their passes share batches too.
 
-Every solution found is a genuine, Newton-refined regular solution, so a count is a lower
-bound of the family's generic root count; "the set stopped growing" is evidence, not a
-proof (the trace test is what proves completeness). The straight-line homotopy between
+Every solution found is proved a regular solution by Krawczyk's test before it joins the set
+(``prove``; ``_Gate``), so a count is a proved lower bound of the family's generic root
+count; "the set stopped growing" is evidence, not a proof: ``completeness.trace_test`` is
+what proves the set complete. The straight-line homotopy between
 two members, with the gamma trick, stays in the family: (1 - s) gamma F_a + s F_b is a
 nonzero multiple of N(z) plus constants.
 """
@@ -57,6 +58,8 @@ MAX_TWISTS = 1_000  # twisted by every element of a group up to this order (its 
 BATCH = 4_096       # jobs tracked together at most
 ROUND = 30          # tracker iterations per round: then finished jobs leave, new ones join
 NEWTON_CONVERGED = 1e-10  # the last Newton correction (relative) of a point that arrived at a corner
+REFINE_STEPS = 3    # Newton steps at a corner
+ACCEPT_PROVED = 1e-6  # the last correction a corner accepts where Krawczyk's test proves each point after
 AT_INFINITY = 1e-8  # |h0| / max |z| below this: the point ran off to infinity (a non-generic corner)
 PROOF_PRECISION = 424  # bits Krawczyk's test may go up to on a point found by the loops (106 first)
 CORNERS = 2         # corners of a loop, c0 included (as many edges): two (c0 -> c1 -> c0 along two
@@ -215,10 +218,12 @@ def _segments(jobs: _Jobs, loops: list[_Loop]) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _advance(hom: SegmentsHomotopy, jobs: _Jobs, a: np.ndarray, b: np.ndarray, gamma: np.ndarray,
-             options: TrackerOptions, iterations: int) -> tuple[_Jobs, np.ndarray, np.ndarray]:
+             options: TrackerOptions, iterations: int, accept: float = NEWTON_CONVERGED,
+             errors: list | None = None) -> tuple[_Jobs, np.ndarray, np.ndarray]:
     """``iterations`` tracker steps for every job, each on the segment from constants a to b
     with its gamma: the jobs still on their segment, the points (chart) that arrived
-    regular at its end and the jobs they were."""
+    regular at its end (``refine_at_end`` with ``accept``) and the jobs they were; their
+    last Newton corrections appended to ``errors``."""
     segments = hom.on(a, b, gamma)
     be = hom.be
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -230,43 +235,54 @@ def _advance(hom: SegmentsHomotopy, jobs: _Jobs, a: np.ndarray, b: np.ndarray, g
         still = _Jobs(z_all[going], jobs.loop[going], jobs.edge[going], jobs.s[going] + res.u[going] * left[going],
                       res.step[going] * left[going])
         done = np.flatnonzero(res.status == DONE)
-        z, ok = refine_at_end(segments.select(be.index(done)), z_all[done])
+        z, ok, step = refine_at_end(segments.select(be.index(done)), z_all[done], accept)
+    if errors is not None:
+        errors.append(step[ok])
     return still, z[ok], jobs.take(done[ok])
 
 
-def refine_at_end(at_end, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def refine_at_end(at_end, z: np.ndarray, accept: float = NEWTON_CONVERGED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Newton at s = 1 of the homotopy ``at_end`` (one path per point, chart points z):
-    the refined points and which converged (a regular point converges quadratically) to a
-    finite point (not h0 = 0: off to infinity at a non-generic member)."""
+    the refined points, which converged (a regular point converges quadratically: the last
+    correction below ``accept`` relative to the point) to a finite point (not h0 = 0: off
+    to infinity at a non-generic member), and the last corrections. A point with a Jacobian
+    of condition 1e8 stalls at corrections near 1e-9 in double precision: ``ACCEPT_PROVED``
+    lets it through where Krawczyk's test decides after."""
     be = at_end.be
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         z = be.asarray(z)
         ones = be.asarray(np.ones(z.shape[0], complex))
         step = np.full(z.shape[0], np.inf)
-        for _ in range(3):
+        for _ in range(REFINE_STEPS):
             h, hz, _ = at_end.evaluate(z, ones)
             dz = be.solve(hz, h)
             z = z - dz
             step = be.to_numpy(be.xp.max(be.xp.abs(dz), axis=1))
         z = be.to_numpy(z)
         size = np.max(np.abs(z), axis=1, initial=0.0)
-        ok = (np.isfinite(step) & (step <= NEWTON_CONVERGED * (1 + size))
+        ok = (np.isfinite(step) & (step <= accept * (1 + size))
               & (np.abs(z[:, 0]) > AT_INFINITY * size))
-    return z, ok
+    return z, ok, step
 
 
 def _carry(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.ndarray, gamma: np.ndarray,
-           options: TrackerOptions) -> np.ndarray:
+           options: TrackerOptions, accept: float = NEWTON_CONVERGED, errors: np.ndarray | None = None) -> np.ndarray:
     """Affine ``points`` (P, n), solutions of the members with constants a (P, n), carried
     to the members with constants b along their gamma arcs, in batches; NaN rows where a
-    path did not arrive regular (no endgame: for targets that are generic members)."""
+    path did not arrive regular (no endgame: for targets that are generic members).
+    ``errors`` (P,): filled with each arrived point's last Newton correction, affine and
+    absolute (an estimate of its error)."""
     p = len(points)
     out = np.full(points.shape, np.nan + 0j)
     jobs = _start(hom.lift(points), np.arange(p), options)
     while len(jobs):
         k = jobs.loop  # the job's point
-        jobs, arrived, which = _advance(hom, jobs, a[k], b[k], gamma[k], options, ROUND)
+        steps: list = []
+        jobs, arrived, which = _advance(hom, jobs, a[k], b[k], gamma[k], options, ROUND, accept, steps)
         out[which.loop] = arrived[:, 1:] / arrived[:, :1]
+        if errors is not None and len(which):
+            # a chart correction dz moves the affine point by about |dz| (1 + |x|) / |h0|
+            errors[which.loop] = steps[0] * (1 + np.max(np.abs(out[which.loop]), axis=1)) / np.abs(arrived[:, 0])
     return out
 
 
@@ -595,7 +611,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         batch, rest = jobs.take(slice(0, BATCH)), jobs.take(slice(BATCH, None))
         # loose tolerances on the loops (a third fewer steps on the tree network): a point that
         # jumps paths still lands on a true solution, which Newton at the corner checks
-        still, arrived, which = _advance(hom, batch, *_segments(batch, loops), options.loose(), ROUND)
+        still, arrived, which = _advance(hom, batch, *_segments(batch, loops), options.loose(), ROUND,
+                                         ACCEPT_PROVED if gate is not None else NEWTON_CONVERGED)
         finished = len(batch) - len(still)
         result.paths += finished
         result.failed += finished - len(which)

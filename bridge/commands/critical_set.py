@@ -14,7 +14,10 @@ def _text(out: dict, net, n: int) -> str:
     lines = [f"critical set of the loss: {net.kind} network, W = {net.n_weights}, N = {n}",
              f"  method: {out['method']}",
              f"  regularized (random lambda): {found} critical points, "
-             + VERDICT_WORDS.get(reg.get("verdict"), VERDICT_WORDS["lower-bound"])
+             + (VERDICT_WORDS["certified"] if reg.get("certified") else
+                VERDICT_WORDS.get(reg.get("verdict"), VERDICT_WORDS["lower-bound"]))
+             + (f" (trace test {reg['completeness']['verdict']}, defect {reg['completeness']['defect']})"
+                if reg.get("completeness") else "")
              + (f" ({reg['twisted_loops']} of its {reg['loops']} loops twisted by the sign flips the lambdas keep)"
                 if reg.get("symmetries") else ""),
              "  eps -> 0: " + ", ".join(f"{k} {v}" for k, v in lim.items())]
@@ -56,15 +59,16 @@ def cmd_critical_set(args) -> None:
     counts = parse_counts(args.data)
     if len(counts) != 1:
         raise SpecError("critical-set takes one number of data points (--data N)")
-    if args.method == "total-degree" and args.stall != STALL_DEFAULT:
-        raise SpecError("--stall applies to --method monodromy")
+    if args.method == "total-degree" and (args.stall != STALL_DEFAULT or not args.completeness):
+        raise SpecError("--stall and --no-completeness apply to --method monodromy")
     data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
     max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
     result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
-                          verify=True, degree=not args.no_degree)
+                          verify=True, degree=not args.no_degree, completeness=args.completeness)
     out = result.as_dict()
     config = {"command": "critical-set", **net.describe(), "data": counts[0], "method": args.method,
               "max_paths": max_paths, "stall": args.stall, "degree": not args.no_degree,
+              "completeness": args.completeness,
               "field": "complex" if args.complex_data else "real"}
     out.update(provenance(config, args.seed))
     emit(out, args, _text(out, net, counts[0]))
@@ -76,13 +80,16 @@ def add_parser(sub) -> None:
     add_network_options(c)
     add_data_points(c, default="1")
     c.add_argument("--method", choices=("total-degree", "monodromy"), default="total-degree",
-                   help="how the regularized critical points are found: every total-degree path (certified; "
-                        "default) or monodromy loops (a lower bound, for larger systems)")
+                   help="how the regularized critical points are found: every total-degree path (default) or "
+                        "monodromy loops, their points proved and the set proved complete by the trace test (for "
+                        "larger systems)")
     c.add_argument("--max-paths", type=MAX_PATH_COUNT, default=None,
                    help="total-degree: refuse more paths (default 5000)")
     c.add_argument("--stall", type=integer(1, 1000), default=STALL_DEFAULT,
                    help=f"monodromy: stop after this many loops without a new solution (default {STALL_DEFAULT}; "
                         f"more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
+    c.add_argument("--no-completeness", dest="completeness", action="store_false",
+                   help="monodromy: skip the trace test (then the regularized count is a lower bound)")
     c.add_argument("--no-degree", action="store_true", help="skip the zero-loss set's degree (a witness set)")
     add_output_options(c)
     c.set_defaults(func=cmd_critical_set)

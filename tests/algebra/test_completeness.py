@@ -101,8 +101,8 @@ def test_a_lost_path_gives_no_verdict(monkeypatch):
     r = monodromy_solve(s, seed=3, final=False)
     real_carry = mono._carry
 
-    def losing(hom, points, a, b, gamma, options):
-        out = real_carry(hom, points, a, b, gamma, options)
+    def losing(hom, points, a, b, gamma, options, *rest):
+        out = real_carry(hom, points, a, b, gamma, options, *rest)
         if points.shape[1] == 3:                     # the augmented pencil's moves: one path lost
             out[0] = np.nan
         return out
@@ -146,7 +146,7 @@ def test_krawczyk_refuses_a_near_singular_point_the_corner_test_accepted():
     hom = SegmentsHomotopy.of(fam, backend(), np.array([1.0 + 0j, 0.3, 0.2]))
     c = fam.given[None, :]
     at_end = hom.on(c, c, np.ones(1, complex))
-    _, ok = refine_at_end(at_end, hom.lift(np.array([[1e-12 + 0j, 1.0]])))
+    _, ok, _ = refine_at_end(at_end, hom.lift(np.array([[1e-12 + 0j, 1.0]])))
     assert ok.all()
     result = MonodromyResult(s.variables, fam.given, np.zeros((0, 2), complex))
     gate = _Gate(s, result)

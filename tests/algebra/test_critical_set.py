@@ -58,7 +58,11 @@ def test_monodromy_finds_what_the_total_degree_homotopy_finds():
     by_loops = critical_set(net, _one_point(2.0), method="monodromy", degree=False)
     assert by_loops.limits == by_paths.limits
     assert [p.kind for p in by_loops.isolated] == [p.kind for p in by_paths.isolated] == ["saddle-1"]
-    assert not by_loops.complete and "lower bound" in by_loops.proposition_1()["why"]
+    # proved and complete (the trace test), and no eps-path failed: the list is complete
+    assert by_loops.regularized["certified"] and by_loops.regularized["completeness"]["verdict"] == "complete"
+    assert by_loops.complete and by_loops.proposition_1()["holds"] is True
+    unchecked = critical_set(net, _one_point(2.0), method="monodromy", degree=False, completeness=False)
+    assert not unchecked.complete and "lower bound" in unchecked.proposition_1()["why"]
 
 
 def test_a_degenerate_minimum_of_non_zero_loss_is_told_from_a_degenerate_saddle():

@@ -568,7 +568,8 @@ def test_critical_set_command_splits_the_critical_set(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--stall", "3"], "--stall applies to --method monodromy"),
+    (["--stall", "3"], "--stall and --no-completeness apply to --method monodromy"),
+    (["--no-completeness"], "--stall and --no-completeness apply to --method monodromy"),
     (["--data", "1:2"], "one number of data points"),
     (["--max-paths", "10"], "use --method monodromy"),
 ])
