@@ -53,6 +53,7 @@ TOL = 1e-10      # trace defect, relative to the sum of the points' sizes, at or
                  # fibre is complete: a complete one's is rounding, an incomplete one's the
                  # nonlinearity of the missing points' motion (see benchmarks/completeness.py)
 NOISE_FACTOR = 10  # the defect allowed beyond TOL: this many times the sum of the points' error estimates
+MAX_ALLOWED = 1e-8  # ... but never above this: incomplete sets measured 4e-7 and more (no verdict then)
 TAU = 0.5        # |t| of the two moved fibres, relative to the size of c0
 TRIES = 3        # arcs tried for a move before the verdict is inconclusive
 LAMBDA_IN_FORM = True  # l holds lambda (see above); False: a.x alone, as the references
@@ -309,6 +310,12 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     scale = float(np.sum(1 + np.max(np.abs(fibre), axis=1)))
     defect = float(np.max(np.abs(traces[1] + traces[2] - 2 * traces[0]))) / scale
     allowed = max(TOL, NOISE_FACTOR * noise / scale)
+    if defect <= allowed and allowed > MAX_ALLOWED:
+        # inaccurate points would let a missing point's defect pass: no verdict
+        return Completeness(INCONCLUSIVE, len(solutions), extra_result.count, defect,
+                            f"the points are too inaccurate to decide (defect {defect:.1e} within their error "
+                            f"estimates {allowed:.0e}, above {MAX_ALLOWED:g}): no verdict", paths,
+                            time.perf_counter() - began, extra_result, v, a, allowed=allowed)
     done = defect <= allowed
     why = (f"the trace of the {len(fibre)} points ({len(solutions)} solutions and {extra_result.count} extra "
            f"witnesses) is linear in t: relative defect {defect:.1e} (allowed {allowed:.0e})" if done else

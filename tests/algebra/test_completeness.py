@@ -184,3 +184,18 @@ def test_a_system_whose_solutions_are_double_is_not_certified():
     assert not certified and "4 ended singular" in why
     assert monodromy_verdict(r, None, "the trace test")[0] is False
     assert "incomplete" in monodromy_verdict(r, False, "the trace test")[1]
+
+
+def test_inaccurate_points_give_no_verdict_rather_than_a_loose_pass(monkeypatch):
+    # error estimates so large that a missing point's defect would hide in them
+    s = _conic_pair()
+    r = monodromy_solve(s, seed=1, final=False)
+    real_move = cm._move
+
+    def noisy(*args):
+        moved, errors, tracked, why = real_move(*args)
+        return moved, None if errors is None else errors + 1.0, tracked, why
+
+    monkeypatch.setattr(cm, "_move", noisy)
+    test = trace_test(s, r.base_solutions[1:], r.base_constants, seed=4)
+    assert test.verdict == "inconclusive" and "too inaccurate" in test.why and test.allowed > cm.MAX_ALLOWED
