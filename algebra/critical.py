@@ -222,7 +222,7 @@ def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: 
                   completeness: bool) -> tuple[dict, list, list]:
     """(summary, regular solutions, notes) of grad = 0 by certified monodromy."""
     from algebra.continuation.backend import backend
-    from algebra.continuation.completeness import certified_monodromy, verdict
+    from algebra.continuation.completeness import certified_monodromy, count_verdict
     from algebra.continuation.network_equations import network_evaluator
     from algebra.symmetry import acting_generators
 
@@ -230,8 +230,7 @@ def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: 
     symmetries = acting_generators(net, grad, seed)
     result, test = certified_monodromy(grad, seed=seed, stall=stall, equations=equations, symmetries=symmetries,
                                        completeness=completeness)
-    certified, why = verdict(result, None if test is None else test.complete,
-                             None if test is None else "the trace test of the augmented system")
+    certified, why = count_verdict(result, test)
     final = result.final
     summary = {"method": "monodromy", "paths": result.paths, "generic_count": result.count, "loops": result.loops,
                "solutions": final.get("distinct", 0), "regular": final.get("distinct", 0), "singular": final["singular"],

@@ -201,7 +201,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         why = solved.verification.get("why", "")
     else:
         from algebra.continuation.backend import backend
-        from algebra.continuation.completeness import certified_monodromy, verdict
+        from algebra.continuation.completeness import certified_monodromy, count_verdict
         from algebra.continuation.network_equations import network_evaluator
 
         from algebra.symmetry import acting_generators
@@ -213,8 +213,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
                                            equations=network_evaluator(net, data, regularized, backend()),
                                            symmetries=acting_generators(net, regularized, seed),
                                            completeness=completeness)
-        certified, why = verdict(solved, None if test is None else test.complete,
-                                 None if test is None else "the trace test of the augmented system")
+        certified, why = count_verdict(solved, test)
         found, summary = solved.solutions, {**solved.as_dict(), "certified": certified, "why": why}
         if test is not None:
             summary["completeness"] = test.as_dict()

@@ -255,6 +255,7 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     'incomplete'
     """
     from algebra.continuation.monodromy import STALL, MonodromyResult, monodromy_solve
+    from algebra.continuation.monodromy import _new as new_points
 
     began = time.perf_counter()
     solutions = np.asarray(solutions, dtype=complex)
@@ -330,7 +331,7 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
         test.paths += len(at_tau)
         on_s = np.abs(back[:, -1]) <= 1e-8 * (1 + np.max(np.abs(back[:, :-1]), axis=1))
         test.found = back[on_s, :-1]
-        more = _new(extra_result.base_solutions, back[~on_s])
+        more = new_points(extra_result.base_solutions, back[~on_s])
         if len(more):
             extra_result.base_solutions = np.vstack([extra_result.base_solutions, more])
         test.seconds = time.perf_counter() - began
@@ -347,12 +348,6 @@ def _carry_back(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.
     return moved[np.all(np.isfinite(moved), axis=1)]
 
 
-def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
-    from algebra.continuation.monodromy import _new as new_points
-
-    return new_points(known, found) if len(found) else found
-
-
 ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count stays a lower bound
 
 
@@ -365,6 +360,7 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
     rounds of loops it took)."""
     from algebra.continuation.monodromy import STALL, monodromy_solve
+    from algebra.continuation.monodromy import _new as new_points
 
     stall = STALL if stall is None else stall
     began = time.perf_counter()
@@ -377,7 +373,7 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
         done += 1
         if progress:
             progress(done, test)
-        found = _new(result.base_solutions, test.found)
+        found = new_points(result.base_solutions, test.found)
         if len(found):
             result.base_solutions = np.vstack([result.base_solutions, found])
         result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
@@ -420,6 +416,14 @@ def verdict(result, complete: bool | None, test: str | None) -> tuple[bool, str]
     return True, (f"the generic member's {result.count} solutions are proved regular and distinct (Krawczyk) and "
                   f"complete ({test}); every path to this system ended at one of its {n} proved solutions"
                   + (f" or at infinity ({final['infinity']})" if final.get("infinity") else ""))
+
+
+AUGMENTED = "the trace test of the augmented system"
+
+
+def count_verdict(result, test: Completeness | None) -> tuple[bool, str]:
+    """``verdict`` of a ``certified_monodromy`` result and its test (None: not run)."""
+    return verdict(result, None if test is None else test.complete, None if test is None else AUGMENTED)
 
 
 def certified_monodromy(system: PolySystem, seed: int = 0, stall: int | None = None, target: int | None = None,

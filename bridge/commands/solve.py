@@ -122,7 +122,7 @@ def _monodromy_text(r: dict, what: str) -> str:
 
 
 def cmd_monodromy(args, system, described, net, data) -> None:
-    from algebra.continuation.completeness import certified_monodromy, verdict
+    from algebra.continuation.completeness import certified_monodromy, count_verdict, verdict
     from algebra.continuation.monodromy import complete_witness_set, monodromy_solve, witness_check
     from algebra.solve import MAX_PATHS, PRECISE_STEPS
     from bridge.provenance import provenance
@@ -168,8 +168,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
     if completeness is not None:
         out["completeness"] = completeness.as_dict()
-        out.update(zip(("certified", "why"), verdict(result, completeness.complete,
-                                                               "the trace test of the augmented system")))
+        out.update(zip(("certified", "why"), count_verdict(result, completeness)))
     elif not args.completeness:
         out["completeness"] = {"verdict": "not run", "why": "--no-completeness"}
     if trace is not None:
