@@ -15,9 +15,13 @@ equations: the image of the network has dimension F < N and generic targets miss
 W - F is the dimension of the generic fibre, partly explained by continuous symmetries
 (``symmetries``).
 
-Every rank here is decided by the largest gap in the singular values, and the gap is
-reported (``Rank``). A rank with a small gap (``Rank.confident`` False) is a warning that
-float64 cannot tell, typically for high-degree activations with large weights.
+F, and the rank of the data map's Jacobian for each N, are computed exactly over prime
+fields (``algebra.modular``): a proven lower bound, proven exact where it meets an upper
+bound, and otherwise the generic rank up to a stated Schwartz-Zippel probability. The
+float64 rank (the largest gap in the singular values, ``Rank``) stays as a cross-check;
+where the two disagree the exact rank wins and the result says so. A float rank with a
+small gap (``Rank.confident`` False) is not evidence: float64 cannot tell, typically for
+high-degree activations, and the verdict then rests on the exact ranks alone.
 
 Measured dimension has two independent sources: a point found by Levenberg-Marquardt
 from seeded starts (``zero_loss_points``), where the dimension of the tangent space is
@@ -34,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from algebra.activation import SpecError
+from algebra.modular import ExactRank, generic_rank, rescaling_rank
 from algebra.networks import DenseNetwork, Network, evaluate, jacobian
 from algebra.systems import Data, make_data
 
@@ -169,31 +174,45 @@ def _jacobian_matrix(net: Network, x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 @dataclass
 class FunctionalDimension:
-    dimension: int              # F
+    dimension: int              # F: the exact rank (mod p) when it was computed, else the float one
     weights: int                # W
     space_dimension: int        # cap from the polynomial space
     points: int                 # generic points used
-    rank: Rank
+    rank: Rank                  # the float64 rank: a cross-check
+    exact: ExactRank | None = None
+
+    @property
+    def agree(self) -> bool:
+        return self.exact is None or self.exact.rank == self.rank.rank
+
+    @property
+    def method(self) -> str:
+        return "float64 singular-value gap" if self.exact is None else self.exact.describe()
 
     def as_dict(self) -> dict:
         return {"functional_dimension": self.dimension, "weights": self.weights,
                 "polynomial_space_dimension": self.space_dimension, "points": self.points,
+                "method": self.method, "exact_rank": None if self.exact is None else self.exact.as_dict(),
+                "float_rank": self.rank.rank, "float_agrees": self.agree,
                 "singular_value_gap": self.rank.as_dict()}
 
 
 def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
-                         trials: int = 2) -> FunctionalDimension:
+                         trials: int = 2, exact: bool = True) -> FunctionalDimension:
     """Generic rank F of d/dw (f(x_i; w))_i, the dimension of the neurovariety.
 
     Generic weights and W + 8 generic points: the partial derivatives span at most W
     polynomials, and evaluation at that many generic points is injective on their span.
-    The largest rank over ``trials`` weight draws is taken (the generic rank is the
-    maximum).
+    F is the exact rank mod p (``algebra.modular.generic_rank``, bounded above by W and
+    the polynomial space); the float64 rank, the largest over ``trials`` weight draws (the
+    generic rank is the maximum), is kept as a cross-check. ``exact=False`` skips the
+    exact rank (F is then the float one).
 
     >>> functional_dimension(DenseNetwork((1, 2, 1), "monomial:2", bias=False)).dimension
     1
-    >>> functional_dimension(DenseNetwork((2, 2, 1), "linear", bias=False)).dimension
-    2
+    >>> f = functional_dimension(DenseNetwork((2, 2, 1), "linear", bias=False))
+    >>> f.dimension, f.exact.proven, f.agree
+    (2, True, True)
     """
     _check_network(net)
     rng = np.random.default_rng([seed, 41])
@@ -206,7 +225,10 @@ def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
         r = numerical_rank(_jacobian_matrix(net, x, _random_weights(net, rng)))
         if best is None or r.rank > best.rank:
             best = r
-    return FunctionalDimension(best.rank, net.n_weights, polynomial_space_dimension(net), m, best)
+    space = polynomial_space_dimension(net)
+    modular = generic_rank(net, m, seed=seed, upper_bound=space) if exact else None
+    return FunctionalDimension(best.rank if modular is None else modular.rank, net.n_weights, space, m, best,
+                               modular)
 
 
 # --- symmetries ------------------------------------------------------------------------
@@ -368,7 +390,8 @@ def symmetries(net: Network, seed: int = 0) -> dict:
     """Continuous symmetries of the architecture: the dimension of the generic orbit.
 
     - rescalings: diagonal actions w_k -> t^(lam_k) w_k that leave the outputs unchanged,
-      found exactly as the kernel of lam -> sum_k lam_k w_k df/dw_k at generic (x, w).
+      the kernel of lam -> sum_k lam_k w_k df/dw_k at generic (x, w), counted by a rank
+      mod p (``algebra.modular.rescaling_rank``; the float fit supplies the directions).
       Tree nodes have linear outputs, so every node below the top gives one for any
       activation (a -> t a, the consumer's weights -> 1/t); homogeneous activations
       z^k add one per hidden unit (in -> t in, out -> t^-k out).
@@ -386,6 +409,7 @@ def symmetries(net: Network, seed: int = 0) -> dict:
     """
     w0, j0, rank, _ = _rescaling_fit(net, seed)
     rescalings = net.n_weights - rank.rank
+    exact = net.n_weights - rescaling_rank(net, seed)  # the count; the float fit gives the directions
     # generators at one generic point: the torus directions lam * w, then the linear ones
     gens = _generators(net, w0, seed)
     linear = 0
@@ -394,11 +418,8 @@ def symmetries(net: Network, seed: int = 0) -> dict:
         leak = np.linalg.norm(j0 @ g.T) / max(np.linalg.norm(j0) * np.linalg.norm(g), 1e-300)
         if leak > 1e-8:
             raise AssertionError(f"a symmetry generator moves the outputs (relative {leak:.1e})")
-        total = numerical_rank(g).rank
-        linear = total - rescalings  # beyond the torus: GL, O and shifted rescalings
-    else:
-        total = 0
-    return {"rescalings": rescalings, "group": linear, "total": total,
+        linear = numerical_rank(g).rank - rescalings  # beyond the torus: GL, O and shifted rescalings
+    return {"rescalings": exact, "group": linear, "total": exact + linear, "float_rescalings": rescalings,
             "singular_value_gap": rank.as_dict()}
 
 
@@ -542,21 +563,31 @@ def regime(n_equations: int, functional: int, weights: int) -> str:
 
 def dimension_row(net: Network, n_points: int, functional: FunctionalDimension, seed: int = 0,
                   starts: int = 8, with_witness: bool = False, workers: int | None = None) -> dict:
-    """Predicted against measured dimension of the zero-loss set for N seeded points."""
+    """Predicted against measured dimension of the zero-loss set for N seeded points.
+
+    Two measurements: ``exact``, W - N when the data map's Jacobian at random weights and
+    N random points has rank N mod p (the map is then a submersion there, and generic
+    data have a zero-loss set of dimension W - N), None when its rank is below N (generic
+    data are missed); ``measured``, W - rank J at a zero-loss point Levenberg-Marquardt
+    found for the seeded data, decided by a float64 gap that may not be confident.
+    """
     data = make_data(net, n_points, seed)
     w, f = net.n_weights, functional.dimension
     n = n_points * net.n_outputs
     kind = regime(n, f, w)
     expected = w - n if kind == "N <= F" else None
+    exact = generic_rank(net, n_points, seed=seed, upper_bound=f if functional.exact and functional.exact.proven
+                         else None)
     points = zero_loss_points(net, data, starts=starts, seed=seed)
     row = {"data": n_points, "equations": n, "predicted": w - n, "expected": expected, "regime": kind,
-           "measured": None, "smooth": None, "field": None, "residual": None, "zero_loss_points": len(points),
-           "starts": starts, "singular_value_gap": None}
+           "exact": w - n if exact.rank == n else None, "exact_rank": exact.as_dict(),
+           "measured": None, "measured_confident": None, "smooth": None, "field": None, "residual": None,
+           "zero_loss_points": len(points), "starts": starts, "singular_value_gap": None}
     if points:
         best = min(points, key=lambda p: p.residual)
         local = local_dimension(net, data, best.weights)
-        row.update(measured=local.dimension, smooth=local.smooth, residual=best.residual,
-                   field="real" if best.is_real else "complex",
+        row.update(measured=local.dimension, measured_confident=local.rank.confident, smooth=local.smooth,
+                   residual=best.residual, field="real" if best.is_real else "complex",
                    singular_value_gap=local.rank.as_dict())
     if with_witness:
         row["witness"] = witness_dimension(net, data, seed=seed, workers=workers)
@@ -565,7 +596,14 @@ def dimension_row(net: Network, n_points: int, functional: FunctionalDimension, 
 
 
 def _consistent(row: dict, with_witness: bool) -> bool:
-    ok = row["measured"] == row["expected"]
+    """The exact rank decides; a confident float measurement (or the witness set) that
+    disagrees makes the row inconsistent; an unconfident one is no evidence either way.
+    A row expecting W - N where no zero-loss point was found is inconsistent."""
+    ok = row["exact"] == row["expected"]
+    if row["measured"] is None:
+        ok = ok and row["expected"] is None
+    elif row["measured_confident"]:
+        ok = ok and row["measured"] == row["expected"]
     if with_witness:
         ok = ok and row["witness"]["dimension"] == row["expected"]
     return bool(ok)
@@ -576,8 +614,8 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
     """The table of predicted (W - N) against measured dimension for every N in ``counts``.
 
     >>> r = dimension_report(DenseNetwork((1, 2, 1), "monomial:2", bias=False), [1, 2], starts=2)
-    >>> [(row["data"], row["expected"], row["measured"], row["consistent"]) for row in r["table"]]
-    [(1, 3, 3, True), (2, None, None, True)]
+    >>> [(row["data"], row["expected"], row["exact"], row["measured"], row["consistent"]) for row in r["table"]]
+    [(1, 3, 3, 3, True), (2, None, None, None, True)]
     """
     _check_network(net)
     if not counts or min(counts) < 1:
@@ -592,5 +630,6 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
     return {"network": net.describe(), "weights": w, "functional_dimension": f,
             "polynomial_space_dimension": functional.space_dimension,
             "fibre_dimension": w - f, "symmetries": sym, "unexplained": unexplained,
-            "functional_gap": functional.rank.as_dict(), "seed": seed, "table": rows,
+            "functional_gap": functional.rank.as_dict(), "functional": functional.as_dict(), "seed": seed,
+            "table": rows, "unconfident": [r["data"] for r in rows if r["measured_confident"] is False],
             "consistent": all(r["consistent"] for r in rows)}

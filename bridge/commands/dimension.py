@@ -34,22 +34,32 @@ def cmd_dimension(args) -> None:
 
 
 def _dimension_text(r: dict) -> str:
-    sym = r["symmetries"]
+    sym, fd, gap = r["symmetries"], r["functional"], r["functional_gap"]
     lines = [f"{r['network']['network']} network, W = {r['weights']} weights, functional dimension "
-             f"F = {r['functional_dimension']} (polynomial space {r['polynomial_space_dimension']}), "
-             f"gap {r['functional_gap']['gap']:.1e}",
-             f"fibre W - F = {r['fibre_dimension']}: {sym['rescalings']} rescalings + {sym['group']} "
-             f"other symmetry directions, {r['unexplained']} unexplained"]
-    lines.append(f"{'N':>5} {'regime':>11} {'W-N':>5} {'expected':>9} {'measured':>9} {'field':>8}"
+             f"F = {r['functional_dimension']} (polynomial space {r['polynomial_space_dimension']}), {fd['method']}"]
+    if not fd["float_agrees"]:
+        lines.append(f"  the float64 rank says {fd['float_rank']} (singular-value gap {gap['gap']:.1e}"
+                     f"{'' if gap['confident'] else ', not confident'}): wrong; the exact rank is used")
+    elif not gap["confident"]:
+        lines.append(f"  the float64 rank agrees but is not confident (gap {gap['gap']:.1e})")
+    lines.append(f"fibre W - F = {r['fibre_dimension']}: {sym['rescalings']} rescalings + {sym['group']} "
+                 f"other symmetry directions, {r['unexplained']} unexplained")
+    lines.append(f"{'N':>5} {'regime':>11} {'W-N':>5} {'expected':>9} {'exact':>6} {'measured':>9} {'field':>8}"
                  + (" witness" if r["table"] and "witness" in r["table"][0] else "") + "  ok")
     for row in r["table"]:
         fmt = lambda v: "-" if v is None else str(v)  # noqa: E731
+        measured = fmt(row["measured"]) + ("?" if row["measured_confident"] is False else "")
         line = (f"{row['data']:>5} {row['regime']:>11} {row['predicted']:>5} {fmt(row['expected']):>9} "
-                f"{fmt(row['measured']):>9} {fmt(row['field']):>8}")
+                f"{fmt(row['exact']):>6} {measured:>9} {fmt(row['field']):>8}")
         if "witness" in row:
             line += f" {fmt(row['witness']['dimension']):>7}"
         lines.append(line + ("  yes" if row["consistent"] else "  NO"))
-    lines.append("consistent with the prediction" if r["consistent"] else
+    lines.append("exact: W - N when the Jacobian of N random points has rank N mod p, '-' when below N; "
+                 "measured: W - rank J at a zero-loss point (float64)")
+    if r["unconfident"]:
+        lines.append(f"? the float64 rank at N = {', '.join(map(str, r['unconfident']))} is not confident "
+                     "(small singular-value gap): no evidence either way; those rows rest on the exact rank")
+    lines.append("consistent with the prediction (exact ranks mod p)" if r["consistent"] else
                  "NOT consistent everywhere: see the rows marked NO")
     return "\n".join(lines)
 

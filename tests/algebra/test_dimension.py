@@ -200,3 +200,12 @@ def test_functional_dimension_is_bounded(d0, d1, d2, seed):
     assert f.rank.confident
     assert 1 <= f.dimension <= min(net.n_weights, f.space_dimension)
     assert symmetries(net, seed=seed)["total"] <= net.n_weights - f.dimension
+
+
+def test_an_unconfident_float_rank_is_no_evidence_a_confident_one_is():
+    from algebra.dimension import _consistent
+
+    row = {"expected": 52, "exact": 52, "measured": 50, "measured_confident": False}
+    assert _consistent(row, with_witness=False)           # the exact rank decides
+    assert not _consistent({**row, "measured_confident": True}, with_witness=False)
+    assert not _consistent({**row, "exact": None}, with_witness=False)

@@ -335,6 +335,16 @@ def test_dimension_json_and_plot(capsys, tmp_path):
     assert saved["config"]["command"] == "dimension"
 
 
+def test_dimension_text_says_the_float_rank_was_wrong(capsys):
+    # total degree 32: float64 says F = 32, the exact rank mod p 33 (the space is filled)
+    code, out, err = run(capsys, "dimension", "--network", "dense", "--widths", "2,3,3,4,4,2,1", "--activation",
+                         "monomial:2", "--no-bias", "--data", "1", "--starts", "1")
+    assert code == 0, err
+    assert "F = 33" in out and "exact mod p, proven" in out
+    assert "the float64 rank says 32" in out and "not confident): wrong; the exact rank is used" in out
+    assert out.rstrip().endswith("consistent with the prediction (exact ranks mod p)")
+
+
 def test_dimension_single_n_has_flat_fields(capsys):
     code, out, err = run(capsys, "dimension", "--data", "3", "--starts", "2", "--json")
     assert code == 0, err
