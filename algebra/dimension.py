@@ -178,11 +178,13 @@ class FunctionalDimension:
     weights: int                # W
     space_dimension: int        # cap from the polynomial space
     points: int                 # generic points used
-    rank: Rank                  # the float64 rank: a cross-check
+    rank: Rank | None           # the float64 rank, a cross-check: None where the Jacobian overflowed
     exact: ExactRank | None = None
 
     @property
-    def agree(self) -> bool:
+    def agree(self) -> bool | None:
+        if self.rank is None:
+            return None
         return self.exact is None or self.exact.rank == self.rank.rank
 
     @property
@@ -193,20 +195,20 @@ class FunctionalDimension:
         return {"functional_dimension": self.dimension, "weights": self.weights,
                 "polynomial_space_dimension": self.space_dimension, "points": self.points,
                 "method": self.method, "exact_rank": None if self.exact is None else self.exact.as_dict(),
-                "float_rank": self.rank.rank, "float_agrees": self.agree,
-                "singular_value_gap": self.rank.as_dict()}
+                "float_rank": None if self.rank is None else self.rank.rank, "float_agrees": self.agree,
+                "singular_value_gap": None if self.rank is None else self.rank.as_dict()}
 
 
 def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
-                         trials: int = 2, exact: bool = True) -> FunctionalDimension:
+                         trials: int | None = None, exact: bool = True) -> FunctionalDimension:
     """Generic rank F of d/dw (f(x_i; w))_i, the dimension of the neurovariety.
 
     Generic weights and W + 8 generic points: the partial derivatives span at most W
     polynomials, and evaluation at that many generic points is injective on their span.
     F is the exact rank mod p (``algebra.modular.generic_rank``, bounded above by W and
     the polynomial space); the float64 rank, the largest over ``trials`` weight draws (the
-    generic rank is the maximum), is kept as a cross-check. ``exact=False`` skips the
-    exact rank (F is then the float one).
+    generic rank is the maximum; 1 by default beside the exact rank, else 2), is kept as a
+    cross-check. ``exact=False`` skips the exact rank (F is then the float one).
 
     >>> functional_dimension(DenseNetwork((1, 2, 1), "monomial:2", bias=False)).dimension
     1
@@ -221,8 +223,15 @@ def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
         raise SpecError(f"need at least one point, got {m}")
     x = rng.standard_normal((m, net.n_inputs))
     best = None
-    for _ in range(max(1, trials)):
-        r = numerical_rank(_jacobian_matrix(net, x, _random_weights(net, rng)))
+    for _ in range(max(1, trials if trials is not None else 1 if exact else 2)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            jac = _jacobian_matrix(net, x, _random_weights(net, rng))
+        if not np.all(np.isfinite(jac)):
+            if not exact:
+                raise FloatingPointError("the float64 Jacobian overflowed: the exact rank (exact=True) is needed")
+            continue  # degree hundreds: float64 overflows, the exact rank still holds
+        with np.errstate(over="ignore"):  # norms of huge but finite rows: equilibrated anyway
+            r = numerical_rank(jac)
         if best is None or r.rank > best.rank:
             best = r
     space = polynomial_space_dimension(net)
@@ -630,6 +639,6 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
     return {"network": net.describe(), "weights": w, "functional_dimension": f,
             "polynomial_space_dimension": functional.space_dimension,
             "fibre_dimension": w - f, "symmetries": sym, "unexplained": unexplained,
-            "functional_gap": functional.rank.as_dict(), "functional": functional.as_dict(), "seed": seed,
+            "functional_gap": None if functional.rank is None else functional.rank.as_dict(), "functional": functional.as_dict(), "seed": seed,
             "table": rows, "unconfident": [r["data"] for r in rows if r["measured_confident"] is False],
             "consistent": all(r["consistent"] for r in rows)}

@@ -88,13 +88,24 @@ def residue(c: Fraction, p: int) -> int:
 
 def jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
     """d f(x_i; w) / dw mod p as an (N * outputs, W) uint64 matrix, from residues x (N, n0)
-    and w (W,) in [0, p).
+    and w (W,) in [0, p): by reverse mode for dense networks (``dense_jacobian_mod``: its
+    cost grows like N W, where forward-mode jets grow like N W^2), else by forward-mode jets
+    through the network's own forward pass (``forward_jacobian_mod``).
 
     >>> from algebra.networks import DenseNetwork
     >>> net = DenseNetwork((1, 1), "linear")  # f = w x + b: the rows are (x_i, 1)
     >>> jacobian_mod(net, np.array([[3], [5]]), np.array([2, 9]), 7).tolist()
     [[3, 1], [5, 1]]
     """
+    from algebra.networks import DenseNetwork
+
+    if isinstance(net, DenseNetwork):
+        return dense_jacobian_mod(net, x, w, p)
+    return forward_jacobian_mod(net, x, w, p)
+
+
+def forward_jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
+    """``jacobian_mod`` by forward-mode jets through ``net.forward``: any architecture."""
     x = np.asarray(x, dtype=np.uint64)
     w = np.asarray(w, dtype=np.uint64)
     n, width = x.shape[0], net.n_weights
@@ -105,6 +116,71 @@ def jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
     rows = [np.zeros((n, width), np.uint64) if o.d is None else np.broadcast_to(o.d, (n, width))
             for o in outs]
     return np.stack(rows, axis=1).reshape(-1, width)
+
+
+def _matmul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """a @ b mod p for uint64 residues, one rank-one update at a time (a product of two
+    residues fills 64 bits, so no sum of them may be formed unreduced)."""
+    out = np.zeros((a.shape[0], b.shape[1]), np.uint64)
+    for k in range(a.shape[1]):
+        out = (out + a[:, k, None] * b[None, k, :] % p) % p
+    return out
+
+
+def _polynomial_mod(coefficients: list[int], z: np.ndarray, p: int) -> np.ndarray:
+    """Horner's rule mod p (coefficients p0 first, residues)."""
+    out = np.full(z.shape, coefficients[-1], np.uint64)
+    for c in reversed(coefficients[:-1]):
+        out = (out * z % p + np.uint64(c)) % p
+    return out
+
+
+def dense_jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
+    """``jacobian_mod`` of a dense network by reverse mode (back-propagation over Z/p): the
+    gradient of weight w_l[i, j] is delta_l[i] a_(l-1)[j], of bias b_l[i] delta_l[i].
+
+    >>> from algebra.networks import DenseNetwork
+    >>> net = DenseNetwork((2, 2, 1), "poly:1,2,3")
+    >>> rng = np.random.default_rng(0)
+    >>> x, w = rng.integers(0, 101, (4, 2)), rng.integers(0, 101, net.n_weights)
+    >>> bool((dense_jacobian_mod(net, x, w, 101) == forward_jacobian_mod(net, x, w, 101)).all())
+    True
+    """
+    coefficients = [residue(c, p) for c in net.activation.coefficients]
+    derivative = [k * c % p for k, c in enumerate(coefficients)][1:] or [0]
+    x = np.asarray(x, dtype=np.uint64) % p
+    w = np.asarray(w, dtype=np.uint64) % p
+    extra = 1 if net.bias else 0
+    matrices, offset = [], 0  # layer l: (d_l, d_(l-1) + bias), the order of weight_names
+    for d_in, d_out in zip(net.widths, net.widths[1:]):
+        size = d_out * (d_in + extra)
+        matrices.append(w[offset:offset + size].reshape(d_out, d_in + extra))
+        offset += size
+    inputs, slopes = [x], []  # each layer's input a_(l-1), and s'(z_l) of the hidden layers
+    for l, m in enumerate(matrices):
+        z = _matmul_mod(inputs[-1], m[:, :m.shape[1] - extra].T.copy(), p)
+        if extra:
+            z = (z + m[:, -1][None, :]) % p
+        if l < len(matrices) - 1:
+            slopes.append(_polynomial_mod(derivative, z, p))
+            inputs.append(_polynomial_mod(coefficients, z, p))
+    n, outputs = x.shape[0], net.n_outputs
+    jac = np.zeros((n, outputs, net.n_weights), np.uint64)
+    for o in range(outputs):
+        delta = np.zeros((n, outputs), np.uint64)
+        delta[:, o] = 1
+        offset = net.n_weights
+        for l in reversed(range(len(matrices))):
+            a = inputs[l]
+            if extra:
+                a = np.hstack([a, np.ones((n, 1), np.uint64)])
+            block = delta[:, :, None] * a[:, None, :] % p  # (n, d_l, d_(l-1) + bias)
+            offset -= block.shape[1] * block.shape[2]
+            jac[:, o, offset:offset + block.shape[1] * block.shape[2]] = block.reshape(n, -1)
+            if l:
+                m = matrices[l]
+                delta = _matmul_mod(delta, m[:, :m.shape[1] - extra].copy(), p) * slopes[l - 1] % p
+    return jac.reshape(-1, net.n_weights)
 
 
 def rank_mod(matrix: np.ndarray, p: int) -> int:
@@ -118,7 +194,9 @@ def rank_mod(matrix: np.ndarray, p: int) -> int:
     a = np.asarray(matrix)
     if a.size == 0:
         return 0
-    return int(flint.nmod_mat([[int(v) % p for v in row] for row in a.tolist()], p).rank())
+    if a.dtype != np.uint64 or (a.size and int(a.max()) >= p):
+        a = np.array([[int(v) % p for v in row] for row in a.tolist()], dtype=np.uint64)
+    return int(flint.nmod_mat(a.tolist(), p).rank())
 
 
 class _Degree:

@@ -37,7 +37,9 @@ def _dimension_text(r: dict) -> str:
     sym, fd, gap = r["symmetries"], r["functional"], r["functional_gap"]
     lines = [f"{r['network']['network']} network, W = {r['weights']} weights, functional dimension "
              f"F = {r['functional_dimension']} (polynomial space {r['polynomial_space_dimension']}), {fd['method']}"]
-    if not fd["float_agrees"]:
+    if gap is None:
+        lines.append("  the float64 Jacobian overflowed: no float cross-check")
+    elif not fd["float_agrees"]:
         lines.append(f"  the float64 rank says {fd['float_rank']} (singular-value gap {gap['gap']:.1e}"
                      f"{'' if gap['confident'] else ', not confident'}): wrong; the exact rank is used")
     elif not gap["confident"]:

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from algebra.activation import SpecError
 from algebra.dimension import functional_dimension, numerical_rank, polynomial_space_dimension
-from algebra.modular import PRIMES, generic_rank, jacobian_mod, joint_degree, rank_mod, rescaling_rank, residue
+from algebra.modular import (PRIMES, dense_jacobian_mod, forward_jacobian_mod, generic_rank, jacobian_mod, joint_degree,
+                             rank_mod, rescaling_rank, residue)
 from algebra.networks import DenseNetwork, TreeNetwork, jacobian
 
 P = PRIMES[0]
@@ -98,6 +99,11 @@ def test_rescalings_by_hand():
     # a filling architecture at total degree 32 (the 33 binary forms of degree 32), where
     # float64 says 31 or 32
     ((2, 3, 3, 4, 4, 2, 1), 2, 33),
+    # total degree 64: a filling network and a defective sub-architecture of it, where float64
+    # says 38 and 31 (Dao & Rodriguez 2026, arXiv:2605.09609, companion notebook)
+    ((2, 3, 4, 5, 4, 6, 4, 1), 2, 65), ((2, 2, 4, 5, 4, 6, 4, 1), 2, 35),
+    # total degree 243, two outputs of degree 256 (the same source)
+    ((2, 2, 7, 6, 15, 8, 1), 3, 84), ((2, 3, 4, 4, 10, 17, 11, 12, 4, 2), 2, 514),
 ])
 def test_published_functional_dimensions_for_every_seed(widths, degree, expected):
     net = DenseNetwork(widths, f"monomial:{degree}", bias=False)
@@ -113,6 +119,18 @@ def test_the_filling_network_is_proven_and_the_float_rank_is_flagged():
 
 
 # --- properties -----------------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=5), st.sampled_from(["linear", "monomial:3", "poly:1/3,2,0,5"]),
+       st.booleans(), st.integers(1, 6), st.integers(0, 10 ** 6))
+def test_reverse_mode_equals_forward_jets(widths, activation, bias, points, seed):
+    # two independent algorithms: back-propagation over Z/p against jets through net.forward
+    net = DenseNetwork(tuple(widths), activation, bias=bias)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, P, (points, net.n_inputs), dtype=np.uint64)
+    w = rng.integers(0, P, net.n_weights, dtype=np.uint64)
+    assert (dense_jacobian_mod(net, x, w, P) == forward_jacobian_mod(net, x, w, P)).all()
+
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(1, 3), min_size=2, max_size=4), st.sampled_from(["linear", "monomial:2", "poly:1,1,1"]),
