@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.activation import Activation, SpecError
 from algebra.modular import ExactRank, generic_rank, rescaling_rank
 from algebra.networks import DenseNetwork, Network, evaluate, jacobian
 from algebra.systems import Data, make_data
@@ -138,7 +138,7 @@ def _equilibrate(a: np.ndarray) -> np.ndarray:
 
 def output_degree(net: Network) -> int:
     """Degree of the network's outputs in the inputs x (activation degree ^ layers)."""
-    return net.activation.degree ** net.activation_layers
+    return math.prod(a.degree for a in net.activations)
 
 
 def polynomial_space_dimension(net: Network) -> int:
@@ -151,7 +151,7 @@ def polynomial_space_dimension(net: Network) -> int:
     6
     """
     n, d = net.n_inputs, output_degree(net)
-    if net.activation.is_homogeneous and not net.bias:
+    if all(a.is_homogeneous for a in net.activations) and not net.bias:
         per_output = math.comb(n + d - 1, d)
     else:
         per_output = math.comb(n + d, d)
@@ -251,6 +251,7 @@ class _Layer:
     biases: list[str]                  # the units' biases (empty without)
     absorbers: list[list[tuple[str, str | None]]]  # per consumer: (bias, factor) pairs that
     #                                    absorb a constant added to it: d bias = -factor * d const
+    activation: Activation             # the activation after this layer
 
 
 def _hidden_layers(net: Network) -> list[_Layer]:
@@ -263,7 +264,7 @@ def _hidden_layers(net: Network) -> list[_Layer]:
             outgoing = [[f"w{l + 1}_{o}_{i}" for i in range(1, d + 1)] for o in range(1, d_out + 1)]
             biases = [f"b{l}_{i}" for i in range(1, d + 1)] if net.bias else []
             absorbers = [[(f"b{l + 1}_{o}", None)] if net.bias else [] for o in range(1, d_out + 1)]
-            layers.append(_Layer(incoming, outgoing, biases, absorbers))
+            layers.append(_Layer(incoming, outgoing, biases, absorbers, net.layer_activation(l)))
         return layers
     done = set()
     for level in range(1, net.depth + 1):
@@ -281,15 +282,17 @@ def _hidden_layers(net: Network) -> list[_Layer]:
                 absorb = [(f"e{parent}_{j}", f"{side}{parent}_{j}") for side in sides
                           for j in range(1, net.units + 1)]
             layers.append(_Layer([u[:-1] for u in units], [[u[-1] for u in units]],
-                                 [u[2] for u in units] if net.bias else [], [absorb]))
+                                 [u[2] for u in units] if net.bias else [], [absorb], net.layer_activation(level)))
     return layers
 
 
 def _linear_generators(net: Network, w: dict[str, float], index: dict[str, int]) -> list[np.ndarray]:
-    """Tangent vectors of GL(d) acting on each hidden layer of a linear network (and, for
-    dense networks with biases, of the translations h -> h + c)."""
+    """Tangent vectors of GL(d) acting on each hidden layer with a linear activation p z
+    (and, for dense networks with biases, of the translations h -> h + c)."""
     gens = []
     for layer in _hidden_layers(net):
+        if not (layer.activation.degree == 1 and layer.activation.is_homogeneous):
+            continue
         incoming, outgoing, biases = layer.incoming, layer.outgoing, layer.biases
         d = len(incoming)
         for i in range(d):
@@ -320,14 +323,16 @@ def _quadratic_generators(net: Network, w: dict[str, float], index: dict[str, in
     sum_k c_k s(z_k) (tree nodes, the last hidden layer of a dense net with one output),
     the orthogonal group of the form sum_k c_k u_k^2 acting on u (d(d-1)/2 directions).
     """
-    p = net.activation.float_coefficients()
-    h = p[1] / (2 * p[2])
-    const = p[0] - p[2] * h * h  # s(z) = p2 (z + h)^2 + const
-    if not net.bias and h != 0:
-        return []
     gens = []
     nw = len(index)
     for layer in _hidden_layers(net):
+        if layer.activation.degree != 2:
+            continue
+        p = layer.activation.float_coefficients()
+        h = p[1] / (2 * p[2])
+        const = p[0] - p[2] * h * h  # s(z) = p2 (z + h)^2 + const
+        if not net.bias and h != 0:
+            continue
         incoming, outgoing = layer.incoming, layer.outgoing
         d = len(incoming)
         linear = [row[:-1] if net.bias else row for row in incoming]
@@ -388,11 +393,7 @@ def _generators(net: Network, w: np.ndarray, seed: int = 0) -> list[np.ndarray]:
     gens = [lam * w for lam in _rescaling_fit(net, seed)[3]]
     index = {n: k for k, n in enumerate(net.weight_names)}
     named = dict(zip(net.weight_names, w))
-    if net.activation.degree == 1 and net.activation.is_homogeneous:
-        gens += _linear_generators(net, named, index)
-    if net.activation.degree == 2:
-        gens += _quadratic_generators(net, named, index)
-    return gens
+    return gens + _linear_generators(net, named, index) + _quadratic_generators(net, named, index)
 
 
 def symmetries(net: Network, seed: int = 0) -> dict:

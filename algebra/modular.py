@@ -146,8 +146,8 @@ def dense_jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
     >>> bool((dense_jacobian_mod(net, x, w, 101) == forward_jacobian_mod(net, x, w, 101)).all())
     True
     """
-    coefficients = [residue(c, p) for c in net.activation.coefficients]
-    derivative = [k * c % p for k, c in enumerate(coefficients)][1:] or [0]
+    coefficients = [[residue(c, p) for c in a.coefficients] for a in net.activations]
+    derivative = [[k * c % p for k, c in enumerate(cs)][1:] or [0] for cs in coefficients]
     x = np.asarray(x, dtype=np.uint64) % p
     w = np.asarray(w, dtype=np.uint64) % p
     extra = 1 if net.bias else 0
@@ -162,8 +162,8 @@ def dense_jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
         if extra:
             z = (z + m[:, -1][None, :]) % p
         if l < len(matrices) - 1:
-            slopes.append(_polynomial_mod(derivative, z, p))
-            inputs.append(_polynomial_mod(coefficients, z, p))
+            slopes.append(_polynomial_mod(derivative[l], z, p))
+            inputs.append(_polynomial_mod(coefficients[l], z, p))
     n, outputs = x.shape[0], net.n_outputs
     jac = np.zeros((n, outputs, net.n_weights), np.uint64)
     for o in range(outputs):

@@ -37,7 +37,9 @@ class SystemTooLarge(SpecError):
     """An exact polynomial would not fit in memory on this machine."""
 
 
-def _describe(activation: Activation) -> dict:
+def _describe(activation: Activation | tuple[Activation, ...]) -> dict:
+    if isinstance(activation, tuple):  # one per hidden layer: each spec carries its own interval
+        return {"activation": [a.spec for a in activation]}
     out = {"activation": activation.spec}
     if activation.radius != 1.0:
         out["radius"] = activation.radius
@@ -48,8 +50,46 @@ def _activation(value) -> Activation:
     return value if isinstance(value, Activation) else parse_activation(value)
 
 
+def _activations(value, layers: int) -> Activation | tuple[Activation, ...]:
+    """One activation for every hidden layer, or a list with one per hidden layer (tree:
+    per level); a list whose entries are all equal is one activation, so that the same
+    network has one description.
+
+    >>> _activations(["monomial:2", "monomial:2"], 2).spec
+    'monomial:2'
+    >>> [a.spec for a in _activations(["monomial:2", "linear"], 2)]
+    ['monomial:2', 'linear']
+    """
+    if not isinstance(value, (list, tuple)):
+        return _activation(value)
+    acts = tuple(_activation(v) for v in value)
+    if not acts:
+        raise SpecError("no activation spec given")
+    if len(acts) != layers:
+        raise SpecError(f"{len(acts)} activation specs for {layers} hidden layer{'s' if layers != 1 else ''}: "
+                        "give one for every hidden layer, or one for all")
+    return acts[0] if all(a == acts[0] for a in acts) else acts
+
+
 class _NamedWeights:
     """Weights are the concatenation of the groups (nodes or layers), in order."""
+
+    @property
+    def activations(self) -> tuple[Activation, ...]:
+        """The activation of each hidden layer (tree: of each level), input side first."""
+        a = self.activation
+        return a if isinstance(a, tuple) else (a,) * self.activation_layers
+
+    def layer_activation(self, layer: int) -> Activation:
+        """The activation after hidden layer ``layer`` (1-based; tree: level)."""
+        a = self.activation
+        return a[layer - 1] if isinstance(a, tuple) else a
+
+    @property
+    def activation_spec(self) -> str:
+        """The activation as one phrase: its spec, or the per-layer specs joined by ' then '."""
+        a = self.activation
+        return " then ".join(x.spec for x in a) if isinstance(a, tuple) else a.spec
 
     @functools.cached_property
     def weight_names(self) -> tuple[str, ...]:
@@ -72,17 +112,17 @@ class TreeNetwork(_NamedWeights):
     """
 
     units: int = 1
-    activation: Activation | str = DEFAULT_ACTIVATION
+    activation: Activation | str | tuple = DEFAULT_ACTIVATION  # one, or one per hidden layer
     bias: bool = True
     shared: bool = False
     depth: int = 2
 
     def __post_init__(self):
-        object.__setattr__(self, "activation", _activation(self.activation))
         if not isinstance(self.units, int) or self.units < 1:
             raise SpecError(f"units must be an integer >= 1, got {self.units!r}")
         if not isinstance(self.depth, int) or not 1 <= self.depth <= 9:
             raise SpecError(f"tree depth must be an integer in 1..9, got {self.depth!r}")
+        object.__setattr__(self, "activation", _activations(self.activation, self.depth))
 
     kind = "tree"
 
@@ -134,7 +174,7 @@ class TreeNetwork(_NamedWeights):
                     arg = p[0] * z1 + p[1] * z2
                     if self.bias:
                         arg = arg + p[2]
-                    term = p[-1] * self.activation.evaluate(arg, const)
+                    term = p[-1] * self.layer_activation(level).evaluate(arg, const)
                     out = term if out is None else out + term
                 nodes.append(out)
             values = nodes
@@ -178,12 +218,12 @@ class DenseNetwork(_NamedWeights):
     """
 
     widths: tuple[int, ...] | str = (2, 3, 1)
-    activation: Activation | str = DEFAULT_ACTIVATION
+    activation: Activation | str | tuple = DEFAULT_ACTIVATION  # one, or one per hidden layer
     bias: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "widths", parse_widths(self.widths))
-        object.__setattr__(self, "activation", _activation(self.activation))
+        object.__setattr__(self, "activation", _activations(self.activation, len(self.widths) - 2))
 
     kind = "dense"
 
@@ -224,7 +264,7 @@ class DenseNetwork(_NamedWeights):
                     z = term if z is None else z + term
                 if self.bias:
                     z = z + w[f"b{layer}_{i}"]
-                nxt.append(self.activation.evaluate(z, const) if layer < last else z)
+                nxt.append(self.layer_activation(layer).evaluate(z, const) if layer < last else z)
             values = nxt
         return values
 
@@ -392,7 +432,7 @@ class _Capped:
     def _too_large(self, limit: int) -> SystemTooLarge:
         return SystemTooLarge(
             f"the output polynomial of this {self.net.kind} network ({self.net.n_weights:,} weights, "
-            f"activation {self.net.activation.spec}) exceeds {limit:,} terms: "
+            f"activation {self.net.activation_spec}) exceeds {limit:,} terms: "
             "use fewer units or a lower activation degree, or raise algebra.networks.MAX_OUTPUT_TERMS "
             "and MAX_EXPONENT_ENTRIES (memory grows with them)")
 

@@ -81,8 +81,9 @@ def group_elements(gens: list[SignedPermutation], limit: int = 1_000) -> list[Si
     return [e for k, e in seen.items() if k != identity.key()]
 
 
-def _units(net: Network) -> list[tuple[str, list[tuple[list[str], list[str]]]]]:
-    """Groups of interchangeable hidden units: (where, [(incoming names, outgoing names)])."""
+def _units(net: Network) -> list[tuple[str, list[tuple[list[str], list[str]]], object]]:
+    """Groups of interchangeable hidden units: (where, [(incoming names, outgoing names)],
+    their activation)."""
     out = []
     if isinstance(net, DenseNetwork):
         for layer in range(1, len(net.widths) - 1):
@@ -92,7 +93,7 @@ def _units(net: Network) -> list[tuple[str, list[tuple[list[str], list[str]]]]]:
                 incoming += [f"b{layer}_{i}"] if net.bias else []
                 outgoing = [f"w{layer + 1}_{k}_{i}" for k in range(1, net.widths[layer + 1] + 1)]
                 units.append((incoming, outgoing))
-            out.append((f"layer {layer}", units))
+            out.append((f"layer {layer}", units, net.layer_activation(layer)))
     elif isinstance(net, TreeNetwork):
         seen = set()
         for level in range(1, net.depth + 1):
@@ -104,13 +105,13 @@ def _units(net: Network) -> list[tuple[str, list[tuple[list[str], list[str]]]]]:
                 seen.add(label)
                 units = [([f"{c}{label}_{j}" for c in letters[:-1]], [f"{letters[-1]}{label}_{j}"])
                          for j in range(1, net.units + 1)]
-                out.append((f"node {label}", units))
+                out.append((f"node {label}", units, net.layer_activation(level)))
     return out
 
 
-def _parity(net: Network) -> int:
+def _parity(activation) -> int:
     """+1 for an even activation, -1 for an odd one, 0 for neither."""
-    c = net.activation.coefficients
+    c = activation.coefficients
     if all(v == 0 for k, v in enumerate(c) if k % 2 == 1):
         return 1
     if all(v == 0 for k, v in enumerate(c) if k % 2 == 0):
@@ -126,7 +127,6 @@ def generators(net: Network) -> list[SignedPermutation]:
     ['layer 1: swap units 1 and 2', 'layer 1: flip unit 1', 'layer 1: flip unit 2']
     """
     index = {n: k for k, n in enumerate(net.weight_names)}
-    parity = _parity(net)
     out = []
 
     def make(moves: dict[str, str], flips: set[str], name: str) -> SignedPermutation:
@@ -138,7 +138,8 @@ def generators(net: Network) -> list[SignedPermutation]:
             sign[index[n]] = -1.0
         return SignedPermutation(source, sign, name)
 
-    for where, units in _units(net):
+    for where, units, activation in _units(net):
+        parity = _parity(activation)
         for i in range(len(units) - 1):
             (a_in, a_out), (b_in, b_out) = units[i], units[i + 1]
             moves = {**dict(zip(a_in + a_out, b_in + b_out)), **dict(zip(b_in + b_out, a_in + a_out))}

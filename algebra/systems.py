@@ -188,7 +188,7 @@ def loss_polynomial(net: Network, data: Data, l2: np.ndarray | None = None) -> P
 
 def _too_large(net: Network, why: str) -> str:
     return (f"the loss of this {net.kind} network ({net.n_weights} weights, activation "
-            f"{net.activation.spec}) is too large to build exactly: {why}, the limit is "
+            f"{net.activation_spec}) is too large to build exactly: {why}, the limit is "
             f"{MAX_LOSS_TERMS:,}; use fewer units, a lower activation degree, or the zero-loss system")
 
 

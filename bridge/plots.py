@@ -91,7 +91,8 @@ def dimension_plot(result: dict, out_dir: str | Path) -> Path:
     ax.axvline(f, color="black", lw=0.8)
     ax.text(f, ax.get_ylim()[1], " N = F", va="top", fontsize=8)
     net = result["network"]
-    ax.set(title=f"zero-loss set, {net['network']} network ({net['activation']}), W = {result['weights']}, F = {f}",
+    act = net["activation"] if isinstance(net["activation"], str) else " then ".join(net["activation"])
+    ax.set(title=f"zero-loss set, {net['network']} network ({act}), W = {result['weights']}, F = {f}",
            xlabel="data points N", ylabel="dimension")
     ax.legend(fontsize=8)
     return save_figure(fig, Path(out_dir) / "dimension.png", dpi=120)

@@ -35,7 +35,8 @@ def torch_twin(net: Network, weights=None, dtype=torch.float64):
     """
     from training.models import DenseNet, TreeNet
 
-    coefficients = net.activation.float_coefficients()
+    acts = [a.float_coefficients() for a in net.activations]
+    coefficients = acts if isinstance(net.activation, tuple) else net.activation.float_coefficients()
     if isinstance(net, TreeNetwork):
         twin = TreeNet(units=net.units, activation=coefficients, bias=net.bias, shared=net.shared,
                        depth=net.depth, dtype=dtype)

@@ -151,14 +151,37 @@ def dense_names(widths: Sequence[int], bias: bool = True) -> list[str]:
     return names
 
 
+def per_layer(activation) -> bool:
+    """Whether ``activation`` is a list with one activation per hidden layer (each "relu" or
+    coefficients), not one activation's coefficients.
+
+    >>> per_layer([0.1, 0.5]), per_layer([[0.0, 0.0, 1.0], [0.0, 1.0]]), per_layer("relu")
+    (False, True, False)
+    """
+    return isinstance(activation, (list, tuple)) and bool(activation) and all(
+        isinstance(a, (str, list, tuple)) for a in activation)
+
+
+def _describe_activations(activation):
+    return [describe(a) for a in activation] if per_layer(activation) else describe(activation)
+
+
 class _FlatWeights(nn.Module):
     def __init__(self, names: list[str], activation, dtype, generator: torch.Generator | None,
                  radius: float | None = None, clamp: bool = False, layers: int = 0):
         super().__init__()
         self.names = tuple(names)
         self.weights = nn.Parameter(torch.randn(len(names), dtype=dtype, generator=generator))
-        self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers)
+        if per_layer(activation):  # one per hidden layer (tree: per level)
+            acts = [_activation_and_monitor(a, radius, clamp, layers) for a in activation]
+            self.act, self.acts, self.range = None, nn.ModuleList([a for a, _ in acts]), acts[0][1]
+        else:  # one module ``act``, as the checkpoints of one activation have always had it
+            self.act, self.range = _activation_and_monitor(activation, radius, clamp, layers)
         self.index = {n: k for k, n in enumerate(names)}
+
+    def act_of(self, layer: int) -> nn.Module:
+        """The activation after hidden layer ``layer`` (1-based; tree: level)."""
+        return self.act if self.act is not None else self.acts[layer - 1]
 
     def _indices(self, names) -> torch.Tensor:
         """Positions of a table of weight names in the flat vector (built once, at init)."""
@@ -184,7 +207,7 @@ class TreeNet(_FlatWeights):
         self._nodes = [(level, position, self._indices([[f"{c}{label}_{j}" for c in letters]
                                                         for j in range(1, units + 1)]))
                        for level, position, label, letters in tree_nodes(depth, shared, bias)]
-        self.config = {"model": "tree", "units": units, "activation": describe(activation), "bias": bias,
+        self.config = {"model": "tree", "units": units, "activation": _describe_activations(activation), "bias": bias,
                        "shared": shared, "depth": depth, "radius": radius, "clamp": clamp}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -198,7 +221,7 @@ class TreeNet(_FlatWeights):
                 z = z + p[:, 2]
             if self.range is not None:
                 self.range.observe(level - 1, z)
-            level_outs.append((self.act(z) * p[:, -1]).sum(dim=1))
+            level_outs.append((self.act_of(level)(z) * p[:, -1]).sum(dim=1))
         return torch.stack(level_outs, dim=1)
 
 
@@ -219,7 +242,8 @@ class DenseNet(_FlatWeights):
             w_idx = self._indices([[f"w{layer}_{i}_{j}" for j in range(1, d_in + 1)] for i in range(1, d + 1)])
             b_idx = self._indices([[f"b{layer}_{i}" for i in range(1, d + 1)]]) if bias else None
             self._layers.append((w_idx, b_idx))
-        self.config = {"model": "dense", "widths": list(widths), "activation": describe(activation), "bias": bias}
+        self.config = {"model": "dense", "widths": list(widths), "activation": _describe_activations(activation),
+                       "bias": bias}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for layer, (w_idx, b_idx) in enumerate(self._layers, start=1):
@@ -227,5 +251,5 @@ class DenseNet(_FlatWeights):
             if b_idx is not None:
                 x = x + self._gather(b_idx)[0]
             if layer < len(self._layers):
-                x = self.act(x)
+                x = self.act_of(layer)(x)
         return x

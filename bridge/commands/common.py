@@ -56,8 +56,10 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--depth", type=DEPTH, default=TREE_DEFAULTS["depth"], help="tree: depth L, 2^L inputs (default 2)")
     g.add_argument("--shared", action="store_true", help="tree: nodes of a level share weights")
     g.add_argument("--widths", default=DENSE_DEFAULTS["widths"], help="dense: widths d0,...,dL (default 2,3,1)")
-    g.add_argument("--activation", default="poly:0.1,0.5,0.3",
-                   help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3)")
+    g.add_argument("--activation", action="append", default=None, metavar="SPEC",
+                   help="activation spec, e.g. poly:0.1,0.5,0.3, monomial:2, linear (default poly:0.1,0.5,0.3); "
+                        "give it once per hidden layer (tree: per level) for layer-dependent activations, "
+                        "e.g. --activation monomial:2 --activation linear")
     g.add_argument("--radius", default=None, metavar="R",
                    help=f"interval [-R, R] of relu-* approximants without @R (default {DEFAULT_RADIUS:g})")
     g.add_argument("--no-bias", action="store_true", help="networks without biases")
@@ -99,7 +101,7 @@ def add_output_options(p: argparse.ArgumentParser, out_help: str = "folder for r
 
 def network_from(args):
     from algebra.activation import parse_activation
-    from algebra.networks import DenseNetwork, TreeNetwork
+    from algebra.networks import DEFAULT_ACTIVATION, DenseNetwork, TreeNetwork
 
     from algebra.activation import check_radius
 
@@ -109,7 +111,8 @@ def network_from(args):
         raise SpecError(f"{' '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to the "
                         f"{'dense' if args.network == 'tree' else 'tree'} network, not to --network {args.network}")
     radius = None if args.radius is None else check_radius(args.radius, "--radius")
-    activation = parse_activation(args.activation, radius=radius)
+    acts = [parse_activation(spec, radius=radius) for spec in (args.activation or [DEFAULT_ACTIVATION])]
+    activation = acts[0] if len(acts) == 1 else acts  # several: one per hidden layer, checked by the network
     if args.network == "tree":
         return TreeNetwork(units=args.units, activation=activation, bias=not args.no_bias,
                            shared=args.shared, depth=args.depth)

@@ -111,6 +111,17 @@ def test_published_functional_dimensions_for_every_seed(widths, degree, expected
         assert functional_dimension(net, seed=seed, trials=1).dimension == expected
 
 
+@pytest.mark.parametrize("activations, expected", [
+    # z^2 then linear: a shallow width-3 z^2 network, every ternary quadratic (6)
+    (("monomial:2", "linear"), 6),
+    # linear then z^2: sum of two squares of linear forms, rank <= 2 quadrics: 2 * 3 - 1 = 5
+    (("linear", "monomial:2"), 5),
+])
+def test_per_layer_functional_dimension_by_hand(activations, expected):
+    f = functional_dimension(DenseNetwork((3, 3, 2, 1), activations, bias=False))
+    assert f.dimension == expected and f.space_dimension == 6
+
+
 def test_the_filling_network_is_proven_and_the_float_rank_is_flagged():
     f = functional_dimension(DenseNetwork((2, 3, 3, 4, 4, 2, 1), "monomial:2", bias=False))
     assert f.exact.proven and f.dimension == 33
@@ -121,11 +132,13 @@ def test_the_filling_network_is_proven_and_the_float_rank_is_flagged():
 # --- properties -----------------------------------------------------------------------
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.integers(1, 4), min_size=2, max_size=5), st.sampled_from(["linear", "monomial:3", "poly:1/3,2,0,5"]),
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=5),
+       st.lists(st.sampled_from(["linear", "monomial:3", "poly:1/3,2,0,5"]), min_size=3, max_size=3),
        st.booleans(), st.integers(1, 6), st.integers(0, 10 ** 6))
-def test_reverse_mode_equals_forward_jets(widths, activation, bias, points, seed):
-    # two independent algorithms: back-propagation over Z/p against jets through net.forward
-    net = DenseNetwork(tuple(widths), activation, bias=bias)
+def test_reverse_mode_equals_forward_jets(widths, activations, bias, points, seed):
+    # two independent algorithms: back-propagation over Z/p against jets through net.forward,
+    # with one activation per hidden layer
+    net = DenseNetwork(tuple(widths), activations[:len(widths) - 2] or "linear", bias=bias)
     rng = np.random.default_rng(seed)
     x = rng.integers(0, P, (points, net.n_inputs), dtype=np.uint64)
     w = rng.integers(0, P, net.n_weights, dtype=np.uint64)

@@ -150,3 +150,30 @@ def test_jacobian_matches_central_differences(net, seed):
         # the difference quotient's rounding error is about eps |f| / h = 2e-10 |f|: outputs of
         # 1e4 (cubic activations, two units) put it at 2e-6, above a fixed atol of 1e-6
         np.testing.assert_allclose(jac[:, :, k], fd, rtol=1e-5, atol=1e-6 + 1e-8 * np.abs(values).max())
+
+
+# --- one activation per hidden layer ----------------------------------------------------
+
+def test_per_layer_activations_must_match_the_hidden_layers():
+    with pytest.raises(SpecError, match="3 activation specs for 2 hidden layers"):
+        DenseNetwork((2, 3, 2, 1), ("linear", "linear", "linear"))
+    with pytest.raises(SpecError, match="1 activation specs for 2 hidden layers"):
+        TreeNetwork(activation=["linear"])
+    with pytest.raises(SpecError, match="no activation"):
+        DenseNetwork((2, 1), [])
+
+
+def test_equal_per_layer_activations_are_one_activation():
+    a = DenseNetwork((2, 3, 2, 1), ["monomial:2", "monomial:2"])
+    assert a == DenseNetwork((2, 3, 2, 1), "monomial:2") and a.describe()["activation"] == "monomial:2"
+
+
+def test_per_layer_forward_by_hand():
+    # (1,1,1,1) without biases: f = c (b (a x)^2 + 2 ((a x)^2)... : s1 = z^2, s2 = 1 + 2z
+    net = DenseNetwork((1, 1, 1, 1), ("monomial:2", "poly:1,2"), bias=False)
+    a, b, c, x = 0.5, 3.0, -2.0, 1.5
+    assert net.describe()["activation"] == ["monomial:2", "poly:1,2"]
+    assert net.activation_spec == "monomial:2 then poly:1,2"
+    assert evaluate(net, [[x]], [a, b, c])[0, 0] == pytest.approx(c * (1 + 2 * b * (a * x) ** 2))
+    ctx, (f,) = exact_outputs(net)
+    assert f.degrees()[0] == 2  # degree 2 in x, not 4

@@ -11,7 +11,9 @@ from bridge.twins import get_weights, set_weights, torch_derivatives, torch_twin
 
 NETS = [TreeNetwork(units=1), TreeNetwork(units=2, bias=False), TreeNetwork(units=2, shared=True),
         TreeNetwork(units=1, depth=3, activation="monomial:3"), TreeNetwork(units=1, activation="relu-minimax:4"),
-        DenseNetwork((3, 4, 2, 1), "poly:0.1,0.5,0.3"), DenseNetwork((2, 3, 2), "linear", bias=False)]
+        DenseNetwork((3, 4, 2, 1), "poly:0.1,0.5,0.3"), DenseNetwork((2, 3, 2), "linear", bias=False),
+        DenseNetwork((2, 3, 2, 1), ("monomial:2", "poly:1,2,3")),  # one activation per hidden layer
+        TreeNetwork(units=2, activation=("linear", "relu-minimax:4"))]
 
 
 def test_complex_weights_are_refused():
