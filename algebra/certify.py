@@ -349,10 +349,10 @@ class _Attempt:
 
 
 class _Certifier:
-    def __init__(self, system: PolySystem, max_precision: int, max_move: float):
+    def __init__(self, system: PolySystem, max_precision: int, max_move: float, evaluator=None):
         from flint import acb_mat
 
-        self.ev = BallEvaluator(system)
+        self.ev = evaluator if evaluator is not None else BallEvaluator(system)
         self.n = system.n_variables
         self.max_precision = max_precision
         self.max_move = max_move
@@ -534,8 +534,11 @@ class Prover:
     2
     """
 
-    def __init__(self, system: PolySystem, max_precision: int = 1024, max_move: float = 1e-6):
-        self._worker = _Certifier(system, max_precision, max_move)
+    def __init__(self, system: PolySystem, max_precision: int = 1024, max_move: float = 1e-6, evaluator=None):
+        """``evaluator``: F and J of ``system`` in balls by another route than its monomials
+        (``BallEvaluator``'s interface; e.g. ``network_balls.NetworkBalls``, a network's
+        forward pass)."""
+        self._worker = _Certifier(system, max_precision, max_move, evaluator)
 
     def certificates(self, points: np.ndarray) -> list[Certificate]:
         return [self._worker.one(x) for x in np.asarray(points).astype(complex)]

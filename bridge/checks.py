@@ -77,8 +77,10 @@ def trained_solutions(net: Network, data: Data, seeds, with_witness: bool = Fals
         if row["zero_loss"]:
             local = local_dimension(net, data, w)
             _, nullity, index, rank = inertia(grad.jacobian(w))
+            decided = n <= f and local.rank.confident  # a float rank with a small gap is no evidence
             row.update(local_dimension=local.dimension, smooth=local.smooth, hessian_nullity=nullity,
-                       hessian_index=index, consistent=(local.dimension == predicted == nullity) if n <= f else None)
+                       hessian_index=index, rank_confident=local.rank.confident,
+                       consistent=(local.dimension == predicted == nullity) if decided else None)
             if wit is not None and wit.components:
                 row["witness_member"] = _member(wit, w, seed)
             points.append(w)
@@ -90,7 +92,8 @@ def trained_solutions(net: Network, data: Data, seeds, with_witness: bool = Fals
             "witness_degree": None if wit is None else sum(c.degree for c in wit.components),
             "distance_min": min(distances) if distances else None,
             "distance_max": max(distances) if distances else None,
-            "all_consistent": all(r.get("consistent", True) is not False for r in rows if r["zero_loss"])}
+            "all_consistent": all(r.get("consistent", True) is not False for r in rows if r["zero_loss"]),
+            "undecided": sum(1 for r in rows if r["zero_loss"] and r.get("rank_confident") is False)}
 
 
 def algebra_solutions(net: Network, data: Data, l2=None, seed: int = 0, result=None) -> dict:

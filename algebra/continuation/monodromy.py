@@ -291,11 +291,11 @@ class _Gate:
     proved, as their refined midpoints. A point that failed once is remembered and not
     tried again (the loops bring the same ill-conditioned point back many times)."""
 
-    def __init__(self, member: PolySystem, result: MonodromyResult):
+    def __init__(self, member: PolySystem, result: MonodromyResult, equations=None):
         from algebra.certify import Prover
 
         self.member, self.result = member, result
-        self.prover = Prover(member, max_precision=PROOF_PRECISION)
+        self.prover = Prover(member, max_precision=PROOF_PRECISION, evaluator=_balls(equations, member))
         self.proofs: list = []
         self.rejected = np.zeros((0, member.n_variables), complex)
 
@@ -321,6 +321,17 @@ class _Gate:
         if len(new) and len(self.rejected):
             new = _new(self.rejected, new)
         return self._prove(new) if len(new) else new
+
+
+def _balls(equations, system: PolySystem):
+    """Krawczyk's evaluator through the network's forward pass when the loops use one (a
+    critical system: ``network_balls``; 4 ms a proof on the canonical tree, where its
+    31,341 monomials take 0.8 s), else None (the system's monomials)."""
+    if equations is None:
+        return None
+    from algebra.continuation.network_balls import NetworkBalls
+
+    return NetworkBalls.of(equations, system)
 
 
 def _condition(system: PolySystem, x: np.ndarray) -> float:
@@ -543,7 +554,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     if resume is not None:
         result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
         result.unproven, result.proof_seconds = list(resume.unproven), resume.proof_seconds
-    gate = _Gate(family.member(c0), result) if prove else None
+    gate = _Gate(family.member(c0), result, equations) if prove else None
     if gate is not None:
         known = gate.admit_known(known, list(resume.proofs) if resume is not None else [])
         if not len(known):
@@ -637,7 +648,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     if gate is not None:
         result.proofs = gate.proofs
     if final:
-        _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove)
+        _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove, equations)
     result.seconds = time.perf_counter() - began + (resume.seconds if resume is not None else 0.0)
     return result
 
@@ -654,13 +665,13 @@ def finish(system: PolySystem, result: MonodromyResult, seed: int = 0, device: s
     rng = np.random.default_rng([seed, 19, result.loops])
     hom = SegmentsHomotopy.of(family, be, chart_for(system.n_variables + 1, int(rng.integers(2**31))), equations)
     acting = _twists(system, symmetries, seed)
-    _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove)
+    _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove, equations)
     result.seconds += time.perf_counter() - began
     return result
 
 
 def _finish(system: PolySystem, family: ConstantFamily, hom: SegmentsHomotopy, result: MonodromyResult, rng,
-            options: TrackerOptions, symmetries: list | None, prove: bool) -> None:
+            options: TrackerOptions, symmetries: list | None, prove: bool, equations=None) -> None:
     """One gamma for every path (a bijection onto the system's isolated solutions): the
     paths first in batches without an endgame; those that do not arrive regular (a singular
     limit, infinity, trouble) are tracked again along the same arcs with it. ``prove``:
@@ -692,7 +703,8 @@ def _finish(system: PolySystem, family: ConstantFamily, hom: SegmentsHomotopy, r
         from algebra.certify import Prover
 
         began = time.perf_counter()
-        certs = Prover(system, max_precision=PROOF_PRECISION).certificates(result.solutions)
+        certs = Prover(system, max_precision=PROOF_PRECISION,
+                       evaluator=_balls(equations, system)).certificates(result.solutions)
         result.final_proofs = {"certified": sum(c.certified for c in certs), "distinct": Prover.distinct(certs),
                                "real": sum(bool(c.real) for c in certs if c.certified),
                                "seconds": round(time.perf_counter() - began, 3)}

@@ -133,10 +133,12 @@ class CriticalEquations:
 
     def __init__(self, net: Network, x: np.ndarray, y: np.ndarray, lam, be: Backend):
         self.net, self.be = net, be
-        self.x = [be.asarray(np.asarray(x)[:, k]) for k in range(net.n_inputs)]
-        self.y = be.asarray(np.asarray(y))                                       # (N, outputs)
+        self.data_x, self.data_y = np.asarray(x), np.asarray(y)  # as given: the ball evaluator's
+        self.x = [be.asarray(self.data_x[:, k]) for k in range(net.n_inputs)]
+        self.y = be.asarray(self.data_y)                                         # (N, outputs)
         nw = net.n_weights
-        self.lam = be.asarray(np.zeros(nw) if lam is None else np.asarray(lam, dtype=float))
+        self.lam_values = np.zeros(nw) if lam is None else np.asarray(lam, dtype=float)
+        self.lam = be.asarray(self.lam_values)
         self.n_unknowns = self.n_rows = nw
         self._eye = be.asarray(np.eye(nw))
 
