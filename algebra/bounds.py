@@ -1,4 +1,5 @@
-"""Root-count bounds: total degree (Bezout), multihomogeneous Bezout, BKK mixed volume.
+"""Root-count bounds: total degree (Bezout), multihomogeneous Bezout, mixed volumes: of the
+supports (the torus count, Bernstein) and with the origin added (the BKK bound for C^n).
 
 All bounds are for square systems. A system with E equations in W unknowns is made
 square the way a homotopy solver would see it:
@@ -195,10 +196,12 @@ def network_bounds(net, n_data: int, system: str = "zero-loss", *, partition=Non
         blocks = blocks_of(critical_system(net, make_data(net, n_data, seed), l2=l2, seed=seed))
     else:
         raise SpecError(f"unknown system {system!r}: use zero-loss or critical")
+    degrees = [a.degree for a in net.activations]
     return bounds_report(blocks, net.weight_names, partition or net.groups,
-                         activation_degree=net.activation.degree,
+                         activation_degree=degrees[0] if degrees else 1,
                          activation_layers=net.activation_layers, n_data=n_data,
-                         with_mixed_volume=with_mixed_volume, seed=seed)
+                         with_mixed_volume=with_mixed_volume, seed=seed,
+                         layer_degrees=degrees if len(set(degrees)) > 1 else None)
 
 
 def _random_system_strings(blocks: list[Block], n_vars: int, seed: int) -> list[str]:
@@ -244,13 +247,59 @@ def torus_symmetries(blocks: list[Block], n_vars: int) -> int:
     return n_vars - int(flint.fmpz_mat(gram.tolist()).rank())
 
 
-def mixed_volume(blocks: list[Block], n_vars: int, seed: int = 0, timeout: float = 600) -> int:
-    """BKK bound of a square system with these supports (phcpy's MixedVol, in a worker)."""
+def mixed_volume(blocks: list[Block], n_vars: int, seed: int = 0, timeout: float = 600, *,
+                 origin: bool = False, stable: bool = False):
+    """The mixed volume of a square system with these supports, checked (``phc.MixedVolume``:
+    MixedVol's value and DEMiCs' beside it, in two workers at once; a disagreement is
+    recorded, not raised): the root count in the torus (C*)^n for generic coefficients.
+    ``origin``: each support with the origin added, the BKK bound for C^n (Li and Wang,
+    1996), what a polyhedral start tracks; ``stable``: also MixedVol's stable mixed volume
+    (Huber and Sturmfels), a count in C^n between the two."""
     from algebra import phc
 
     if sum(b.count for b in blocks) != n_vars:
         raise ValueError("mixed volume needs a square system")
-    return int(phc.run("mixed_volume", _random_system_strings(blocks, n_vars, seed), timeout=timeout))
+    if origin:
+        zero = np.zeros((1, n_vars), dtype=np.int64)
+        blocks = [Block(unique_rows(np.vstack([b.support, zero]))[0], b.count) for b in blocks]
+    names = [f"x{k + 1}" for k in range(n_vars)]
+    return phc.checked_mixed_volume(_random_system_strings(blocks, n_vars, seed), names, seed, stable=stable,
+                                    timeout=timeout)
+
+
+MIXED_VOLUME_NOTE = ("mixed volume: of the supports as they are, the root count in the torus (C*)^n for generic "
+                     "coefficients; BKK (C^n): the mixed volume with the origin added to every support (Li and Wang), "
+                     "a bound on the isolated solutions in C^n and the paths of `solve --start polyhedral`; stable "
+                     "MV: the stable mixed volume (Huber and Sturmfels), between the two; for generic coefficients "
+                     "BKK minus mixed volume bounds the solutions with a zero coordinate")
+
+
+def checked_mixed_volumes(square: list[Block], n_vars: int, seed: int = 0) -> tuple[dict, list[str]]:
+    """``mixed_volume`` (torus), ``bkk_bound`` (origin added) and ``stable_mixed_volume`` of a
+    square system, with their checks (``mixed_volume_check``) and notes. A count where
+    MixedVol and DEMiCs disagree is None (both numbers in its check and a note); one DEMiCs
+    did not check is MixedVol's, said so. The stable mixed volume is MixedVol's alone
+    (DEMiCs' stable variant is broken on 2.4.86), kept only between the two checked counts."""
+    torus = mixed_volume(square, n_vars, seed, stable=True)
+    with_origin = all((b.support == 0).all(axis=1).any() for b in square)  # then the two are one count
+    bkk = torus if with_origin else mixed_volume(square, n_vars, seed, origin=True)
+    notes = [MIXED_VOLUME_NOTE]
+    out = {}
+    for key, what, check in (("mixed_volume", "mixed volume", torus), ("bkk_bound", "BKK bound", bkk)):
+        out[key] = None if check.disagreed else check.value
+        if check.disagreed:
+            notes.append(f"{what} not reported: {check.why}: one algorithm alone is not a checked count")
+        elif not check.agreed:
+            notes.append(f"{what} {check.value:,} is MixedVol's alone, unchecked: {check.why}")
+    smv = torus.stable
+    if smv is not None and not torus.value <= smv <= bkk.value:
+        notes.append(f"MixedVol's stable mixed volume {smv:,} is not between the mixed volume {torus.value:,} and "
+                     f"the BKK bound {bkk.value:,}: not reported")
+        smv = None
+    out["stable_mixed_volume"] = smv if out["mixed_volume"] is not None and out["bkk_bound"] is not None else None
+    out["mixed_volume_check"] = {"mixed_volume": torus.as_dict(), "bkk_bound": bkk.as_dict(),
+                                 "stable_mixed_volume": "MixedVol's alone (DEMiCs has no working stable variant)"}
+    return out, notes
 
 
 @dataclass
@@ -264,7 +313,10 @@ class BoundsReport:
     partition: list[list[str]]
     multihomogeneous: int | None
     log10_multihomogeneous: float
-    mixed_volume: int | None
+    mixed_volume: int | None            # torus (C*)^n: the supports' mixed volume
+    bkk_bound: int | None               # C^n: the mixed volume with the origin added to every support
+    stable_mixed_volume: int | None     # C^n: MixedVol's stable mixed volume, between the two
+    mixed_volume_check: dict | None     # MixedVol's and DEMiCs' counts of each (phc.MixedVolume.as_dict)
     log10_paper_bound: float | None
     paper_bound_formula: str
     log10_real_estimate: float
@@ -281,8 +333,10 @@ def _exact_or_none(n: int) -> int | None:
 
 def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
                   activation_degree: int, activation_layers: int, n_data: int,
-                  with_mixed_volume: bool = False, seed: int = 0) -> BoundsReport:
-    """Every bound of one system given by its equation blocks (see ``square_blocks``)."""
+                  with_mixed_volume: bool = False, seed: int = 0,
+                  layer_degrees: Sequence[int] | None = None) -> BoundsReport:
+    """Every bound of one system given by its equation blocks (see ``square_blocks``);
+    ``layer_degrees``: the activation degree of each hidden layer, where they differ."""
     n_vars = len(variables)
     n_eq = sum(b.count for b in blocks)
     degrees: list[list[int]] = []  # [degree, equations] runs: N = 10^8 equations are one pair, not a list
@@ -301,8 +355,11 @@ def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
     multideg = np.array([[int(b.support[:, g].sum(axis=1).max(initial=0)) for g in index_groups]
                          for b in square])
     mh = multihomogeneous_bezout(multideg, [len(g) for g in index_groups], cnts)
-    mv = mixed_volume(square, n_vars, seed) if with_mixed_volume else None
     notes = []
+    mixed = {"mixed_volume": None, "bkk_bound": None, "stable_mixed_volume": None, "mixed_volume_check": None}
+    if with_mixed_volume:
+        mixed, notes = checked_mixed_volumes(square, n_vars, seed)
+    mv = mixed["mixed_volume"]
     sym = torus_symmetries(square, n_vars)
     if sym:
         notes.append(f"the square system is invariant under a {sym}-dimensional torus of rescalings: "
@@ -311,16 +368,20 @@ def bounds_report(blocks: list[Block], variables: Sequence[str], groups, *,
     if td is not None and mh > td:
         notes.append("this partition's multihomogeneous number exceeds the total degree: "
                      "a coarser partition bounds better")
-    if activation_degree > 1 and activation_layers > 0:
+    if layer_degrees:  # one activation per hidden layer: d^L becomes the product of their degrees
+        paper = n_data * sum(math.log10(d) for d in layer_degrees)
+        formula = f"(d_1 ... d_L)^N = ({'*'.join(map(str, layer_degrees))})^{n_data}"
+    elif activation_degree > 1 and activation_layers > 0:
         paper = activation_layers * n_data * math.log10(activation_degree)
         formula = f"d^(L N) = {activation_degree}^({activation_layers}*{n_data})"
     else:
         paper, formula = None, "d^(L N) undefined for a linear activation (d = 1)"
-    if mv is not None and not mv <= mh <= (td if td is not None else mh):
-        notes.append("mixed volume exceeds a Bezout number: check the supports")
+    top = mixed["bkk_bound"] if mixed["bkk_bound"] is not None else mv
+    if top is not None and not top <= min(mh, td if td is not None else mh):
+        notes.append("a mixed volume exceeds a Bezout number: check the supports")
     return BoundsReport(
         weights=n_vars, equations=n_eq, degrees=degrees, squared_by=how,
         total_degree=None if td is None else _exact_or_none(td), log10_total_degree=log_td,
         partition=names, multihomogeneous=_exact_or_none(mh), log10_multihomogeneous=log10_int(mh),
-        mixed_volume=mv, log10_paper_bound=paper, paper_bound_formula=formula,
+        **mixed, log10_paper_bound=paper, paper_bound_formula=formula,
         log10_real_estimate=log_td / 2, torus_symmetries=sym, notes=notes)

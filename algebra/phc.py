@@ -7,7 +7,9 @@ Ada code writes to file descriptor 1 directly (its banner on import, its progres
 which would corrupt ``--json`` output, so the worker points fd 1 at /dev/null.
 
 Higher modules (bounds, solve) pass plain polynomial strings in PHCpack syntax and get
-plain Python values back.
+plain Python values back. A mixed volume is never taken from one algorithm alone:
+``checked_mixed_volume`` runs MixedVol and DEMiCs in two workers at once and says whether
+they agree (DEMiCs is wrong on some systems, e.g. the deep linear network (1,2,2,2)).
 """
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass
 
 from algebra.errors import SpecError  # the worker imports no numpy: 0.23 s of every PHCpack call here
 
@@ -33,6 +38,10 @@ class SolverMissing(SolverError, SpecError):
     """phcpy cannot be imported (a set-up problem the user fixes: exit status 2)."""
 
 
+class SolverTimeout(SolverError):
+    """A worker ran past its time and was stopped."""
+
+
 def _import_phcpy():
     try:
         import phcpy  # noqa: F401
@@ -45,10 +54,22 @@ def _import_phcpy():
             raise
 
 
-def _mixed_volume(polys: list[str]) -> int:
-    from phcpy.solver import mixed_volume
+def _mixed_volume(polys: list[str], names: list[str], seed: int, method: str = "mixedvol",
+                  stable: bool = False) -> dict:
+    """The mixed volume of the supports by MixedVol or DEMiCs (``method`` "mixedvol" or
+    "demics"), in ``names``' order from the generator seeded by ``seed`` (DEMiCs' answer
+    depends on both); with ``stable`` (MixedVol only: DEMiCs' stable variant returns
+    nonsense on 2.4.86, (4, 2) for every system tried) also the stable mixed volume."""
+    from phcpy.solver import mixed_volume, mixed_volume_by_demics
 
-    return int(mixed_volume(polys, stable=False, checkin=False))
+    _set_seed(seed)
+    polys = force_order(polys, names)
+    if method == "demics":
+        return {"mixed_volume": int(mixed_volume_by_demics(polys, stable=False, checkin=False))}
+    if stable:
+        mv, smv = mixed_volume(polys, stable=True, checkin=False)
+        return {"mixed_volume": int(mv), "stable": int(smv)}
+    return {"mixed_volume": int(mixed_volume(polys, stable=False, checkin=False))}
 
 
 def _variables(polys: list[str]) -> list[str]:
@@ -283,21 +304,48 @@ _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _va
           "mixed_cells": _mixed_cells}
 
 
+MEMORY_ENV = "LANDSCAPE_PHC_MEMORY"  # a worker's address-space cap in bytes, where one is set
+MEMORY_MARGIN = 64 * 2**20           # a peak this close to the cap: an allocation may have failed
+
+
 def _worker_main() -> int:
-    """Entry point of the worker: request JSON on stdin, reply JSON on the original stdout."""
+    """Entry point of the worker: request JSON on stdin, reply JSON on the original stdout.
+
+    Under a memory cap (``MEMORY_ENV``) a task whose peak address space came within
+    MEMORY_MARGIN of it is reported as out of memory, whatever it returned: DEMiCs that
+    runs out returns a number, not an error (12 for a mixed volume of 78,675,968)."""
     reply_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    cap = int(os.environ.get(MEMORY_ENV) or 0)
+    if cap:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     request = json.load(sys.stdin)
     try:
         _import_phcpy()
         reply = ["ok", _TASKS[request["task"]](*request["args"])]
+        if cap and _peak_bytes() > cap - MEMORY_MARGIN:
+            reply = ["error", f"MemoryError: ran out of its {cap / 2**30:.3g} GiB of memory"]
     except ImportError:
         reply = ["missing", INSTALL_HINT]
     except Exception as exc:  # reported to the caller with its type, never swallowed
         reply = ["error", f"{type(exc).__name__}: {exc}"]
     with os.fdopen(reply_fd, "w") as out:
         json.dump(reply, out)
+    return 0
+
+
+def _peak_bytes() -> int:
+    """This process's peak address space (VmPeak), 0 where /proc does not say."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return 0
 
 
@@ -318,22 +366,170 @@ def tracks_in(precision: str) -> bool:
 
 def run(task: str, *args, timeout: float = 600):
     """Run one phcpy task in a fresh worker process and return its result."""
-    request = json.dumps({"task": task, "args": args})
+    return start(task, *args).result(timeout)
+
+
+def start(task: str, *args, memory: int | None = None) -> "Worker":
+    """Start one phcpy task in a fresh worker process (``memory``: its address-space cap in
+    bytes); ``.result(timeout)`` waits for its answer, ``.cancel()`` stops it."""
+    return Worker(task, args, memory)
+
+
+class Worker:
+    """One phcpy task running in its own process; a thread feeds it the request and reads
+    its answer, so that several run at once and any of them can be stopped."""
+
+    def __init__(self, task: str, args, memory: int | None = None):
+        self.task = task
+        env = _worker_env()
+        if memory:
+            env[MEMORY_ENV] = str(int(memory))
+        self.began = time.perf_counter()
+        self.seconds: float | None = None   # how long it ran, once it ended on its own
+        self.proc = subprocess.Popen([sys.executable, "-m", "algebra.phc"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self._out = ("", "")
+        self._reader = threading.Thread(target=self._talk, args=(json.dumps({"task": task, "args": args}),),
+                                        daemon=True)
+        self._reader.start()
+
+    def _talk(self, request: str) -> None:
+        try:
+            self._out = self.proc.communicate(request)
+        except (OSError, ValueError) as e:  # a worker that died before reading its request
+            self._out = ("", str(e))
+            self.proc.wait()
+        self.seconds = time.perf_counter() - self.began
+
+    def done(self) -> bool:
+        return not self._reader.is_alive()
+
+    def result(self, timeout: float):
+        """Its answer, waiting at most ``timeout`` seconds (then it is stopped: SolverTimeout)."""
+        try:
+            self._reader.join(max(0.0, timeout))
+        except BaseException:  # e.g. Ctrl-C: no orphaned worker
+            self.cancel()
+            raise
+        if self._reader.is_alive():
+            self.cancel()
+            raise SolverTimeout(f"phcpy {self.task} did not finish within {_seconds(timeout)}")
+        stdout, stderr = self._out
+        code = self.proc.returncode
+        if code != 0 or not stdout:
+            how = (f"signal {-code}" if code < 0 else f"exit code {code}")
+            tail = stderr.strip().splitlines()[-1:] if stderr.strip() else []
+            raise SolverError(f"phcpy {self.task} crashed ({how}){': ' + tail[0] if tail else ''}")
+        status, value = json.loads(stdout)
+        if status == "missing":
+            raise SolverMissing(value)
+        if status == "error":
+            raise SolverError(f"phcpy {self.task}: {value}")
+        return value
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self._reader.join()
+
+
+def _seconds(t: float) -> str:
+    return f"{t:.0f} s" if t >= 10 else f"{t:.2g} s"
+
+
+# --- mixed volumes, computed twice ------------------------------------------------------------
+
+DEMICS_MIN_SECONDS = 10.0   # DEMiCs, the check, gets this long or as long as MixedVol took (the
+                            # slowest finish measured: 2.5 s, the canonical tree's sliced system)
+DEMICS_MEMORY = 2 * 2**30   # and at most this much memory: on the tree's critical system it
+                            # grew 200 MB/s and was killed at 20 GB (MixedVol: 155 MB, 41 s)
+
+
+class MixedVolumeDisagreement(SolverError):
+    """MixedVol and DEMiCs gave different mixed volumes: no count is started from either."""
+
+    def __init__(self, check: "MixedVolume"):
+        self.check = check
+        super().__init__(f"mixed volume: {check.why}: not tracking from an unchecked count; "
+                         "use --start total-degree or --method monodromy")
+
+
+@dataclass(frozen=True)
+class MixedVolume:
+    """A mixed volume by MixedVol, checked by DEMiCs: PHCpack's two algorithms, run at once.
+
+    MixedVol's is the value (and its cells, in ``reply``, are the ones tracked): on the
+    critical system of the deep linear network (1,2,2,2) it gives 23,937 for every seed, the
+    published count, where DEMiCs gave 23,401, 24,062, 22,706 and 22,519 for seeds 0 to 3.
+    ``demics`` is None where DEMiCs did not finish (``why`` says so): the value is then
+    unchecked, not wrong."""
+
+    mixedvol: int
+    demics: int | None
+    why: str
+    seed: int
+    seconds: dict
+    reply: dict | None = None           # MixedVol's whole answer (cells, a start system)
+    stable: int | None = None           # MixedVol's stable mixed volume, where asked
+
+    @property
+    def value(self) -> int:
+        return self.mixedvol
+
+    @property
+    def agreed(self) -> bool:
+        return self.demics == self.mixedvol
+
+    @property
+    def disagreed(self) -> bool:
+        return self.demics is not None and self.demics != self.mixedvol
+
+    def refuse_unless_agreed(self) -> None:
+        """Raise MixedVolumeDisagreement where DEMiCs gave another number (not where it did not
+        finish: MixedVol's alone is then used, recorded as unchecked)."""
+        if self.disagreed:
+            raise MixedVolumeDisagreement(self)
+
+    def as_dict(self) -> dict:
+        return {"mixedvol": self.mixedvol, "demics": self.demics, "agreed": self.agreed, "why": self.why,
+                "seed": self.seed, "seconds": self.seconds}
+
+
+def checked_mixed_volume(polys: list[str], names: list[str], seed: int, *, task: tuple | None = None,
+                         stable: bool = False, timeout: float = 600) -> MixedVolume:
+    """The mixed volume of ``polys``' supports by MixedVol and by DEMiCs, in two workers at once.
+
+    ``task``: the MixedVol task to run instead of the bare volume, ("mixed_cells", ...) or
+    ("start_system", ...), whose answer has a "mixed_volume" (it is kept in ``reply``);
+    ``stable``: also MixedVol's stable mixed volume. MixedVol, the reliable one, gets all of
+    ``timeout``; where it fails or runs out, SolverError, whatever DEMiCs said (its number
+    is never used alone). DEMiCs gets at most DEMICS_MEMORY and DEMICS_MIN_SECONDS or as
+    long as MixedVol took (within ``timeout``); where it fails, the result says so and is
+    unchecked. A disagreement is returned, not raised: ``refuse_unless_agreed``."""
+    demics = start("mixed_volume", polys, names, seed, "demics", memory=DEMICS_MEMORY)
+    mixedvol = start(*(task or ("mixed_volume", polys, names, seed, "mixedvol", stable)))
     try:
-        proc = subprocess.run([sys.executable, "-m", "algebra.phc"], input=request, text=True,
-                              capture_output=True, timeout=timeout, env=_worker_env())
-    except subprocess.TimeoutExpired:
-        raise SolverError(f"phcpy {task} did not finish within {timeout:.0f} s") from None
-    if proc.returncode != 0 or not proc.stdout:
-        how = (f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}")
-        tail = proc.stderr.strip().splitlines()[-1:] if proc.stderr.strip() else []
-        raise SolverError(f"phcpy {task} crashed ({how}){': ' + tail[0] if tail else ''}")
-    status, value = json.loads(proc.stdout)
-    if status == "missing":
-        raise SolverMissing(value)
-    if status == "error":
-        raise SolverError(f"phcpy {task}: {value}")
-    return value
+        reply = mixedvol.result(timeout)
+    except SolverMissing:
+        demics.cancel()
+        raise
+    except SolverError as e:
+        demics.cancel()
+        raise type(e)(f"mixed volume: MixedVol failed ({e}); DEMiCs' count is not used unchecked") from None
+    mv = int(reply["mixed_volume"])
+    took = {"mixedvol": round(mixedvol.seconds, 3), "demics": None}
+    wait = min(timeout, max(DEMICS_MIN_SECONDS, mixedvol.seconds)) - (time.perf_counter() - demics.began)
+    try:
+        dm = int(demics.result(wait)["mixed_volume"])
+        took["demics"] = round(demics.seconds, 3)
+    except SolverTimeout:
+        dm, why = None, f"DEMiCs did not finish in {_seconds(demics.seconds or time.perf_counter() - demics.began)}"
+    except SolverError as e:
+        dm, why = None, f"DEMiCs failed ({str(e).removeprefix('phcpy mixed_volume: ')})"
+    if dm is not None:
+        why = ("MixedVol and DEMiCs agree" if dm == mv
+               else f"MixedVol gave {mv:,}, DEMiCs gave {dm:,} (seed {seed})")
+    return MixedVolume(mv, dm, why, seed, took, reply if task else None, reply.get("stable"))
 
 
 def _worker_env() -> dict:
@@ -341,6 +537,7 @@ def _worker_env() -> dict:
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env.pop(MEMORY_ENV, None)
     return env
 
 

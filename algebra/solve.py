@@ -19,7 +19,7 @@ is accounted for. Every count carries one of three verdicts (``settle``):
   (``algebra.certify``): the root count is attained, so no isolated solution is missing;
 - complete with probability one: every path accounted for, and a second run with a new gamma
   and chart found the same solutions with the same multiplicities (or an unproved bound, a
-  mixed volume, attained); on PHCpack 2.4.86 one blackbox call on the tree network's sliced
+  mixed volume computed by MixedVol and checked by DEMiCs, attained); on PHCpack 2.4.86 one blackbox call on the tree network's sliced
   zero-loss system found 65 to 72 solutions depending on the run, so one run is not enough;
 - a lower bound otherwise.
 
@@ -348,11 +348,15 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     linear-product start system for ``partition``, groups of variable names; its
     m-homogeneous Bezout number of paths), "polyhedral" (mixed volume paths from a
     random-coefficient start system; with our engine every support gets the origin, so
-    the paths reach all isolated solutions in C^n; with PHCpack's, only those with no zero
-    coordinate), or "auto". With our engine, auto takes the total degree when it is small
-    or the mixed volume is not far below it (``continuation.engine.choose_start``), and
-    otherwise polyhedral; for PHCpack's, see ``_solve_phcpack``. ``result.start`` says
-    which and why.
+    the paths, the BKK bound ``start["bkk_bound"]`` of them, reach all isolated solutions
+    in C^n; with PHCpack's, ``start["mixed_volume"]`` of them, only those with no zero
+    coordinate), or "auto". The mixed volume is MixedVol's, checked by DEMiCs
+    (``start["mixed_volume_check"]``): where they disagree no path is tracked from it
+    (``phc.MixedVolumeDisagreement``; auto takes the total degree instead, and says why);
+    where DEMiCs does not finish, MixedVol's is used and recorded as unchecked. With our
+    engine, auto takes the total degree when it is small or the BKK bound is not far below
+    it (``continuation.engine.choose_start``), and otherwise polyhedral; for PHCpack's, see
+    ``_solve_phcpack``. ``result.start`` says which and why.
     verify: False (one run), True (independent runs until the solution set stops
     growing), or "exact" (True, and msolve's count of real solutions compared).
     member: a ``continuation.start.Member``, a solved member of the system's family, as the
@@ -475,18 +479,26 @@ def check_mixed_volume(mv: int, total_degree: int) -> None:
                           f"{total_degree:,}): refusing to count from it; use start='total-degree'")
 
 
-def system_mixed_volume(system: PolySystem, timeout: float = 120) -> int | None:
-    """PHCpack's mixed volume of ``system``, or None when it fails or is not credible
-    (2.4.86 overflows to negative numbers)."""
+def system_mixed_volume(system: PolySystem, timeout: float = 120, origin: bool = False, seed: int = 0):
+    """The mixed volume of ``system``'s supports (``origin``: each with the origin added, the
+    BKK bound for C^n), checked (``phc.checked_mixed_volume``: MixedVol's, DEMiCs' beside it,
+    a disagreement recorded, not raised), or None when MixedVol fails or its count is not
+    credible (2.4.86 overflows to negative numbers)."""
     from algebra import phc
+    from algebra.continuation.polyhedral import phc_strings
 
-    names = phc_names(system.variables)
+    if origin:
+        names, polys = phc_strings(system)
+    else:
+        names = phc_names(system.variables)
+        polys = [p + ";" for p in polynomial_strings(system, names, imag_unit="i")]
     try:
-        mv = phc.run("mixed_volume", [p + ";" for p in polynomial_strings(system, names, imag_unit="i")],
-                     timeout=timeout)
+        check = phc.checked_mixed_volume(polys, names, seed, timeout=timeout)
+    except phc.SolverMissing:
+        raise
     except phc.SolverError:
         return None
-    return mv if 0 <= mv <= math.prod(system.degrees) else None
+    return check if 0 <= check.value <= math.prod(system.degrees) else None
 
 
 def refuse_paths(count: int, kind: str, max_paths: int) -> None:
@@ -547,15 +559,28 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
     if start == "total-degree":
         refuse_paths(td, "total-degree", max_paths)
     kind = "polyhedral" if start == "auto" else start
-    st = phc.run("start_system", target, kind, seed, names, timeout=timeout)
-    if st.get("mixed_volume") is not None:
+    check = None
+    if kind == "polyhedral":  # PHCpack's start system from MixedVol's cells, its count checked by DEMiCs
+        check = phc.checked_mixed_volume(target, names, seed, task=("start_system", target, kind, seed, names),
+                                         timeout=timeout)
+        if start != "auto":
+            check.refuse_unless_agreed()
+        st = check.reply
+    else:
+        st = phc.run("start_system", target, kind, seed, names, timeout=timeout)
+    if st.get("mixed_volume") is not None and not (check and check.disagreed):
         check_mixed_volume(st["mixed_volume"], td)
         if kind == "polyhedral" and start != "auto":
             refuse_paths(st["mixed_volume"], "polyhedral", max_paths)
     why = "asked for"
     if start == "auto":
         mv = st["mixed_volume"]
-        if _constant_terms(system):
+        if check.disagreed:
+            st = {**phc.run("start_system", target, "total-degree", seed, names, timeout=timeout),
+                  "mixed_volume": None}
+            kind = "total-degree"
+            why = f"the mixed volume is unchecked ({check.why}): the total degree {td} paths need none"
+        elif _constant_terms(system):
             why = (f"every equation has a constant term, so the mixed volume {mv} (total degree "
                    f"{td}) bounds all isolated solutions and no path need diverge")
         elif td <= 4 * mv or mv == 0:
@@ -571,7 +596,8 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
     if projective and kind != "total-degree":
         raise SpecError("projective tracking needs the total-degree start (start='total-degree')")
     start_info = {"kind": kind, "paths": len(st["solutions"]), "why": why, "total_degree": td,
-                  "mixed_volume": st.get("mixed_volume"), "projective": projective}
+                  "mixed_volume": st.get("mixed_volume"),   # of the supports as they are: the torus count
+                  "mixed_volume_check": check.as_dict() if check else None, "projective": projective}
     if projective:
         chart = projective_chart(system, seed)
         names = phc_names(chart.variables)
@@ -721,8 +747,7 @@ def _root_count(system: PolySystem, acc, start: dict) -> dict | None:
     if start["kind"] == "parameter" and start.get("bound") != start["paths"]:
         return None       # a member's count bounds its family's only when it came with a proof
     if start["kind"] not in EXACT_BOUNDS:
-        bound = ("the mixed volume (PHCpack's, not checked by a second algorithm)" if start["kind"] == "polyhedral"
-                 else "the solved member's count")
+        bound = _mixed_volume_words(start) if start["kind"] == "polyhedral" else "the solved member's count"
         return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
                 "why": f"{attained}: {bound} is attained, which proves nothing unless that bound is proved"}
     if c["singular"]:
@@ -744,6 +769,16 @@ def _root_count(system: PolySystem, acc, start: dict) -> dict | None:
     return {"method": "root-count-attained", "verdict": "probability-one", "certified": False, "krawczyk": info,
             "why": (f"{attained}, but Krawczyk's test proved {proof.ncertified} of them ({proof.distinct} distinct): "
                     "not a proof")}
+
+
+def _mixed_volume_words(start: dict) -> str:
+    """What the polyhedral start's mixed volume rests on: never more than a computation (two
+    floating-point algorithms that agree prove nothing), and less where DEMiCs did not check it."""
+    check = start.get("mixed_volume_check") or {}
+    what = "the BKK bound" if start.get("origin_added") else "the mixed volume"
+    if check.get("agreed"):
+        return f"{what} (MixedVol's, and DEMiCs' agrees: computed, not proved)"
+    return f"{what} (MixedVol's alone, unchecked: {check.get('why', 'no second algorithm ran')})"
 
 
 def _track(target, st, sols, names, gamma, precision, workers, seed, timeout) -> list[dict]:
@@ -917,11 +952,30 @@ def network_partition(system, net) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-def solve_bounds(system, net, mixed_volume) -> dict:
-    """Root-count bounds of the square system being solved, next to its count."""
-    if mixed_volume is None:  # our engine's total-degree start does not need it; the table does
-        mixed_volume = system_mixed_volume(system)
-    out = {"total_degree": math.prod(system.degrees), "mixed_volume": mixed_volume}
+def solve_bounds(system, net, start: dict | None = None) -> dict:
+    """Root-count bounds of the square system being solved, next to its count: the total
+    degree, the mixed volume of the supports (``mixed_volume``: the root count in the torus
+    (C*)^n for generic coefficients) and with the origin added to each (``bkk_bound``: Li and
+    Wang's bound for C^n, the polyhedral start's paths), each checked (``mixed_volume_check``;
+    null where MixedVol and DEMiCs disagree or MixedVol failed), and the network's
+    multihomogeneous bound. ``start``: the solve's start record, whose counts are reused."""
+    start = start or {}
+    same = _constant_terms(system)  # every support has the origin already: the two are one count
+    checks = {"mixed_volume": None, "bkk_bound": None}
+    if start.get("mixed_volume_check"):  # our engine's start: origin added; PHCpack's: the supports as they are
+        checks["bkk_bound" if start.get("engine") == "ours" else "mixed_volume"] = start["mixed_volume_check"]
+    for key, other, origin in (("mixed_volume", "bkk_bound", False), ("bkk_bound", "mixed_volume", True)):
+        if checks[key] is None:
+            check = checks[other] if same else None
+            if check is None:
+                found = system_mixed_volume(system, origin=origin)
+                check = found.as_dict() if found is not None else None
+            checks[key] = check
+    out = {"total_degree": math.prod(system.degrees)}
+    for key in ("mixed_volume", "bkk_bound"):
+        c = checks[key]
+        out[key] = c["mixedvol"] if c is not None and c["demics"] in (None, c["mixedvol"]) else None
+    out["mixed_volume_check"] = {key: checks[key] for key in ("mixed_volume", "bkk_bound")}
     if net is not None:
         groups = network_partition(system, net)
         idx = partition_indices(system.variables, groups)

@@ -75,7 +75,7 @@ def _section_count(cfg: StudyConfig, runner=None) -> dict:
     data = make_data(net, cfg.count_data, cfg.seed)
     system = random_slices(zero_loss_system(net, data), net.n_weights - data.n_points, cfg.seed)
     result = solve(system, seed=cfg.seed, runner=runner)
-    bounds = solve_bounds(system, net, result.start.get("mixed_volume"))
+    bounds = solve_bounds(system, net, result.start)
     return {"network": net.describe(), "data": cfg.count_data, "slices": net.n_weights - cfg.count_data,
             **result.summary(), "bounds": bounds, "start": result.start["kind"],
             "seconds": round(result.seconds, 2), "verification": result.verification.get("why")}
@@ -202,14 +202,18 @@ def report_markdown(r: dict) -> str:
               f"{c['slices']}-dimensional solution set): **{c['solutions']} solutions** ({c['real']} real) from "
               f"{c['paths']} {c['start']} paths; verdict: {c.get('verdict', 'lower-bound')} ({c['verification']}). "
               f"Bounds: total degree {_fmt(c['bounds'].get('total_degree'))}, mixed volume "
-              f"{_fmt(c['bounds'].get('mixed_volume'))}.", ""]
+              f"{_fmt(c['bounds'].get('mixed_volume'))}, BKK bound (C^n) {_fmt(c['bounds'].get('bkk_bound'))}.", ""]
     d = r["dimension"]
     lines += ["## 3. Dimension of the zero-loss set against W - N", "",
               f"W = {d['weights']}, functional dimension **F = {d['functional_dimension']}** "
-              f"(fibre {d['fibre_dimension']}: {d['symmetries']['total']} symmetry directions, {d['unexplained']} "
-              "unexplained).", "", "| N | regime | W - N | measured |", "|---|---|---|---|"]
+              f"({d['functional']['method']}; fibre {d['fibre_dimension']}: {d['symmetries']['total']} symmetry "
+              f"directions, {d['unexplained']} unexplained). Exact: W - N where the Jacobian of N random points has "
+              "rank N mod p; measured: W - rank J at a zero-loss point, in float64 (? = not confident).", "",
+              "| N | regime | W - N | exact | measured |", "|---|---|---|---|---|"]
     for row in d["table"]:
-        lines.append(f"| {row['data']} | {row['regime']} | {row['predicted']} | {_fmt(row['measured'])} |")
+        flag = "?" if row.get("measured_confident") is False else ""
+        lines.append(f"| {row['data']} | {row['regime']} | {row['predicted']} | {_fmt(row['exact'])} | "
+                     f"{_fmt(row['measured'])}{flag} |")
     broken = [row["data"] for row in d["table"] if row["regime"] == "F < N <= W"]
     lines += ["", f"The paper's W - N holds for N <= F. For N = {', '.join(map(str, broken))} there are at least as many "
               "weights as data points and yet no zero-loss point for generic data." if broken else "", "",
@@ -225,7 +229,9 @@ def report_markdown(r: dict) -> str:
     lines += ["## 5. Trained zero-loss solutions checked by the algebra", "",
               f"N = {t['data']} points, {t['seeds']} seeds, {t['solutions']} zero-loss solutions (L-BFGS in float64). "
               f"Each has local dimension and Hessian nullity {t['predicted_dimension']} = W - N: "
-              f"{t['all_consistent']}. Distances between solutions {_fmt(t['distance_min'])} to "
+              f"{t['all_consistent']}"
+              + (f" ({t['undecided']} undecided: their float64 rank is not confident)" if t.get("undecided") else "")
+              + f". Distances between solutions {_fmt(t['distance_min'])} to "
               f"{_fmt(t['distance_max'])}: degenerate minima, many of them.", "",
               "| seed | residual | local dimension | Hessian nullity |", "|---|---|---|---|"]
     for row in t["rows"]:
@@ -292,7 +298,8 @@ def terminal_summary(r: dict) -> str:
         f"empty for F < N <= W: consistent {d['consistent']}",
         f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "
         f"torch agrees {k['torch_check']['agree']}",
-        f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}",
+        f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}"
+        + (f" ({t['undecided']} undecided)" if t.get("undecided") else ""),
         f"proposition 1 ({r['proposition']['network']['widths']} linear, N = 1..W): "
         + ", ".join(f"N = {row['data']} {({True: 'holds', False: 'fails', None: 'undecided'})[row['proposition_1']['holds']]}"
                     for row in r["proposition"]["rows"]),

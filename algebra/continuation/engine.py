@@ -22,7 +22,7 @@ from algebra.continuation.paths import STATUSES, PathSet, retrack, run_paths
 from algebra.continuation.precise import PreciseOptions
 from algebra.continuation.start import Member, StartSystem, from_member, multihomogeneous, polyhedral, total_degree
 from algebra.continuation.tracker import TrackerOptions
-from algebra.phc import SolverError
+from algebra.phc import MixedVolumeDisagreement, SolverError
 from algebra.polys import PolySystem
 
 UNIT_PATHS = 1024   # paths tracked together as one array (and one unit of work on a cluster):
@@ -72,33 +72,41 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
         return total_degree(system), why
     limit = max_paths if start == "polyhedral" else min(max_paths, int(td * AUTO_SHARE))
     if start == "auto":
-        # the mixed cells can cost more than every total-degree path (katsura-10: 24 s by
-        # MixedVol, 1.5 s by DEMiCs, against 3 s): they get as long as those paths are
-        # expected to take
+        # the mixed cells can cost more than every total-degree path (katsura-10: 15 s by
+        # MixedVol against 3 s): they get as long as those paths are expected to take
         budget = max(AUTO_MIN_SECONDS, td * AUTO_SECONDS_PER_PATH)
         try:
-            mv, st = polyhedral(system, seed, limit, timeout=budget)
+            check, st = polyhedral(system, seed, limit, timeout=budget)
+        except MixedVolumeDisagreement as e:
+            refuse_paths(td, "total-degree", max_paths)
+            out = total_degree(system)
+            out.mixed_volume_check = e.check.as_dict()
+            return out, (f"the mixed volume is unchecked ({e.check.why}): the {td:,} total-degree paths "
+                         "need none")
         except SolverError as e:
             refuse_paths(td, "total-degree", max_paths)
             return total_degree(system), (f"PHCpack's mixed cells did not come within {budget:.0f} s, "
                                           f"the time the {td:,} total-degree paths take ({e})")
     else:
-        mv, st = polyhedral(system, seed, limit)
+        check, st = polyhedral(system, seed, limit)
+    mv = check.value
     check_mixed_volume(mv, td)
     if st is None and start == "auto" and mv > td * AUTO_SHARE:
         refuse_paths(td, "total-degree", max_paths)
         out = total_degree(system)
-        out.mixed_volume = mv
-        return out, (f"the mixed volume {mv:,} (supports with the origin) is not far below the total "
-                     f"degree {td:,}: total-degree paths need no start system to be solved")
+        out.mixed_volume, out.mixed_volume_check = mv, check.as_dict()
+        return out, (f"the BKK bound {mv:,} (the mixed volume of the supports with the origin added) is not far "
+                     f"below the total degree {td:,}: total-degree paths need no start system to be solved")
     refuse_paths(mv, "polyhedral", max_paths)
     if st.count != mv:
         raise SolverError(f"the polyhedral start system has {st.count} solutions for a mixed "
                           f"volume of {mv}: refusing to count from it; use start='total-degree'")
-    why = "asked for" if start == "polyhedral" else (f"the mixed volume {mv:,} is below {AUTO_SHARE:.0%} of the "
-                                                     f"total degree {td:,}")
-    return st, (why + " (supports with the origin added: the paths reach every isolated solution in C^n); "
-                + st.how)
+    why = (f"asked for: the BKK bound {mv:,}" if start == "polyhedral"
+           else f"the BKK bound {mv:,} is below {AUTO_SHARE:.0%} of the total degree {td:,}")
+    checked = ("MixedVol's count, checked by DEMiCs" if check.agreed
+               else f"MixedVol's count alone, UNCHECKED: {check.why}")
+    return st, (why + " (the mixed volume of the supports with the origin added: the paths reach every isolated "
+                + f"solution in C^n; {checked}); " + st.how)
 
 
 def _track_chunk(system: PolySystem, start: PolySystem, gamma: complex, chart: np.ndarray, device: str | None,
@@ -279,8 +287,11 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
     began = time.perf_counter()
     be = backend(device)
     st, why = choose_start(system, start, seed, max_paths, partition, member)
+    # bkk_bound: the mixed volume of the supports with the origin added (Li and Wang's bound for
+    # C^n, what the polyhedral start tracks); "mixed_volume" elsewhere is the torus count
     start_info = {"kind": st.kind, "paths": st.count, "why": why, "total_degree": math.prod(system.degrees),
-                  "mixed_volume": st.mixed_volume if st.kind != "parameter" else None,
+                  "bkk_bound": st.mixed_volume if st.kind != "parameter" else None,
+                  "mixed_volume_check": st.mixed_volume_check,
                   "bound": st.mixed_volume if st.kind == "parameter" else None, "projective": True, "engine": "ours",
                   "device": device or "numpy", "origin_added": st.kind == "polyhedral"}
     notes = []

@@ -4,8 +4,9 @@
   generated in chunks so that millions of paths never sit in memory at once;
 - polyhedral: a random-coefficient system with the target's supports, each with the
   origin added (a constant term in every equation), solved from PHCpack's mixed cells
-  (MixedVol or DEMiCs) by our toric homotopies (``continuation.polyhedral``), or by
-  PHCpack's own solver where a check of ours fails; its mixed volume many solutions are
+  (MixedVol's, its count checked by DEMiCs) by our toric homotopies
+  (``continuation.polyhedral``), or by PHCpack's own solver where a check of ours fails;
+  its mixed volume (the BKK bound for C^n) many solutions are
   then tracked to the target. With the origin in every support the mixed volume bounds all
   isolated solutions in C^n, zero coordinates included (Li and Wang, 1996), and the
   random-coefficient system is a generic member of a family that contains the target,
@@ -36,8 +37,9 @@ class StartSystem:
     system: PolySystem
     count: int
     solutions: np.ndarray | None = None   # all of them, when they came from elsewhere
-    mixed_volume: int | None = None
+    mixed_volume: int | None = None       # origin added (the BKK bound); a parameter start: its proved bound
     how: str = ""                         # how its solutions were found, when that took a solver
+    mixed_volume_check: dict | None = None  # phc.MixedVolume.as_dict(): MixedVol's against DEMiCs'
 
     def chunks(self, size: int):
         """Index arrays of consecutive chunks of at most ``size`` start solutions."""
@@ -69,12 +71,22 @@ def proved_bound(start: dict, verification: dict) -> int | None:
     records: its paths when they attained the start system's root count (a bound on the
     isolated solutions of every system with its supports or smaller ones), else None.
 
-    >>> proved_bound({"kind": "polyhedral", "paths": 72}, {"method": "root-count-attained"})
+    A polyhedral count bounds only where MixedVol's mixed volume was checked by DEMiCs.
+
+    >>> proved_bound({"kind": "polyhedral", "paths": 72, "mixed_volume_check": {"agreed": True}},
+    ...              {"method": "root-count-attained"})
     72
+    >>> proved_bound({"kind": "polyhedral", "paths": 72, "mixed_volume_check": {"agreed": False}},
+    ...              {"method": "root-count-attained"}) is None
+    True
     >>> proved_bound({"kind": "total-degree", "paths": 81}, {"method": "independent-runs"}) is None
     True
     """
-    return start.get("paths") if verification.get("method") == "root-count-attained" else None
+    if verification.get("method") != "root-count-attained":
+        return None
+    if start.get("kind") == "polyhedral" and not (start.get("mixed_volume_check") or {}).get("agreed"):
+        return None   # a mixed volume from MixedVol alone bounds nothing
+    return start.get("paths")
 
 
 def from_member(member: Member, target: PolySystem) -> StartSystem:
@@ -132,26 +144,30 @@ def total_degree(system: PolySystem) -> StartSystem:
 
 
 def polyhedral(system: PolySystem, seed: int, limit: int | None = None,
-               timeout: float = 3600) -> tuple[int, StartSystem | None]:
-    """The mixed volume of the target's supports with the origin added to each, and, when
-    it is at most ``limit``, a random-coefficient start system with those supports and its
-    mixed volume many solutions, in the target's variable and equation order: PHCpack's
-    mixed cells tracked by our toric homotopies, or PHCpack's own solver where one of their
-    checks fails (``how`` says which). ``timeout`` bounds the mixed cells' computation."""
+               timeout: float = 3600) -> tuple["MixedVolume", StartSystem | None]:
+    """The mixed volume of the target's supports with the origin added to each (checked:
+    ``phc.MixedVolume``; a disagreement of MixedVol and DEMiCs raises
+    ``phc.MixedVolumeDisagreement``), and, when it is at most ``limit``, a random-coefficient
+    start system with those supports and its mixed volume many solutions, in the target's
+    variable and equation order: PHCpack's mixed cells tracked by our toric homotopies, or
+    PHCpack's own solver where one of their checks fails (``how`` says which). ``timeout``
+    bounds the mixed cells' computation."""
     from algebra.continuation import polyhedral as toric
 
-    mv, cells = toric.mixed_cells(system, seed, limit, timeout)
+    check, cells = toric.mixed_cells(system, seed, limit, timeout)
     if cells is None:
-        return mv, None
+        return check, None
+    mv, record = check.value, check.as_dict()
     try:
         g, sols = toric.solve_random_system(cells, system, seed)
         k = len(cells.points)
-        return mv, StartSystem("polyhedral", g, len(sols), sols, mv,
-                               how=f"solved by our polyhedral homotopy from {k:,} mixed cell{'s' * (k != 1)}")
+        return check, StartSystem("polyhedral", g, len(sols), sols, mv, mixed_volume_check=record,
+                                  how=f"solved by our polyhedral homotopy from {k:,} mixed cell{'s' * (k != 1)}")
     except toric.CellError as e:
         st = phcpack_polyhedral(system, seed, timeout)
         st.how = f"solved by PHCpack's polyhedral homotopy (ours failed: {e})"
-        return mv, st
+        st.mixed_volume, st.mixed_volume_check = mv, record
+        return check, st
 
 
 def phcpack_polyhedral(system: PolySystem, seed: int, timeout: float = 3600) -> StartSystem:

@@ -18,17 +18,28 @@ def _short(how: str) -> str:
     return f"+{words[0]} slices" if "slices" in how else f"{words[0]} combos"
 
 
+def _mixed_count(r: dict, key: str) -> str:
+    """A mixed volume as the table shows it: "?" where MixedVol and DEMiCs disagree (a note
+    names both), "-" where not computed."""
+    if r.get(key) is not None:
+        return f"{r[key]:,}"
+    check = (r.get("mixed_volume_check") or {}).get(key)
+    return "?" if isinstance(check, dict) and check.get("demics") is not None else "-"
+
+
 def _bounds_table(rows: list[dict], network: dict, system: str) -> str:
     head = (f"{system} system of the {network['network']} network "
             f"({', '.join(f'{k}={v}' for k, v in network.items() if k != 'network')})")
+    mixed = any(r.get("mixed_volume_check") for r in rows)  # --mixed-volume: torus, C^n and stable columns
     cols = ["N", "equations", "degree", "squared by", "total degree", "multihomog.", "mixed volume",
-            "paper d^(LN)", "real (sqrt)", "symmetries"]
+            *(["BKK (C^n)", "stable MV"] if mixed else []), "paper d^(LN)", "real (sqrt)", "symmetries"]
     body = []
     for r in rows:
+        counts = [_mixed_count(r, "mixed_volume")] + ([_mixed_count(r, "bkk_bound"), _mixed_count(r, "stable_mixed_volume")]
+                                                      if mixed else [])
         body.append([str(r["data"]), str(r["equations"]), str(max(d for d, _ in r["degrees"])), _short(r["squared_by"]),
                      _fmt_count(r["total_degree"], r["log10_total_degree"]),
-                     _fmt_count(r["multihomogeneous"], r["log10_multihomogeneous"]),
-                     "-" if r["mixed_volume"] is None else f"{r['mixed_volume']:,}",
+                     _fmt_count(r["multihomogeneous"], r["log10_multihomogeneous"]), *counts,
                      "n/a" if r["log10_paper_bound"] is None else f"10^{r['log10_paper_bound']:.2f}",
                      f"10^{r['log10_real_estimate']:.2f}", str(r["torus_symmetries"])])
     widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(cols)]
@@ -73,7 +84,9 @@ def add_parser(sub) -> None:
     b = sub.add_parser("bounds", help="Bezout, multihomogeneous and BKK bounds of a network's system")
     add_network_options(b)
     add_data_options(b, many=True)
-    b.add_argument("--mixed-volume", action="store_true", help="also the BKK mixed volume (phcpy; slow)")
+    b.add_argument("--mixed-volume", action="store_true", help="also the mixed volumes (phcpy's MixedVol, checked by DEMiCs; slow): of "
+                                                         "the supports (torus), with the origin added (the BKK bound "
+                                                         "for C^n) and the stable one")
     b.add_argument("--partition", default=None, metavar="'a,b;c,...'",
                    help="variable groups for the multihomogeneous bound (default: one per node/layer)")
     add_output_options(b)

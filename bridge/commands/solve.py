@@ -69,7 +69,15 @@ def _solve_text(r: dict, what: str) -> str:
     b = r["bounds"]
     lines.append("  bounds: total degree {:,}".format(b["total_degree"])
                  + (f", multihomogeneous {b['multihomogeneous']:,}" if "multihomogeneous" in b else "")
-                 + (f", mixed volume {b['mixed_volume']:,}" if b.get("mixed_volume") is not None else ""))
+                 + (f", mixed volume {b['mixed_volume']:,} (torus)" if b.get("mixed_volume") is not None else "")
+                 + (f", BKK bound {b['bkk_bound']:,} (C^n)" if b.get("bkk_bound") is not None else ""))
+    checks = b.get("mixed_volume_check") or {}
+    if checks.get("mixed_volume") == checks.get("bkk_bound"):  # every equation has a constant term: one count
+        checks = {"bkk_bound": checks.get("bkk_bound")}
+    for key, what in (("mixed_volume", "mixed volume"), ("bkk_bound", "BKK bound")):
+        c = checks.get(key)
+        if c and not c["agreed"]:
+            lines.append(f"  {what} unchecked: {c['why']}" + (": not reported" if c["demics"] is not None else ""))
     if "krawczyk" in r["verification"]:
         k = r["verification"]["krawczyk"]
         lines.append(f"  Krawczyk: {k['certified']} of {k['solutions']} regular solutions proved, "
@@ -235,7 +243,7 @@ def cmd_solve(args) -> None:
 
         check_orbits(net, system, result, args.seed)
     out = result.as_dict(with_solutions=bool(args.out))
-    out["bounds"] = solve_bounds(system, net, result.start.get("mixed_volume"))
+    out["bounds"] = solve_bounds(system, net, result.start)
     config = {"command": "solve", **described, "start": args.start, "precision": args.precision,
               "verify": args.verify, "max_runs": args.max_runs, "engine": args.engine,
               "device": args.device, "max_paths": args.max_paths, "certify": args.certify,

@@ -150,7 +150,27 @@ def test_cifar_sized_bounds_are_logarithms():
 
 def test_mixed_volume_of_dense_quadrics_is_bezout(phc_ready):
     full = np.array([m for m in itertools.product(range(3), repeat=2) if sum(m) <= 2])
-    assert mixed_volume([Block(full, 2)], 2) == 4
+    assert mixed_volume([Block(full, 2)], 2).value == 4
+
+
+# Hand counts, generic coefficients:
+# - {a x^2 + b x, c y^2 + d y}: in the torus x = -b/a, y = -d/c, one root (mixed volume 1);
+#   with a constant term in each, two roots of each quadratic: 4 in C^2 (BKK bound 4), and
+#   the stable mixed volume counts all four of x(ax + b) = 0, y(cy + d) = 0: 4.
+# - {a xy + b x, c xy + d y}: in the torus y = -b/a, x = -d/c: 1; with constants e, f the
+#   difference of the two is linear, so x is linear in y and the first a quadratic in y: 2; the
+#   roots of x(ay + b) = 0, y(cx + d) = 0 are (0, 0) and (-d/c, -b/a): a stable mixed volume of 2.
+@pytest.mark.parametrize("supports, torus, bkk, stable", [
+    ([[[2, 0], [1, 0]], [[0, 2], [0, 1]]], 1, 4, 4),
+    ([[[1, 1], [1, 0]], [[1, 1], [0, 1]]], 1, 2, 2),
+])
+def test_mixed_volume_and_bkk_bound_by_hand(phc_ready, supports, torus, bkk, stable):
+    blocks = [Block(np.array(s), 1) for s in supports]
+    r = bounds_report(blocks, ["x", "y"], [["x", "y"]], activation_degree=2, activation_layers=1, n_data=2,
+                      with_mixed_volume=True)
+    assert (r.mixed_volume, r.bkk_bound, r.stable_mixed_volume) == (torus, bkk, stable)
+    assert r.mixed_volume_check["mixed_volume"]["agreed"] and r.mixed_volume_check["bkk_bound"]["agreed"]
+    assert mixed_volume(blocks, 2).value == torus and mixed_volume(blocks, 2, origin=True).value == bkk
 
 
 @pytest.mark.parametrize("net, n, system, l2", [
@@ -160,10 +180,21 @@ def test_mixed_volume_of_dense_quadrics_is_bezout(phc_ready):
 ])
 def test_mixed_volume_within_bezout_numbers(phc_ready, net, n, system, l2):
     one_group = [list(net.weight_names)]
+    # the mixed volumes do not depend on the partition: computed once (DEMiCs, the check, takes
+    # 5 s on the tree's system)
     coarse = network_bounds(net, n, system, partition=one_group, with_mixed_volume=True, l2=l2)
-    fine = network_bounds(net, n, system, with_mixed_volume=True, l2=l2)
+    fine = network_bounds(net, n, system, l2=l2)
     assert coarse.multihomogeneous == coarse.total_degree  # one group: Bezout
-    assert 0 < coarse.mixed_volume <= coarse.total_degree
-    assert fine.mixed_volume == coarse.mixed_volume
+    assert 0 < coarse.mixed_volume <= coarse.bkk_bound <= coarse.total_degree
+    assert coarse.mixed_volume_check["bkk_bound"]["agreed"]
     if system == "critical":  # layer groups help the bilinear structure of linear networks
-        assert fine.mixed_volume <= fine.multihomogeneous <= fine.total_degree
+        assert coarse.bkk_bound <= fine.multihomogeneous <= fine.total_degree
+
+
+def test_paper_bound_with_one_activation_per_layer():
+    # outputs of degree 2 * 3 = 6 in x: the paper's d^(L N) becomes (d_1 d_2)^N = 6^2
+    from algebra.networks import DenseNetwork
+
+    r = network_bounds(DenseNetwork((2, 2, 2, 1), ("monomial:2", "monomial:3")), 2)
+    assert r.paper_bound_formula == "(d_1 ... d_L)^N = (2*3)^2"
+    assert r.log10_paper_bound == pytest.approx(2 * math.log10(6))

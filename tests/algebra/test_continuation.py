@@ -232,8 +232,8 @@ def test_our_solutions_are_phcpacks(phc_ready):
 def test_polyhedral_start_from_phcpack_tracked_by_ours(phc_ready):
     r = solve(cyclic(5), start="polyhedral", verify=False)
     assert (r.npaths, r.nsolutions) == (70, 70)
-    # root count attained, but the mixed volume is PHCpack's, not proved: probability one
-    assert r.start["mixed_volume"] == 70 and r.verdict == "probability-one"
+    # root count attained, but the mixed volume is computed (MixedVol's, checked by DEMiCs), not proved
+    assert r.start["bkk_bound"] == 70 and r.start["mixed_volume_check"]["agreed"] and r.verdict == "probability-one"
 
 
 def test_polyhedral_paths_reach_solutions_with_zero_coordinates(phc_ready):
@@ -255,7 +255,7 @@ def test_auto_takes_polyhedral_where_the_mixed_volume_is_far_below_the_total_deg
     assert r.nsolutions == 8 and r.verdict == "probability-one"
     big = _system([x ** 5 * y ** 4 - 2, x ** 4 * y ** 5 - 3])
     r = solve(big, verify=False)
-    assert r.start["kind"] == "polyhedral" and r.npaths == r.start["mixed_volume"] == 9
+    assert r.start["kind"] == "polyhedral" and r.npaths == r.start["bkk_bound"] == 9
     assert r.nsolutions == 9 and r.verdict == "probability-one"
 
 

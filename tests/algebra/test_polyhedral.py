@@ -47,7 +47,7 @@ def test_dependent_edges_are_refused():
 
 
 def _cells_of(system, seed=1):
-    mv, cells = toric.mixed_cells(system, seed, None, 120)
+    check, cells = toric.mixed_cells(system, seed, None, 120)
     return cells
 
 
@@ -111,8 +111,9 @@ def test_the_kernel_takes_the_array_trackers_steps_on_toric_paths(phc_ready):
 
 @pytest.mark.parametrize("system,mv", [(cyclic(5), 70), (katsura(5), 32), (SEMI_MIXED, 12)])
 def test_the_start_system_has_mixed_volume_many_distinct_solutions(phc_ready, system, mv):
-    count, st_ = starts.polyhedral(system, 3)
-    assert count == st_.count == mv and "ours" not in st_.how and "our polyhedral homotopy" in st_.how
+    check, st_ = starts.polyhedral(system, 3)
+    assert check.value == st_.count == mv and "ours" not in st_.how and "our polyhedral homotopy" in st_.how
+    assert check.agreed and st_.mixed_volume_check == check.as_dict()
     sols = st_.solutions
     assert np.abs(st_.system.evaluate(sols)).max() < 1e-10
     gaps = np.abs(sols[:, None, :] - sols[None, :, :]).max(axis=2) + np.eye(len(sols))
@@ -136,11 +137,93 @@ def test_a_failed_check_falls_back_on_phcpacks_solver_and_says_so(phc_ready, mon
     assert (r.npaths, r.nsolutions) == (12, 12) and r.verdict == "probability-one"
 
 
-def test_demics_takes_over_when_mixedvol_runs_out_of_its_time(phc_ready, monkeypatch):
-    # MixedVol gets half a second first (it needs 24 s on katsura-10, DEMiCs 1.5 s); with no
-    # time at all it is stopped and DEMiCs' cells serve, checked the same way
-    monkeypatch.setattr(toric, "MIXEDVOL_SECONDS", 0.001)
-    mv, cells = toric.mixed_cells(cyclic(5), 2, None, 120)
-    assert mv == 70 and int(cells.volumes().sum()) == 70
-    g, sols = toric.solve_random_system(cells, cyclic(5), 2)
-    assert len(sols) == 70 and np.abs(g.evaluate(sols)).max() < 1e-10
+# --- the mixed volume, computed twice ---------------------------------------------------------
+
+class _Says:
+    """A worker stand-in that answers ``value`` (or raises it, an exception)."""
+
+    def __init__(self, value, seconds=0.01):
+        self.value, self.seconds, self.began = value, seconds, 0.0
+
+    def result(self, timeout):
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
+
+    def cancel(self):
+        pass
+
+
+def _demics_says(monkeypatch, value):
+    """DEMiCs' worker replaced by one that answers ``value``; MixedVol's runs for real."""
+    from algebra import phc
+
+    real = phc.start
+
+    def start(task, *args, **kw):
+        if task == "mixed_volume" and args[3] == "demics":
+            return _Says(value)
+        return real(task, *args, **kw)
+
+    monkeypatch.setattr(phc, "start", start)
+
+
+def test_mixedvol_and_demics_both_run_and_their_agreement_is_recorded(phc_ready):
+    # both algorithms for real: katsura-5 (a constant term only in its linear equation) has
+    # 32 solutions, the mixed volume of its supports with the origin added
+    check, cells = toric.mixed_cells(katsura(5), 0, None, 120)
+    assert (check.mixedvol, check.demics, check.agreed) == (32, 32, True) and check.why == "MixedVol and DEMiCs agree"
+    assert int(cells.volumes().sum()) == 32
+    r = solve(katsura(5), start="polyhedral", verify=False)
+    c = r.start["mixed_volume_check"]
+    assert (c["mixedvol"], c["demics"], c["agreed"], c["seed"]) == (32, 32, True, 0) and r.start["bkk_bound"] == 32
+    assert "checked by DEMiCs" in r.start["why"] and "DEMiCs' agrees" in r.verification["why"]
+
+
+def test_a_disagreement_is_refused_naming_both_counts(phc_ready, monkeypatch):
+    from algebra import phc
+
+    _demics_says(monkeypatch, {"mixed_volume": 31})
+    with pytest.raises(phc.MixedVolumeDisagreement) as e:
+        solve(katsura(5), start="polyhedral", verify=False)
+    assert str(e.value) == ("mixed volume: MixedVol gave 32, DEMiCs gave 31 (seed 0): not tracking from an unchecked "
+                            "count; use --start total-degree or --method monodromy")
+    assert isinstance(e.value, phc.SolverError) and e.value.check.as_dict()["agreed"] is False
+    # PHCpack's engine tracks the supports as they are: the torus count, 30
+    with pytest.raises(phc.MixedVolumeDisagreement, match="MixedVol gave 30, DEMiCs gave 31"):
+        solve(katsura(5), engine="phcpack", start="polyhedral", verify=False)
+
+
+def test_auto_takes_the_total_degree_where_the_counts_disagree_and_says_why(phc_ready, monkeypatch):
+    from algebra.continuation import engine
+
+    monkeypatch.setattr(engine, "AUTO_SMALL", 16)
+    _demics_says(monkeypatch, {"mixed_volume": 31})
+    r = solve(katsura(5), verify=False)
+    assert r.start["kind"] == "total-degree" and r.npaths == 32 and r.nsolutions == 32
+    assert "MixedVol gave 32, DEMiCs gave 31 (seed 0)" in r.start["why"]
+    assert r.start["mixed_volume_check"]["demics"] == 31 and r.start["bkk_bound"] is None
+
+
+def test_demics_that_does_not_finish_leaves_mixedvols_count_unchecked(phc_ready, monkeypatch):
+    from algebra import phc
+    from algebra.continuation.start import proved_bound
+
+    _demics_says(monkeypatch, phc.SolverTimeout("phcpy mixed_volume did not finish within 10 s"))
+    check, cells = toric.mixed_cells(cyclic(5), 2, None, 120)
+    assert (check.mixedvol, check.demics, check.agreed, check.disagreed) == (70, None, False, False)
+    assert check.why.startswith("DEMiCs did not finish in") and int(cells.volumes().sum()) == 70
+    r = solve(SEMI_MIXED, start="polyhedral", verify=False)
+    assert (r.npaths, r.nsolutions) == (12, 12) and r.verdict == "probability-one"
+    assert r.start["mixed_volume_check"]["demics"] is None and "UNCHECKED" in r.start["why"]
+    assert "MixedVol's alone, unchecked" in r.verification["why"]
+    # a count attained from an unchecked mixed volume bounds nothing for a parameter homotopy
+    assert r.verification["method"] == "root-count-attained" and proved_bound(r.start, r.verification) is None
+
+
+def test_mixedvol_that_does_not_finish_is_a_failure_whatever_demics_says(phc_ready, monkeypatch):
+    from algebra import phc
+
+    _demics_says(monkeypatch, {"mixed_volume": 70})
+    with pytest.raises(phc.SolverError, match="MixedVol failed .*did not finish.*DEMiCs' count is not used"):
+        toric.mixed_cells(cyclic(5), 2, None, 0.001)

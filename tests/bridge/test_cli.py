@@ -83,11 +83,11 @@ def test_bounds_json_has_the_promised_fields(capsys):
     assert code == 0
     r = json.loads(out)
     for key in ("weights", "equations", "degrees", "total_degree", "log10_total_degree",
-                "multihomogeneous", "mixed_volume", "log10_paper_bound", "config", "seed",
+                "multihomogeneous", "mixed_volume", "bkk_bound", "stable_mixed_volume", "log10_paper_bound", "config", "seed",
                 "versions", "git_commit"):
         assert key in r
     assert (r["weights"], r["equations"], r["degrees"], r["total_degree"]) == (12, 4, [[9, 4]], 9 ** 4)
-    assert r["mixed_volume"] is None
+    assert r["mixed_volume"] is None and r["bkk_bound"] is None
 
 
 def test_oversized_network_is_refused_not_swapped(capsys):
@@ -101,6 +101,63 @@ def test_bounds_mixed_volume_keeps_stdout_pure_json(capsys):
                        "--data", "3", "--mixed-volume", "--json")
     r = json.loads(out)  # PHCpack's banner would break this
     assert code == 0 and 0 < r["mixed_volume"] <= r["multihomogeneous"] <= r["total_degree"]
+
+
+# dense (1,1,1) linear network, one data point (x, y), critical system of
+# 1/2 (w2 w1 x - y)^2 [+ 1/2 (l1 w1^2 + l2 w2^2)]: supports
+#   no L2:   {w1 w2^2, w2} and {w1^2 w2, w1}: two parallel segments, mixed volume 0 in the torus
+#            (the rescaling w1 -> t w1, w2 -> w2 / t); with the origin added, triangles T1, T2 of
+#            area 1/2 each whose sum, hull (0,0),(1,0),(2,1),(3,3),(1,2),(0,1), has area 4: 4 - 1/2 - 1/2 = 3
+#   with L2: {w1 w2^2, w2, w1} and {w1^2 w2, w1, w2}: triangles of area 1 each, their sum (2,0),(3,1),
+#            (3,3),(1,3),(0,2) of area 6: 6 - 1 - 1 = 4 in the torus; with the origin added areas 3/2
+#            and a sum (0,0),(2,0),(3,1),(3,3),(1,3),(0,2) of area 8: 8 - 3/2 - 3/2 = 5 (the fifth: w = 0)
+@pytest.mark.parametrize("l2, torus, bkk", [([], 0, 3), (["--l2", "random"], 4, 5)])
+def test_bounds_reports_the_torus_mixed_volume_and_the_bkk_bound_apart(capsys, phc_ready, l2, torus, bkk):
+    code, out, _ = run(capsys, "bounds", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                       "--no-bias", "--system", "critical", *l2, "--data", "1", "--mixed-volume", "--json")
+    r = json.loads(out)
+    assert code == 0 and (r["mixed_volume"], r["bkk_bound"]) == (torus, bkk)
+    assert torus <= r["stable_mixed_volume"] <= bkk
+    checks = r["mixed_volume_check"]
+    assert checks["mixed_volume"]["agreed"] and checks["bkk_bound"]["demics"] == bkk
+    assert any("torus" in n and "origin added" in n for n in r["notes"])
+    code, out, _ = run(capsys, "bounds", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                       "--no-bias", "--system", "critical", *l2, "--data", "1", "--mixed-volume")
+    assert code == 0 and "BKK (C^n)" in out and "stable MV" in out
+
+
+def _demics_says(monkeypatch, count):
+    from algebra import phc
+
+    class Says:
+        seconds, began = 0.01, 0.0
+
+        def result(self, timeout):
+            return {"mixed_volume": count}
+
+        def cancel(self):
+            pass
+
+    real = phc.start
+    monkeypatch.setattr(phc, "start", lambda task, *a, **kw: Says() if task == "mixed_volume" and a[3] == "demics"
+                        else real(task, *a, **kw))
+
+
+def test_a_mixed_volume_the_two_algorithms_disagree_on_is_refused_in_one_line(capsys, phc_ready, monkeypatch):
+    _demics_says(monkeypatch, 7)
+    code, out, err = run(capsys, "solve", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                         "--no-bias", "--system", "critical", "--l2", "random", "--data", "1", "--start", "polyhedral")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert ("solver failure: mixed volume: MixedVol gave 5, DEMiCs gave 7 (seed 0): not tracking from an unchecked "
+            "count; use --start total-degree or --method monodromy") in err
+    # bounds shows neither count as a bound: "?" in the table, both numbers in a note
+    code, out, _ = run(capsys, "bounds", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                       "--no-bias", "--system", "critical", "--l2", "random", "--data", "1", "--mixed-volume", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["mixed_volume"] is None and r["bkk_bound"] is None and r["stable_mixed_volume"] is None
+    assert r["mixed_volume_check"]["bkk_bound"] == {**r["mixed_volume_check"]["bkk_bound"], "mixedvol": 5, "demics": 7,
+                                                    "agreed": False}
+    assert "BKK bound not reported: MixedVol gave 5, DEMiCs gave 7 (seed 0)" in " ".join(r["notes"])
 
 
 def test_bounds_table_and_result_file(capsys, tmp_path):
@@ -214,7 +271,8 @@ def test_solve_network_sliced_against_its_bounds(capsys, tmp_path, phc_ready):
     r = json.loads(out)
     b = r["bounds"]
     assert code == 0 and r["verdict"] == "probability-one"
-    assert r["solutions"] <= b["mixed_volume"] <= min(b["multihomogeneous"], b["total_degree"])
+    assert r["solutions"] <= b["bkk_bound"] <= min(b["multihomogeneous"], b["total_degree"])
+    assert b["mixed_volume"] <= b["bkk_bound"] and b["mixed_volume_check"]["bkk_bound"]["agreed"]
     saved = json.loads((tmp_path / "s" / "result.json").read_text())
     assert len(saved["points"]) >= r["solutions"] and saved["solutions"] == r["solutions"]
 
@@ -343,6 +401,18 @@ def test_dimension_text_says_the_float_rank_was_wrong(capsys):
     assert "F = 33" in out and "exact mod p, proven" in out
     assert "the float64 rank says 32" in out and "not confident): wrong; the exact rank is used" in out
     assert out.rstrip().endswith("consistent with the prediction (exact ranks mod p)")
+
+
+def test_one_activation_per_hidden_layer(capsys):
+    code, out, err = run(capsys, "dimension", "--network", "dense", "--widths", "3,3,2,1", "--activation",
+                         "linear", "--activation", "monomial:2", "--no-bias", "--data", "1", "--starts", "1", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["network"]["activation"] == ["linear", "monomial:2"] and r["functional_dimension"] == 5
+    code, out, err = run(capsys, "dimension", "--network", "dense", "--widths", "3,3,2,1", "--activation", "linear",
+                         "--activation", "linear", "--activation", "linear", "--data", "1")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "3 activation specs for 2 hidden layers" in err
 
 
 def test_dimension_single_n_has_flat_fields(capsys):
