@@ -238,11 +238,12 @@ def extra_start(family: ConstantFamily, solutions: np.ndarray, constants: np.nda
 def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, seed: int = 0,
                equations=None, device: str | None = None, options: TrackerOptions = TrackerOptions(),
                stall: int | None = None, tries: int = TRIES, previous: Completeness | None = None,
-               max_seconds: float | None = None) -> Completeness:
+               max_seconds: float | None = None, progress=None) -> Completeness:
     """The trace test of ``solutions`` (of the member of ``system``'s constant-term family
     with ``constants``). ``equations``: the system's affine evaluator, as for monodromy.
     ``previous``: an earlier test of this member whose extra witnesses the new one starts
-    from (its loops go on; the random v and a are the same).
+    from (its loops go on; the random v and a are the same). ``progress(stage, loops,
+    points)`` is told as the extra witnesses' loops go.
 
     >>> from algebra.continuation.monodromy import monodromy_solve
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
@@ -287,7 +288,8 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     before = seedling.paths
     extra_result = monodromy_solve(aug.extra, seed=seed, stall=STALL if stall is None else stall, device=device,
                                    final=False, equations=extra_eq, resume=seedling, options=options,
-                                   max_seconds=max_seconds, prove=False)
+                                   max_seconds=max_seconds, prove=False,
+                                   progress=_stage(progress, "trace test: extra witnesses"))
     paths += extra_result.paths - before
     fibre = np.vstack([np.hstack([solutions, np.zeros((len(solutions), 1))]), extra_result.base_solutions])
     start_c = np.append(constants, 0.0)
@@ -348,6 +350,11 @@ def _carry_back(hom: SegmentsHomotopy, points: np.ndarray, a: np.ndarray, b: np.
     return moved[np.all(np.isfinite(moved), axis=1)]
 
 
+def _stage(progress, stage: str):
+    """monodromy_solve's progress(loops, points) as progress(stage, loops, points)."""
+    return None if progress is None else (lambda loops, points: progress(stage, loops, points))
+
+
 ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count stays a lower bound
 
 
@@ -358,7 +365,7 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     finds the set incomplete, the points the test's own loop brought back join the solutions
     and the extra witnesses, and both loop on (``monodromy_solve(resume=...)``), up to
     ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
-    rounds of loops it took)."""
+    rounds of loops it took). ``progress(stage, loops, points)``: as ``certified_monodromy``."""
     from algebra.continuation.monodromy import STALL, monodromy_solve
     from algebra.continuation.monodromy import _new as new_points
 
@@ -366,20 +373,19 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     began = time.perf_counter()
     loops_seconds = result.seconds
     test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                      device=device, options=options, stall=stall)
+                      device=device, options=options, stall=stall, progress=progress)
     spent = test.paths
     done = 0
     while test.verdict == INCOMPLETE and done < rounds:
         done += 1
-        if progress:
-            progress(done, test)
         found = new_points(result.base_solutions, test.found)
         if len(found):
             result.base_solutions = np.vstack([result.base_solutions, found])
         result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
-                                 resume=result, options=options, symmetries=symmetries)
+                                 resume=result, options=options, symmetries=symmetries,
+                                 progress=_stage(progress, f"round {done + 1}: loops"))
         test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                          device=device, options=options, stall=stall, previous=test)
+                          device=device, options=options, stall=stall, previous=test, progress=progress)
         spent += test.paths
     test.rounds, test.paths = done, spent
     result.paths += spent
@@ -428,20 +434,24 @@ def count_verdict(result, test: Completeness | None) -> tuple[bool, str]:
 
 def certified_monodromy(system: PolySystem, seed: int = 0, stall: int | None = None, target: int | None = None,
                         device: str | None = None, equations=None, symmetries: list | None = None,
-                        completeness: bool = True, options: TrackerOptions = TrackerOptions()):
+                        completeness: bool = True, options: TrackerOptions = TrackerOptions(), progress=None):
     """Monodromy loops, then (``completeness``, and no ``target``) the trace test and its
     rounds of more loops, then the homotopy to the system's own constants, every point
     proved on the way. Returns the MonodromyResult and the last Completeness (None when the
-    test did not run): ``verdict`` reads them."""
+    test did not run): ``verdict`` reads them. ``progress(stage, loops, points)``, where
+    given, is told after every loop of every stage (a status line on the command line)."""
     from algebra.continuation.monodromy import STALL, finish, monodromy_solve
 
     stall = STALL if stall is None else stall
     run_test = completeness and target is None
     result = monodromy_solve(system, seed=seed, stall=stall, target=target, device=device, equations=equations,
-                             symmetries=symmetries, final=not run_test, options=options)
+                             symmetries=symmetries, final=not run_test, options=options,
+                             progress=_stage(progress, "loops"))
     if not run_test:
         return result, None
     result, test = complete(system, result, seed=seed, equations=equations, device=device, options=options,
-                            stall=stall, symmetries=symmetries)
+                            stall=stall, symmetries=symmetries, progress=progress)
+    if progress:
+        progress(f"paths to the system ({test.verdict})", result.loops, result.count)
     return finish(system, result, seed=seed, device=device, equations=equations, options=options,
                   symmetries=symmetries), test

@@ -151,6 +151,34 @@ def progress_bar(items: list, what: str):
     return tqdm(items, desc=what, unit="item", disable=None if len(items) > 1 else True, leave=False)
 
 
+class StatusLine:
+    """A one-line status on stderr for work whose end is not known in advance (monodromy's
+    loops): ``progress(stage, loops, points)`` rewrites it; silent when stderr is not a
+    terminal. A context manager: the line is cleared at the end."""
+
+    def __init__(self, what: str):
+        from tqdm import tqdm
+
+        self.what = what
+        self.bar = tqdm(total=None, bar_format="{desc} [{elapsed}]", disable=None, leave=False)
+
+    def __call__(self, stage: str, loops: int, points: int) -> None:
+        self.bar.set_description_str(f"{self.what}: {stage}: {loops:,} loops, {points:,} points", refresh=True)
+
+    def __enter__(self) -> "StatusLine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
+
+
+def status_line(what: str, active: bool = True):
+    """``StatusLine(what)``, or a context that gives None when ``active`` is false."""
+    from contextlib import nullcontext
+
+    return StatusLine(what) if active else nullcontext(None)
+
+
 def add_cluster_options(p, what: str = "units of work") -> None:
     """--workers and --scheduler: where a long command's units of work run (bridge.cluster)."""
     from bridge.cluster import SCHEDULER_ENV

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, WORKERS, SpecError, add_data_points, add_network_options,
-                                    add_output_options, emit, network_from, parse_counts)
+                                    add_output_options, emit, network_from, parse_counts, status_line)
 from bridge.options import integer
 
 
@@ -38,9 +38,11 @@ def cmd_critical(args) -> None:
                             "(monodromy tracks no start system and certifies by the trace test)")
     elif args.stall is not None or not args.completeness:
         raise SpecError("--stall and --no-completeness apply to --method monodromy")
-    result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
-                             workers=args.workers, verify=args.verify == "runs", gauge=args.gauge,
-                             method=args.method, stall=args.stall, completeness=args.completeness)
+    with status_line("critical points by monodromy", args.method == "monodromy") as status:
+        result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
+                                 workers=args.workers, verify=args.verify == "runs", gauge=args.gauge,
+                                 method=args.method, stall=args.stall, completeness=args.completeness,
+                                 progress=status)
     out = result.as_dict()
     config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2, "gauge": args.gauge,
               "max_paths": max_paths, "verify": args.verify, "method": args.method, "stall": args.stall,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_data_points, add_network_options,
-                                    add_output_options, emit, integer, network_from, parse_counts)
+                                    add_output_options, emit, integer, network_from, parse_counts, status_line)
 from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
 
 
@@ -63,8 +63,10 @@ def cmd_critical_set(args) -> None:
         raise SpecError("--stall and --no-completeness apply to --method monodromy")
     data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
     max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
-    result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
-                          verify=True, degree=not args.no_degree, completeness=args.completeness)
+    with status_line("regularized critical points by monodromy", args.method == "monodromy") as status:
+        result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
+                              verify=True, degree=not args.no_degree, completeness=args.completeness,
+                              progress=status)
     out = result.as_dict()
     config = {"command": "critical-set", **net.describe(), "data": counts[0], "method": args.method,
               "max_paths": max_paths, "stall": args.stall, "degree": not args.no_degree,

@@ -199,3 +199,14 @@ def test_inaccurate_points_give_no_verdict_rather_than_a_loose_pass(monkeypatch)
     monkeypatch.setattr(cm, "_move", noisy)
     test = trace_test(s, r.base_solutions[1:], r.base_constants, seed=4)
     assert test.verdict == "inconclusive" and "too inaccurate" in test.why and test.allowed > cm.MAX_ALLOWED
+
+
+def test_progress_is_told_every_stage():
+    from algebra.continuation.completeness import certified_monodromy
+
+    told = []
+    result, test = certified_monodromy(_conic_pair(), seed=1, progress=lambda *a: told.append(a))
+    stages = [stage for stage, _, _ in told]
+    assert stages[0] == "loops" and "trace test: extra witnesses" in stages
+    assert stages[-1] == f"paths to the system ({test.verdict})" and told[-1][2] == result.count
+    assert all(isinstance(loops, int) and isinstance(points, int) for _, loops, points in told)
