@@ -210,3 +210,33 @@ def test_progress_is_told_every_stage():
     assert stages[0] == "loops" and "trace test: extra witnesses" in stages
     assert stages[-1] == f"paths to the system ({test.verdict})" and told[-1][2] == result.count
     assert all(isinstance(loops, int) and isinstance(points, int) for _, loops, points in told)
+
+
+def test_a_point_lost_at_one_t_is_tried_at_another(monkeypatch):
+    import algebra.continuation.monodromy as mono
+
+    s = _conic_pair()
+    r = monodromy_solve(s, seed=3, final=False)
+    real_carry, real_track = mono._carry, mono._track
+    calls = {"carry": 0}
+
+    def losing(hom, points, a, b, gamma, options, *rest):
+        out = real_carry(hom, points, a, b, gamma, options, *rest)
+        if points.shape[1] == 3 and len(points) > 1:  # the pencil's moves: every arc to the first t loses one
+            calls["carry"] += 1
+            if calls["carry"] <= 3:
+                out[0] = np.nan
+        return out
+
+    class Failed:
+        status = np.array(["failed"])
+        winding = np.array([0])
+        affine = np.full((1, 3), np.nan + 0j)
+
+    def track(*a, **k):
+        return Failed() if calls["carry"] <= 3 else real_track(*a, **k)
+
+    monkeypatch.setattr(mono, "_carry", losing)
+    monkeypatch.setattr(mono, "_track", track)
+    test = trace_test(s, r.base_solutions, r.base_constants, seed=3)
+    assert test.verdict == "complete" and calls["carry"] >= 5
