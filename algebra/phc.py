@@ -439,8 +439,9 @@ def _seconds(t: float) -> str:
 
 # --- mixed volumes, computed twice ------------------------------------------------------------
 
-DEMICS_MIN_SECONDS = 10.0   # DEMiCs, the check, gets this long or as long as MixedVol took (the
-                            # slowest finish measured: 2.5 s, the canonical tree's sliced system)
+DEMICS_MIN_SECONDS = 5.0    # DEMiCs, the check, gets this long or as long as MixedVol took (the
+                            # slowest finish measured: 2.5 s, the canonical tree's sliced system;
+                            # where it hangs, e.g. (x + y + 1)^50, every solve's bounds line waits this long)
 DEMICS_MEMORY = 2 * 2**30   # and at most this much memory: on the tree's critical system it
                             # grew 200 MB/s and was killed at 20 GB (MixedVol: 155 MB, 41 s)
 
