@@ -191,8 +191,8 @@ def add_cluster_options(p, what: str = "units of work") -> None:
                    help=f"run the {what} on a running Dask cluster (tcp://host:8786; default ${SCHEDULER_ENV})")
     g.add_argument("--threads", type=THREADS, default=None,
                    help="torch and BLAS threads per unit; the last bits of CPU results depend on it, so a run is "
-                        "bit-identical to any run with the same --threads (default: the process's own; with "
-                        "--workers N, the cores shared among the N workers)")
+                        "bit-identical to any run with the same --threads, in-process or on any cluster "
+                        "(default 1 everywhere: the defaults give the same numbers in every mode)")
 
 
 def units_runner(args, device: str | None = None):

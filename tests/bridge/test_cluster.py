@@ -14,7 +14,7 @@ import pytest
 
 from bridge import cluster as cluster_module
 from bridge.cli import main
-from bridge.cluster import ClusterError, Runner, cluster, scheduler_address
+from bridge.cluster import DEFAULT_THREADS, ClusterError, Runner, cluster, scheduler_address
 
 SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "suite"
 
@@ -90,13 +90,23 @@ def test_in_process_runner_keeps_the_order():
 
 # --- the same numbers on two workers ------------------------------------------------------
 
-HERE = Runner(progress=False, threads=1)  # the numbers follow the threads per unit: one, as on the workers
+@pytest.fixture(scope="module")
+def here():
+    with cluster(progress=False) as runner:  # the defaults: the same threads per unit as on the workers
+        yield runner
+
+
+HERE = Runner(progress=False, threads=DEFAULT_THREADS)  # what cluster() gives in-process at the defaults
 
 
 @pytest.fixture(scope="module")
 def local():
-    with cluster(workers=2, progress=False, threads=1) as runner:
+    with cluster(workers=2, progress=False) as runner:
         yield runner
+
+
+def test_the_defaults_pin_the_same_threads_in_every_mode(here, local):
+    assert here.threads == local.threads == 1
 
 
 def test_threads_are_pinned_per_unit_and_restored():
@@ -172,9 +182,10 @@ def test_a_homotopy_in_chunks_gives_the_same_ends_on_two_workers(local):
 
 
 def test_solve_with_workers_from_the_command_line(capsys, tmp_path):
-    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--workers", "2", "--threads", "1"]) == 0
+    # the defaults: no --threads on either side
+    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--workers", "2"]) == 0
     on_workers = json.loads(capsys.readouterr().out)
-    assert main(["solve", str(SUITE / "katsura5.phc"), "--json", "--threads", "1"]) == 0
+    assert main(["solve", str(SUITE / "katsura5.phc"), "--json"]) == 0
     here = json.loads(capsys.readouterr().out)
     for key in ("paths", "finite", "solutions", "real", "certified"):
         assert on_workers[key] == here[key], key
