@@ -17,6 +17,7 @@ import functools
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -305,6 +306,7 @@ _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _va
 
 
 MEMORY_ENV = "LANDSCAPE_PHC_MEMORY"  # a worker's address-space cap in bytes, where one is set
+CPU_ENV = "LANDSCAPE_PHC_CPU"        # a worker's CPU-time cap in seconds, where one is set
 MEMORY_MARGIN = 64 * 2**20           # a peak this close to the cap: an allocation may have failed
 
 
@@ -318,10 +320,14 @@ def _worker_main() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     cap = int(os.environ.get(MEMORY_ENV) or 0)
-    if cap:
+    cpu = int(os.environ.get(CPU_ENV) or 0)
+    if cap or cpu:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        if cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        if cpu:  # SIGXCPU ends the process: seconds of its own work, whatever the machine's load
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     request = json.load(sys.stdin)
     try:
         _import_phcpy()
@@ -369,21 +375,24 @@ def run(task: str, *args, timeout: float = 600):
     return start(task, *args).result(timeout)
 
 
-def start(task: str, *args, memory: int | None = None) -> "Worker":
+def start(task: str, *args, memory: int | None = None, cpu: int | None = None) -> "Worker":
     """Start one phcpy task in a fresh worker process (``memory``: its address-space cap in
-    bytes); ``.result(timeout)`` waits for its answer, ``.cancel()`` stops it."""
-    return Worker(task, args, memory)
+    bytes; ``cpu``: its CPU time in seconds); ``.result(timeout)`` waits for its answer,
+    ``.cancel()`` stops it."""
+    return Worker(task, args, memory, cpu)
 
 
 class Worker:
     """One phcpy task running in its own process; a thread feeds it the request and reads
     its answer, so that several run at once and any of them can be stopped."""
 
-    def __init__(self, task: str, args, memory: int | None = None):
+    def __init__(self, task: str, args, memory: int | None = None, cpu: int | None = None):
         self.task = task
         env = _worker_env()
         if memory:
             env[MEMORY_ENV] = str(int(memory))
+        if cpu:
+            env[CPU_ENV] = str(int(cpu))
         self.began = time.perf_counter()
         self.seconds: float | None = None   # how long it ran, once it ended on its own
         self.proc = subprocess.Popen([sys.executable, "-m", "algebra.phc"], stdin=subprocess.PIPE,
@@ -439,9 +448,11 @@ def _seconds(t: float) -> str:
 
 # --- mixed volumes, computed twice ------------------------------------------------------------
 
-DEMICS_MIN_SECONDS = 5.0    # DEMiCs, the check, gets this long or as long as MixedVol took (the
-                            # slowest finish measured: 2.5 s, the canonical tree's sliced system;
-                            # where it hangs, e.g. (x + y + 1)^50, every solve's bounds line waits this long)
+DEMICS_CPU_SECONDS = 8      # DEMiCs, the check, gets this much CPU time: its own work, so the same
+                            # systems are checked on an idle and on a busy machine (a wall-clock limit
+                            # flipped the tree's check under load). The slowest finish measured: 2.5 s,
+                            # the canonical tree's sliced system; where it hangs, e.g. (x + y + 1)^50,
+                            # a solve's bounds line waits this long
 DEMICS_MEMORY = 2 * 2**30   # and at most this much memory: on the tree's critical system it
                             # grew 200 MB/s and was killed at 20 GB (MixedVol: 155 MB, 41 s)
 
@@ -504,10 +515,10 @@ def checked_mixed_volume(polys: list[str], names: list[str], seed: int, *, task:
     ("start_system", ...), whose answer has a "mixed_volume" (it is kept in ``reply``);
     ``stable``: also MixedVol's stable mixed volume. MixedVol, the reliable one, gets all of
     ``timeout``; where it fails or runs out, SolverError, whatever DEMiCs said (its number
-    is never used alone). DEMiCs gets at most DEMICS_MEMORY and DEMICS_MIN_SECONDS or as
-    long as MixedVol took (within ``timeout``); where it fails, the result says so and is
+    is never used alone). DEMiCs gets at most DEMICS_MEMORY and DEMICS_CPU_SECONDS of CPU
+    time (and ``timeout`` of wall time); where it fails, the result says so and is
     unchecked. A disagreement is returned, not raised: ``refuse_unless_agreed``."""
-    demics = start("mixed_volume", polys, names, seed, "demics", memory=DEMICS_MEMORY)
+    demics = start("mixed_volume", polys, names, seed, "demics", memory=DEMICS_MEMORY, cpu=DEMICS_CPU_SECONDS)
     mixedvol = start(*(task or ("mixed_volume", polys, names, seed, "mixedvol", stable)))
     try:
         reply = mixedvol.result(timeout)
@@ -519,14 +530,17 @@ def checked_mixed_volume(polys: list[str], names: list[str], seed: int, *, task:
         raise type(e)(f"mixed volume: MixedVol failed ({e}); DEMiCs' count is not used unchecked") from None
     mv = int(reply["mixed_volume"])
     took = {"mixedvol": round(mixedvol.seconds, 3), "demics": None}
-    wait = min(timeout, max(DEMICS_MIN_SECONDS, mixedvol.seconds)) - (time.perf_counter() - demics.began)
+    wait = timeout - (time.perf_counter() - demics.began)
     try:
         dm = int(demics.result(wait)["mixed_volume"])
         took["demics"] = round(demics.seconds, 3)
     except SolverTimeout:
         dm, why = None, f"DEMiCs did not finish in {_seconds(demics.seconds or time.perf_counter() - demics.began)}"
     except SolverError as e:
-        dm, why = None, f"DEMiCs failed ({str(e).removeprefix('phcpy mixed_volume: ')})"
+        if demics.proc.returncode == -signal.SIGXCPU:
+            dm, why = None, f"DEMiCs did not finish in its {DEMICS_CPU_SECONDS} s of CPU time"
+        else:
+            dm, why = None, f"DEMiCs failed ({str(e).removeprefix('phcpy mixed_volume: ')})"
     if dm is not None:
         why = ("MixedVol and DEMiCs agree" if dm == mv
                else f"MixedVol gave {mv:,}, DEMiCs gave {dm:,} (seed {seed})")
@@ -539,6 +553,7 @@ def _worker_env() -> dict:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env.pop(MEMORY_ENV, None)
+    env.pop(CPU_ENV, None)
     return env
 
 

@@ -87,6 +87,38 @@ def flint_terms(poly, nvars: int) -> tuple[np.ndarray, np.ndarray]:
     return exps, coeffs
 
 
+MAX_EXPONENT = 2 ** 31  # far above any degree a solver here can take; int64 sums of exponents stay exact
+
+
+def _exponents(monomials) -> np.ndarray:
+    """Exponents as int64, refused unless they are whole numbers in [0, MAX_EXPONENT).
+
+    >>> _exponents([[2, 0], [0.0, 1]]).tolist()
+    [[2, 0], [0, 1]]
+    >>> _exponents([[1.5]])
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: exponents must be whole numbers >= 0, got 1.5
+    """
+    raw = np.asarray(monomials)
+    if raw.dtype.kind in "iu":  # the common case, checked without a loop
+        if raw.size and (raw.min() < 0 or raw.max() >= MAX_EXPONENT):
+            bad = raw.min() if raw.min() < 0 else raw.max()
+            raise SpecError(f"exponents must be whole numbers >= 0, got {int(bad)}" if bad < 0 else
+                            f"exponent {int(bad):,} is too large (at most {MAX_EXPONENT - 1:,})")
+        return raw.astype(np.int64, copy=False)
+    if raw.dtype.kind not in "bf" and raw.dtype != object:
+        raise SpecError(f"exponents must be whole numbers >= 0, got dtype {raw.dtype}")
+    flat = raw.ravel().tolist()
+    for v in flat:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()) \
+                or v < 0:
+            raise SpecError(f"exponents must be whole numbers >= 0, got {v!r}")
+        if v >= MAX_EXPONENT:
+            raise SpecError(f"exponent {int(v):,} is too large (at most {MAX_EXPONENT - 1:,})")
+    return np.array(flat, dtype=np.int64).reshape(raw.shape) if raw.ndim else np.array(flat, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class PolySystem:
     """E polynomial equations in named variables over a shared monomial basis.
@@ -109,9 +141,13 @@ class PolySystem:
     info: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
-        mon = np.asarray(self.monomials, dtype=np.int64).reshape(-1, len(self.variables))
+        mon = _exponents(self.monomials).reshape(-1, len(self.variables))
         coef = self.coefficients
         coef = sparse.csr_array(coef if sparse.issparse(coef) else np.atleast_2d(np.asarray(coef)))
+        if coef.dtype.kind not in "biufc":
+            raise SpecError(f"coefficients must be numbers, got dtype {coef.dtype}")
+        if not np.all(np.isfinite(coef.data)):
+            raise SpecError("the system has non-finite coefficients (nan or inf)")
         if coef.shape[1] != mon.shape[0]:
             raise ValueError(f"{coef.shape[1]} coefficient columns for {mon.shape[0]} monomials")
         if len(set(self.variables)) != len(self.variables):

@@ -38,6 +38,17 @@ class Data:
     seed: int | None = None
     field: str = "real"
 
+    def __post_init__(self):
+        x, y = np.asarray(self.x), np.asarray(self.y)
+        if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
+            raise SpecError(f"data need x of shape (N, inputs) and y of shape (N, outputs), got {x.shape} and {y.shape}")
+        if x.shape[0] < 1:
+            raise SpecError("data need at least one point")
+        if x.dtype.kind not in "biufc" or y.dtype.kind not in "biufc":
+            raise SpecError(f"data must be numbers, got dtypes {x.dtype} and {y.dtype}")
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise SpecError("the data have non-finite values (nan or inf)")
+
     @property
     def n_points(self) -> int:
         return self.x.shape[0]

@@ -231,3 +231,25 @@ def test_gradient_of_a_single_polynomial_only():
     net = TreeNetwork(units=1)
     with pytest.raises(ValueError):
         gradient(zero_loss_system(net, make_data(net, 2)))
+
+
+@pytest.mark.parametrize("x, y, fragment", [
+    (np.zeros((0, 4)), np.zeros((0, 1)), "at least one point"),
+    (np.array([[np.nan, 0, 0, 0]]), np.zeros((1, 1)), "non-finite"),
+    (np.zeros((2, 4)), np.zeros((3, 1)), "shape"),
+])
+def test_bad_data_are_refused(x, y, fragment):
+    from algebra.systems import Data
+
+    with pytest.raises(SpecError, match=fragment):
+        Data(x, y)
+
+
+def test_data_spoiled_after_the_fact_are_refused_by_the_system():
+    from algebra.networks import TreeNetwork
+
+    net = TreeNetwork()
+    d = make_data(net, 2, 0)
+    d.x[0, 0] = np.nan
+    with pytest.raises(SpecError, match="non-finite"):
+        zero_loss_system(net, d)
