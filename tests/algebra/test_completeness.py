@@ -94,17 +94,20 @@ def test_complete_loops_on_from_an_incomplete_set_until_the_test_passes():
     assert len(r.solutions) == 4 and r.final_proofs["certified"] == r.final_proofs["distinct"] == 4
 
 
-def test_a_lost_path_gives_no_verdict(monkeypatch):
+def _lose_pencil_paths(monkeypatch, losing_arcs: int | None) -> dict:
+    """The augmented pencil's moves lose one path on their first ``losing_arcs`` arcs (None:
+    on every arc), the endgame's retrack failing too; returns the count of arcs tried."""
     import algebra.continuation.monodromy as mono
 
-    s = _conic_pair()
-    r = monodromy_solve(s, seed=3, final=False)
-    real_carry = mono._carry
+    real_carry, real_track = mono._carry, mono._track
+    calls = {"arcs": 0}
 
     def losing(hom, points, a, b, gamma, options, *rest):
         out = real_carry(hom, points, a, b, gamma, options, *rest)
-        if points.shape[1] == 3:                     # the augmented pencil's moves: one path lost
-            out[0] = np.nan
+        if points.shape[1] == 3 and len(points) > 1:  # the pencil's moves (3 unknowns with lambda)
+            calls["arcs"] += 1
+            if losing_arcs is None or calls["arcs"] <= losing_arcs:
+                out[0] = np.nan
         return out
 
     class Failed:
@@ -112,8 +115,18 @@ def test_a_lost_path_gives_no_verdict(monkeypatch):
         winding = np.array([0])
         affine = np.full((1, 3), np.nan + 0j)
 
+    def track(*a, **k):
+        return Failed() if losing_arcs is None or calls["arcs"] <= losing_arcs else real_track(*a, **k)
+
     monkeypatch.setattr(mono, "_carry", losing)
-    monkeypatch.setattr(mono, "_track", lambda *a, **k: Failed())
+    monkeypatch.setattr(mono, "_track", track)
+    return calls
+
+
+def test_a_lost_path_gives_no_verdict(monkeypatch):
+    s = _conic_pair()
+    r = monodromy_solve(s, seed=3, final=False)
+    _lose_pencil_paths(monkeypatch, None)
     test = trace_test(s, r.base_solutions, r.base_constants, seed=3)
     assert test.verdict == "inconclusive" and test.complete is None and test.defect is None
     assert "did not arrive regular" in test.why
@@ -213,30 +226,8 @@ def test_progress_is_told_every_stage():
 
 
 def test_a_point_lost_at_one_t_is_tried_at_another(monkeypatch):
-    import algebra.continuation.monodromy as mono
-
     s = _conic_pair()
     r = monodromy_solve(s, seed=3, final=False)
-    real_carry, real_track = mono._carry, mono._track
-    calls = {"carry": 0}
-
-    def losing(hom, points, a, b, gamma, options, *rest):
-        out = real_carry(hom, points, a, b, gamma, options, *rest)
-        if points.shape[1] == 3 and len(points) > 1:  # the pencil's moves: every arc to the first t loses one
-            calls["carry"] += 1
-            if calls["carry"] <= 3:
-                out[0] = np.nan
-        return out
-
-    class Failed:
-        status = np.array(["failed"])
-        winding = np.array([0])
-        affine = np.full((1, 3), np.nan + 0j)
-
-    def track(*a, **k):
-        return Failed() if calls["carry"] <= 3 else real_track(*a, **k)
-
-    monkeypatch.setattr(mono, "_carry", losing)
-    monkeypatch.setattr(mono, "_track", track)
+    calls = _lose_pencil_paths(monkeypatch, 3)  # every arc to the first t loses one path
     test = trace_test(s, r.base_solutions, r.base_constants, seed=3)
-    assert test.verdict == "complete" and calls["carry"] >= 5
+    assert test.verdict == "complete" and calls["arcs"] >= 5
