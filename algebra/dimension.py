@@ -640,6 +640,7 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
     return {"network": net.describe(), "weights": w, "functional_dimension": f,
             "polynomial_space_dimension": functional.space_dimension,
             "fibre_dimension": w - f, "symmetries": sym, "unexplained": unexplained,
-            "functional_gap": None if functional.rank is None else functional.rank.as_dict(), "functional": functional.as_dict(), "seed": seed,
+            "functional_gap": None if functional.rank is None else functional.rank.as_dict(),
+            "functional": functional.as_dict(), "seed": seed,
             "table": rows, "unconfident": [r["data"] for r in rows if r["measured_confident"] is False],
             "consistent": all(r["consistent"] for r in rows)}

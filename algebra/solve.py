@@ -19,8 +19,9 @@ is accounted for. Every count carries one of three verdicts (``settle``):
   (``algebra.certify``): the root count is attained, so no isolated solution is missing;
 - complete with probability one: every path accounted for, and a second run with a new gamma
   and chart found the same solutions with the same multiplicities (or an unproved bound, a
-  mixed volume computed by MixedVol and checked by DEMiCs, attained); on PHCpack 2.4.86 one blackbox call on the tree network's sliced
-  zero-loss system found 65 to 72 solutions depending on the run, so one run is not enough;
+  mixed volume computed by MixedVol and checked by DEMiCs, attained); on PHCpack 2.4.86 one
+  blackbox call on the tree network's sliced zero-loss system found 65 to 72 solutions
+  depending on the run, so one run is not enough;
 - a lower bound otherwise.
 
 ``verify="exact"`` also compares the number of distinct real solutions with msolve's exact

@@ -41,7 +41,8 @@ class Data:
     def __post_init__(self):
         x, y = np.asarray(self.x), np.asarray(self.y)
         if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
-            raise SpecError(f"data need x of shape (N, inputs) and y of shape (N, outputs), got {x.shape} and {y.shape}")
+            raise SpecError(f"data need x of shape (N, inputs) and y of shape (N, outputs), "
+                            f"got {x.shape} and {y.shape}")
         if x.shape[0] < 1:
             raise SpecError("data need at least one point")
         if x.dtype.kind not in "biufc" or y.dtype.kind not in "biufc":

@@ -47,7 +47,8 @@ def main() -> int:
             seconds = time.perf_counter() - began
             rows.append({"widths": list(widths), "degree": r, "seed": seed, "published": entry["dimension"],
                          "exact": f.dimension, "proven": f.exact.proven, "float": f.rank and f.rank.rank,
-                         "float_confident": bool(f.rank and f.rank.confident), "weights": net.n_weights, "seconds": seconds})
+                         "float_confident": bool(f.rank and f.rank.confident), "weights": net.n_weights,
+                         "seconds": seconds})
             row = rows[-1]
             print(f"{','.join(map(str, widths)):>24} r={r} seed {seed}: published {row['published']:>4}  exact "
                   f"{row['exact']:>4}{' proven' if row['proven'] else '       '}  float {str(row['float']):>4}"

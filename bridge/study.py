@@ -298,8 +298,8 @@ def terminal_summary(r: dict) -> str:
         f"empty for F < N <= W: consistent {d['consistent']}",
         f"critical: {k['complex_nonsingular']} complex, {k['real']} real ({k['minima']} minima, {k['saddles']} saddles); "
         f"torch agrees {k['torch_check']['agree']}",
-        f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: {t['all_consistent']}"
-        + (f" ({t['undecided']} undecided)" if t.get("undecided") else ""),
+        f"trained: {t['solutions']}/{t['seeds']} seeds reached zero loss; dimension = nullity = W - N: "
+        f"{t['all_consistent']}" + (f" ({t['undecided']} undecided)" if t.get("undecided") else ""),
         f"proposition 1 ({r['proposition']['network']['widths']} linear, N = 1..W): "
         + ", ".join(f"N = {row['data']} {({True: 'holds', False: 'fails', None: 'undecided'})[row['proposition_1']['holds']]}"
                     for row in r["proposition"]["rows"]),

@@ -35,8 +35,8 @@ def _bounds_table(rows: list[dict], network: dict, system: str) -> str:
             *(["BKK (C^n)", "stable MV"] if mixed else []), "paper d^(LN)", "real (sqrt)", "symmetries"]
     body = []
     for r in rows:
-        counts = [_mixed_count(r, "mixed_volume")] + ([_mixed_count(r, "bkk_bound"), _mixed_count(r, "stable_mixed_volume")]
-                                                      if mixed else [])
+        counts = [_mixed_count(r, key) for key in
+                  (("mixed_volume", "bkk_bound", "stable_mixed_volume") if mixed else ("mixed_volume",))]
         body.append([str(r["data"]), str(r["equations"]), str(max(d for d, _ in r["degrees"])), _short(r["squared_by"]),
                      _fmt_count(r["total_degree"], r["log10_total_degree"]),
                      _fmt_count(r["multihomogeneous"], r["log10_multihomogeneous"]), *counts,
@@ -84,9 +84,9 @@ def add_parser(sub) -> None:
     b = sub.add_parser("bounds", help="Bezout, multihomogeneous and BKK bounds of a network's system")
     add_network_options(b)
     add_data_options(b, many=True)
-    b.add_argument("--mixed-volume", action="store_true", help="also the mixed volumes (phcpy's MixedVol, checked by DEMiCs; slow): of "
-                                                         "the supports (torus), with the origin added (the BKK bound "
-                                                         "for C^n) and the stable one")
+    b.add_argument("--mixed-volume", action="store_true",
+                   help="also the mixed volumes (phcpy's MixedVol, checked by DEMiCs; slow): of the supports (torus), "
+                        "with the origin added (the BKK bound for C^n) and the stable one")
     b.add_argument("--partition", default=None, metavar="'a,b;c,...'",
                    help="variable groups for the multihomogeneous bound (default: one per node/layer)")
     add_output_options(b)

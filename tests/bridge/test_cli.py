@@ -83,8 +83,8 @@ def test_bounds_json_has_the_promised_fields(capsys):
     assert code == 0
     r = json.loads(out)
     for key in ("weights", "equations", "degrees", "total_degree", "log10_total_degree",
-                "multihomogeneous", "mixed_volume", "bkk_bound", "stable_mixed_volume", "log10_paper_bound", "config", "seed",
-                "versions", "git_commit"):
+                "multihomogeneous", "mixed_volume", "bkk_bound", "stable_mixed_volume", "log10_paper_bound",
+                "config", "seed", "versions", "git_commit"):
         assert key in r
     assert (r["weights"], r["equations"], r["degrees"], r["total_degree"]) == (12, 4, [[9, 4]], 9 ** 4)
     assert r["mixed_volume"] is None and r["bkk_bound"] is None
