@@ -106,8 +106,8 @@ def jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
 
 def forward_jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
     """``jacobian_mod`` by forward-mode jets through ``net.forward``: any architecture."""
-    x = np.asarray(x, dtype=np.uint64)
-    w = np.asarray(w, dtype=np.uint64)
+    x = np.asarray(x, dtype=np.uint64) % p
+    w = np.asarray(w, dtype=np.uint64) % p
     n, width = x.shape[0], net.n_weights
     eye = np.eye(width, dtype=np.uint64)
     weights = {name: _ModJet(w[k], eye[k], p) for k, name in enumerate(net.weight_names)}
