@@ -607,12 +607,10 @@ def dimension_row(net: Network, n_points: int, functional: FunctionalDimension, 
 
 def _consistent(row: dict, with_witness: bool) -> bool:
     """The exact rank decides; a confident float measurement (or the witness set) that
-    disagrees makes the row inconsistent; an unconfident one is no evidence either way.
-    A row expecting W - N where no zero-loss point was found is inconsistent."""
+    disagrees makes the row inconsistent; an unconfident one is no evidence either way, and
+    so is a search that found no zero-loss point (``unfound`` in the report says where)."""
     ok = row["exact"] == row["expected"]
-    if row["measured"] is None:
-        ok = ok and row["expected"] is None
-    elif row["measured_confident"]:
+    if row["measured"] is not None and row["measured_confident"]:
         ok = ok and row["measured"] == row["expected"]
     if with_witness:
         ok = ok and row["witness"]["dimension"] == row["expected"]
@@ -643,4 +641,5 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
             "functional_gap": None if functional.rank is None else functional.rank.as_dict(),
             "functional": functional.as_dict(), "seed": seed,
             "table": rows, "unconfident": [r["data"] for r in rows if r["measured_confident"] is False],
+            "unfound": [r["data"] for r in rows if r["expected"] is not None and r["measured"] is None],
             "consistent": all(r["consistent"] for r in rows)}

@@ -58,6 +58,10 @@ def _dimension_text(r: dict) -> str:
         lines.append(line + ("  yes" if row["consistent"] else "  NO"))
     lines.append("exact: W - N when the Jacobian of N random points has rank N mod p, '-' when below N; "
                  "measured: W - rank J at a zero-loss point (float64)")
+    if r.get("unfound"):
+        lines.append(f"- no zero-loss point found at N = {', '.join(map(str, r['unfound']))} from "
+                     f"{r['table'][0]['starts']} Levenberg-Marquardt starts (more --starts may find one): no evidence "
+                     "either way; those rows rest on the exact rank")
     if r["unconfident"]:
         lines.append(f"? the float64 rank at N = {', '.join(map(str, r['unconfident']))} is not confident "
                      "(small singular-value gap): no evidence either way; those rows rest on the exact rank")

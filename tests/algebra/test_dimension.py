@@ -209,3 +209,11 @@ def test_an_unconfident_float_rank_is_no_evidence_a_confident_one_is():
     assert _consistent(row, with_witness=False)           # the exact rank decides
     assert not _consistent({**row, "measured_confident": True}, with_witness=False)
     assert not _consistent({**row, "exact": None}, with_witness=False)
+
+
+def test_a_search_that_found_no_point_is_no_evidence():
+    from algebra.dimension import _consistent
+
+    row = {"expected": 103, "exact": 103, "measured": None, "measured_confident": None}
+    assert _consistent(row, with_witness=False)
+    assert not _consistent({**row, "exact": None}, with_witness=False)
