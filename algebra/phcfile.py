@@ -487,6 +487,7 @@ def read_phc(path: str) -> PolySystem:
     if info.st_size > MAX_FILE_BYTES:
         raise SpecError(f"{path}: {info.st_size:,} bytes, above the budget of {MAX_FILE_BYTES:,} for a system file; "
                         "raise algebra.phcfile.MAX_FILE_BYTES to read it")
-    with open(path, encoding="utf-8", errors="replace") as f:
+    # utf-8-sig: a byte-order mark (editors on Windows write one) is not part of the text
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
         text = f.read(MAX_FILE_BYTES + 1)
     return parse_phc(text, path)

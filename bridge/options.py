@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 SEED_MAX = 2 ** 32 - 1  # numpy's legacy and torch's seeds both take it; more would be silently folded
 
@@ -37,10 +38,10 @@ def _range_text(lo, hi, open_lo: bool = False, open_hi: bool = False) -> str:
 def integer(lo: int | None = None, hi: int | None = None, why: str = ""):
     """An integer in [lo, hi]; ``why`` says what the upper limit protects."""
     def parse(text: str) -> int:
-        try:
-            value = int(str(text).strip().replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer {_range_text(lo, hi)}, got {text!r}") from None
+        # plain ASCII digits only: Python's int() also takes "1_0", " 3 " and fullwidth digits
+        if not re.fullmatch(r"[+-]?[0-9]+", str(text)):
+            raise argparse.ArgumentTypeError(f"must be an integer {_range_text(lo, hi)}, got {text!r}")
+        value = int(text)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             tail = f" ({why})" if why and hi is not None and value > hi else ""
             shown = f"{value:,}" if abs(value) < 10 ** 30 else f"a {len(str(abs(value)))}-digit number"

@@ -278,3 +278,10 @@ def test_exported_network_systems_read_back_equal(tmp_path):
         back = read_phc(str(f))
         _assert_same(back, s)
         assert back.info["source"] == str(f)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_system(tmp_path):
+    path = tmp_path / "bom.phc"
+    path.write_bytes(b"\xef\xbb\xbf2\nx - 1;\ny - 2;\n")
+    s = read_phc(str(path))
+    assert s.variables == ("x", "y") and s.n_equations == 2

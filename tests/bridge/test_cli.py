@@ -721,3 +721,9 @@ def test_critical_by_monodromy_and_its_refusals(capsys):
     for extra in (["--stall", "3"], ["--no-completeness"]):
         code, out, err = run(capsys, *base, *extra)
         assert code == 2 and "apply to --method monodromy" in err
+
+
+@pytest.mark.parametrize("text", ["1_0", " 3 ", "\uff13", "3.0", "0x3"])
+def test_integer_options_take_plain_ascii_digits_only(capsys, text):
+    code, out, err = run(capsys, "dimension", "--data", "1", "--starts", text)
+    assert code == 2 and out == "" and "must be an integer" in err and len(err.strip().splitlines()) == 1
