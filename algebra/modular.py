@@ -32,6 +32,7 @@ from fractions import Fraction
 import numpy as np
 
 from algebra.errors import SpecError
+from algebra.networks import DenseNetwork, _column
 
 # The two largest primes below 2^32: a product of two residues fits in uint64.
 PRIMES = (4294967291, 4294967279)
@@ -71,10 +72,6 @@ class _ModJet:
         return _ModJet(self.v * other.v % p, d, p)
 
 
-def _column(v):
-    return v[..., None] if getattr(v, "ndim", 0) else v
-
-
 def residue(c: Fraction, p: int) -> int:
     """A rational number mod p.
 
@@ -97,8 +94,6 @@ def jacobian_mod(net, x: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
     >>> jacobian_mod(net, np.array([[3], [5]]), np.array([2, 9]), 7).tolist()
     [[3, 1], [5, 1]]
     """
-    from algebra.networks import DenseNetwork
-
     if isinstance(net, DenseNetwork):
         return dense_jacobian_mod(net, x, w, p)
     return forward_jacobian_mod(net, x, w, p)
@@ -287,7 +282,8 @@ def generic_rank(net, n_points: int, seed: int = 0, upper_bound: int | None = No
     if not ranks:
         raise SpecError(f"every prime {primes} divides a denominator of the activation's coefficients")
     rank = max(ranks)
-    per_prime = [rank * max(joint_degree(net) - 1, 0) / p for p in used]
+    entry_degree = max(joint_degree(net) - 1, 0)  # of a Jacobian entry; a rank-r minor has r times it
+    per_prime = [rank * entry_degree / p for p in used]
     failure = math.prod(min(1.0, q) for q in per_prime)
     return ExactRank(rank, tuple(ranks), tuple(used), cap, failure,
                      time.perf_counter() - began)
