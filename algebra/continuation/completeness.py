@@ -241,12 +241,13 @@ def extra_start(family: ConstantFamily, solutions: np.ndarray, constants: np.nda
 def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, seed: int = 0,
                equations=None, device: str | None = None, options: TrackerOptions = TrackerOptions(),
                stall: int | None = None, tries: int = TRIES, previous: Completeness | None = None,
-               max_seconds: float | None = None, progress=None) -> Completeness:
+               max_seconds: float | None = None, progress=None, checkpoint=None, key: str = "extra") -> Completeness:
     """The trace test of ``solutions`` (of the member of ``system``'s constant-term family
     with ``constants``). ``equations``: the system's affine evaluator, as for monodromy.
     ``previous``: an earlier test of this member whose extra witnesses the new one starts
     from (its loops go on; the random v and a are the same). ``progress(stage, loops,
-    points)`` is told as the extra witnesses' loops go.
+    points)`` is told as the extra witnesses' loops go. ``checkpoint``: where the extra
+    witnesses' loops keep their state, under ``key`` (``monodromy_solve``'s).
 
     >>> from algebra.continuation.monodromy import monodromy_solve
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
@@ -292,7 +293,8 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     extra_result = monodromy_solve(aug.extra, seed=seed, stall=STALL if stall is None else stall, device=device,
                                    final=False, equations=extra_eq, resume=seedling, options=options,
                                    max_seconds=max_seconds, prove=False,
-                                   progress=_stage(progress, "trace test: extra witnesses"))
+                                   progress=_stage(progress, "trace test: extra witnesses"),
+                                   checkpoint=checkpoint, key=key)
     paths += extra_result.paths - before
     fibre = np.vstack([np.hstack([solutions, np.zeros((len(solutions), 1))]), extra_result.base_solutions])
     start_c = np.append(constants, 0.0)
@@ -370,12 +372,13 @@ ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count
 
 def complete(system: PolySystem, result, seed: int = 0, equations=None, device: str | None = None,
              options: TrackerOptions = TrackerOptions(), stall: int | None = None, symmetries: list | None = None,
-             rounds: int = ROUNDS, progress=None):
+             rounds: int = ROUNDS, progress=None, checkpoint=None):
     """The trace test on a monodromy result (its loops run with ``final=False``); while it
     finds the set incomplete, the points the test's own loop brought back join the solutions
     and the extra witnesses, and both loop on (``monodromy_solve(resume=...)``), up to
     ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
-    rounds of loops it took). ``progress(stage, loops, points)``: as ``certified_monodromy``."""
+    rounds of loops it took). ``progress(stage, loops, points)`` and ``checkpoint``: as
+    ``certified_monodromy``'s."""
     from algebra.continuation.monodromy import STALL, monodromy_solve
     from algebra.continuation.monodromy import _new as new_points
 
@@ -383,7 +386,8 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     began = time.perf_counter()
     loops_seconds = result.seconds
     test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                      device=device, options=options, stall=stall, progress=progress)
+                      device=device, options=options, stall=stall, progress=progress, checkpoint=checkpoint,
+                      key="extra-0")
     spent = test.paths
     done = 0
     while test.verdict == INCOMPLETE and done < rounds:
@@ -393,9 +397,11 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
             result.base_solutions = np.vstack([result.base_solutions, found])
         result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
                                  resume=result, options=options, symmetries=symmetries,
-                                 progress=_stage(progress, f"round {done + 1}: loops"))
+                                 progress=_stage(progress, f"round {done + 1}: loops"), checkpoint=checkpoint,
+                                 key=f"loops-{done}")
         test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                          device=device, options=options, stall=stall, previous=test, progress=progress)
+                          device=device, options=options, stall=stall, previous=test, progress=progress,
+                          checkpoint=checkpoint, key=f"extra-{done}")
         spent += test.paths
     test.rounds, test.paths = done, spent
     result.paths += spent
@@ -444,23 +450,26 @@ def count_verdict(result, test: Completeness | None) -> tuple[bool, str]:
 
 def certified_monodromy(system: PolySystem, seed: int = 0, stall: int | None = None, target: int | None = None,
                         device: str | None = None, equations=None, symmetries: list | None = None,
-                        completeness: bool = True, options: TrackerOptions = TrackerOptions(), progress=None):
+                        completeness: bool = True, options: TrackerOptions = TrackerOptions(), progress=None,
+                        checkpoint=None):
     """Monodromy loops, then (``completeness``, and no ``target``) the trace test and its
     rounds of more loops, then the homotopy to the system's own constants, every point
     proved on the way. Returns the MonodromyResult and the last Completeness (None when the
     test did not run): ``verdict`` reads them. ``progress(stage, loops, points)``, where
-    given, is told after every loop of every stage (a status line on the command line)."""
+    given, is told after every loop of every stage (a status line on the command line).
+    ``checkpoint`` (``checkpoint.Checkpoint``): every stage's loops save their state there and
+    go on from a saved one, so that a killed count started again ends as it would have."""
     from algebra.continuation.monodromy import STALL, finish, monodromy_solve
 
     stall = STALL if stall is None else stall
     run_test = completeness and target is None
     result = monodromy_solve(system, seed=seed, stall=stall, target=target, device=device, equations=equations,
                              symmetries=symmetries, final=not run_test, options=options,
-                             progress=_stage(progress, "loops"))
+                             progress=_stage(progress, "loops"), checkpoint=checkpoint)
     if not run_test:
         return result, None
     result, test = complete(system, result, seed=seed, equations=equations, device=device, options=options,
-                            stall=stall, symmetries=symmetries, progress=progress)
+                            stall=stall, symmetries=symmetries, progress=progress, checkpoint=checkpoint)
     if progress:
         progress(f"paths to the system ({test.verdict})", result.loops, result.count)
     return finish(system, result, seed=seed, device=device, equations=equations, options=options,

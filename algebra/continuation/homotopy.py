@@ -115,7 +115,10 @@ class StraightLineHomotopy:
         the scale of each equation, so a singular limit and a regular one compare alike."""
         be = self.be
         h, _ = self.target(be.asarray(z))
-        h = np.abs(be.to_numpy(h)[:, :self.n])
+        return self.scaled_residual(z, np.abs(be.to_numpy(h)[:, :self.n]))
+
+    def scaled_residual(self, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """``residual`` from the absolute values |F_i(z)| (P, n), however they were evaluated."""
         big = np.maximum(1.0, np.max(np.abs(z), axis=1))[:, None] ** np.asarray(self.degrees)[None, :]
         with np.errstate(all="ignore"):
             return np.max(h / np.maximum(self._norms[None, :] * big, np.finfo(float).tiny), axis=1,

@@ -158,6 +158,7 @@ class _Loop:
     sent: int = 0           # known[:sent] have been sent around it
     symmetry: tuple | None = None  # twisted: (g, P)
     edges: int = CORNERS
+    twist: int = -1         # twisted: the index of (g, P) among the twists (a checkpoint's record)
 
     @classmethod
     def draw(cls, rng, c0: np.ndarray, scale: float) -> "_Loop":
@@ -166,9 +167,10 @@ class _Loop:
         return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)))
 
     @classmethod
-    def twisted(cls, rng, c0: np.ndarray, g, p) -> "_Loop":
+    def twisted(cls, rng, c0: np.ndarray, twists: list, index: int) -> "_Loop":
+        g, p = twists[index]
         corners = np.stack([p(c0), c0] + [c0] * (CORNERS - 2))
-        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)), symmetry=(g, p), edges=1)
+        return cls(corners, np.exp(2j * np.pi * rng.uniform(size=CORNERS)), symmetry=(g, p), edges=1, twist=index)
 
     def starts(self, points: np.ndarray) -> np.ndarray:
         """Where solutions of F_c0 start on this loop (affine)."""
@@ -316,6 +318,18 @@ class _Gate:
         proofs = proofs[:len(known)]
         self.proofs = list(proofs)
         return np.vstack([known[:len(proofs)], self._prove(known[len(proofs):])])
+
+    def reprove(self, known: np.ndarray) -> None:
+        """The certificates of points read back from a saved state, which stay as they are
+        (re-refined midpoints would differ in the last bits from the run that was not
+        stopped); a point no longer proved is refused rather than counted."""
+        began = time.perf_counter()
+        certs = self.prover.certificates(known)
+        self.result.proof_seconds += time.perf_counter() - began
+        if not all(c.certified for c in certs):
+            raise SpecError("a saved monodromy state holds points that Krawczyk's test does not prove: it was "
+                            "changed, or is of another system; use a new folder")
+        self.proofs = certs
 
     def admit(self, new: np.ndarray) -> np.ndarray:
         if len(new) and len(self.rejected):
@@ -494,7 +508,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
                     max_seconds: float | None = None, resume: MonodromyResult | None = None,
                     complete=None, stall_paths: int = STALL_PATHS, symmetries: list | None = None,
-                    prove: bool = True) -> MonodromyResult:
+                    prove: bool = True, checkpoint=None, key: str = "loops") -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -519,6 +533,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     witness set), asked whenever a loop drawn after the last new solution has added nothing,
     once per number of solutions; the loops stop when it answers complete (a witness set of
     degree 72 costs 144 paths a check, against 144 a loop the stall rule would still draw).
+    ``checkpoint`` (a ``checkpoint.Checkpoint``): the loops' state is saved there under
+    ``key`` as they go and when they end, and a state found there is gone on from (a
+    finished one is not run again): the same solutions as a run that was never stopped.
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -555,7 +572,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         result.growth, result.paths, result.failed = list(resume.growth), resume.paths, resume.failed
         result.unproven, result.proof_seconds = list(resume.unproven), resume.proof_seconds
     gate = _Gate(family.member(c0), result, equations) if prove else None
-    if gate is not None:
+    saved = checkpoint.load(key) if checkpoint is not None else None
+    if gate is not None and saved is None:
         known = gate.admit_known(known, list(resume.proofs) if resume is not None else [])
         if not len(known):
             raise SpecError("no start point could be proved a regular solution of the base member: its Jacobian "
@@ -570,16 +588,28 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         i = len(loops) + (resume.loops if resume is not None else 0)
         if not twists or i % TWIST_EVERY == 0:
             return _Loop.draw(rng, c0, scale)
-        return _Loop.twisted(rng, c0, *twists[(i - i // TWIST_EVERY - 1) % len(twists)])
+        return _Loop.twisted(rng, c0, twists, (i - i // TWIST_EVERY - 1) % len(twists))
 
     per_loop = CORNERS if not twists else (CORNERS + TWIST_EVERY - 1) / TWIST_EVERY  # edges a loop, on average
     loops: list[_Loop] = []
-    for _ in range(FIRST_LOOPS):
-        loops.append(draw())
     jobs = _Jobs.none(n)
     since = 0  # loops drawn after the last new solution (the first two do not count)
     checked = 0  # the number of solutions the completeness check last saw
-    while True:
+    done = False
+    if saved is not None:
+        known, loops, jobs, since, checked, done = _restore(saved, result, gate, rng, twists, c0)
+        began -= result.seconds
+    else:
+        for _ in range(FIRST_LOOPS):
+            loops.append(draw())
+
+    def save(finished: bool = False) -> None:
+        if checkpoint is not None and (finished or checkpoint.due(key)):
+            result.seconds = time.perf_counter() - began
+            _save(checkpoint, key, result, known, loops, jobs, since, checked, rng, gate, finished)
+
+    while not done:
+        save()
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
             break
@@ -640,6 +670,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
             result.growth.append([result.paths, len(known)])
         if progress:
             progress(len(loops), len(known))
+    if not done:
+        save(finished=True)
     result.loops = len(loops) + (resume.loops if resume is not None else 0)
     if acting:
         result.symmetries = [g.name for g in symmetries]
@@ -651,6 +683,50 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         _finish(system, family, hom, result, rng, options, symmetries if acting else None, prove, equations)
     result.seconds = time.perf_counter() - began + (resume.seconds if resume is not None else 0.0)
     return result
+
+
+def _save(checkpoint, key: str, result: MonodromyResult, known, loops: list[_Loop], jobs: _Jobs, since: int,
+          checked: int, rng, gate, finished: bool) -> None:
+    """The whole state of a ``monodromy_solve`` loop, under ``key`` (``_restore`` reads it)."""
+    arrays = {"known": known, "corners": np.stack([lp.corners for lp in loops]),
+              "gammas": np.stack([lp.gammas for lp in loops]), "sent": np.array([lp.sent for lp in loops]),
+              "twist": np.array([lp.twist for lp in loops]), "edges": np.array([lp.edges for lp in loops]),
+              "points": jobs.points, "loop": jobs.loop, "edge": jobs.edge, "s": jobs.s, "step": jobs.step,
+              "growth": np.array(result.growth, dtype=np.int64).reshape(-1, 2),
+              "unproven": np.array(result.unproven, dtype=float),
+              "rejected": gate.rejected if gate is not None else np.zeros((0, known.shape[1]), complex)}
+    meta = {"since": since, "checked": checked, "paths": result.paths, "failed": result.failed,
+            "seconds": result.seconds, "proof_seconds": result.proof_seconds, "trace": result.trace,
+            "stopped": result.stopped, "rng": rng.bit_generator.state, "done": finished,
+            "proved": gate is not None}
+    checkpoint.save(key, arrays, meta)
+
+
+def _restore(saved, result: MonodromyResult, gate, rng, twists: list, c0: np.ndarray):
+    """The state ``_save`` wrote, put back into ``result``, ``gate`` and ``rng``: the known
+    points (proved again, unchanged), the loops, the jobs on their way and the counters."""
+    arrays, meta = saved
+    known = arrays["known"]
+    if known.ndim != 2 or known.shape[1] != len(c0) or meta["proved"] != (gate is not None):
+        raise SpecError("a saved monodromy state of another system or other options: use a new folder")
+    loops = []
+    for corners, gammas, sent, twist, edges in zip(arrays["corners"], arrays["gammas"], arrays["sent"],
+                                                   arrays["twist"], arrays["edges"]):
+        if twist >= len(twists) or not np.array_equal(corners[1 if twist >= 0 else 0], c0):
+            raise SpecError("a saved monodromy state of another member or group: use a new folder")
+        symmetry = twists[twist] if twist >= 0 else None
+        loops.append(_Loop(corners, gammas, int(sent), symmetry, int(edges), int(twist)))
+    jobs = _Jobs(arrays["points"], arrays["loop"], arrays["edge"], arrays["s"], arrays["step"])
+    result.base_solutions = known
+    result.growth = arrays["growth"].tolist()
+    result.unproven = arrays["unproven"].tolist()
+    result.paths, result.failed, result.seconds = meta["paths"], meta["failed"], meta["seconds"]
+    result.proof_seconds, result.trace, result.stopped = meta["proof_seconds"], meta["trace"], meta["stopped"]
+    rng.bit_generator.state = meta["rng"]
+    if gate is not None:
+        gate.rejected = arrays["rejected"]
+        gate.reprove(known)
+    return known, loops, jobs, meta["since"], meta["checked"], meta["done"]
 
 
 def finish(system: PolySystem, result: MonodromyResult, seed: int = 0, device: str | None = None, equations=None,

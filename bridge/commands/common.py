@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import sys
 from typing import Sequence
 
@@ -170,6 +171,16 @@ class StatusLine:
 
     def __exit__(self, *exc) -> None:
         self.bar.close()
+
+
+def checkpoint_for(args):
+    """Where a monodromy count run with ``--out`` keeps its stages' states (``checkpoint``):
+    the same command again goes on from them; None without ``--out``."""
+    if not getattr(args, "out", None):
+        return None
+    from algebra.continuation.checkpoint import Checkpoint
+
+    return Checkpoint(os.path.join(args.out, "checkpoint"))
 
 
 def status_line(what: str, active: bool = True):

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, WORKERS, SpecError, add_data_points, add_network_options,
-                                    add_output_options, emit, network_from, parse_counts, status_line)
+                                    add_output_options, checkpoint_for, emit, network_from, parse_counts,
+                                    status_line)
 from bridge.options import integer
 
 
@@ -42,7 +43,7 @@ def cmd_critical(args) -> None:
         result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
                                  workers=args.workers, verify=args.verify == "runs", gauge=args.gauge,
                                  method=args.method, stall=args.stall, completeness=args.completeness,
-                                 progress=status)
+                                 progress=status, checkpoint=checkpoint_for(args))
     out = result.as_dict()
     config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2, "gauge": args.gauge,
               "max_paths": max_paths, "verify": args.verify, "method": args.method, "stall": args.stall,

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_data_points, add_network_options,
-                                    add_output_options, emit, integer, network_from, parse_counts, status_line)
+                                    add_output_options, emit, integer, network_from, parse_counts, status_line,
+                                    checkpoint_for)
 from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
 
 
@@ -66,7 +67,7 @@ def cmd_critical_set(args) -> None:
     with status_line("regularized critical points by monodromy", args.method == "monodromy") as status:
         result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
                               verify=True, degree=not args.no_degree, completeness=args.completeness,
-                              progress=status)
+                              progress=status, checkpoint=checkpoint_for(args))
     out = result.as_dict()
     config = {"command": "critical-set", **net.describe(), "data": counts[0], "method": args.method,
               "max_paths": max_paths, "stall": args.stall, "degree": not args.no_degree,

@@ -6,7 +6,7 @@ import os
 from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, StatusLine,
                                     add_cluster_options, add_data_options, add_fix_option, add_network_options,
                                     add_output_options, add_slice_option, build_system, emit, integer, network_from,
-                                    number, remote, units_runner)
+                                    checkpoint_for, number, remote, units_runner)
 
 
 STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
@@ -165,14 +165,15 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     trace = completeness = None
     if slices:
         result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                                 equations=equations, complete=check)
+                                 equations=equations, complete=check, checkpoint=checkpoint_for(args))
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,
                                              device=args.device, equations=equations)
     else:
         with StatusLine("monodromy") as status:
             result, completeness = certified_monodromy(system, seed=args.seed, stall=args.stall, target=args.target,
                                                        device=args.device, equations=equations, symmetries=symmetries,
-                                                       completeness=args.completeness, progress=status)
+                                                       completeness=args.completeness, progress=status,
+                                                       checkpoint=checkpoint_for(args))
     out = result.as_dict()
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
     if completeness is not None:

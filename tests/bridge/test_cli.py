@@ -727,3 +727,52 @@ def test_critical_by_monodromy_and_its_refusals(capsys):
 def test_integer_options_take_plain_ascii_digits_only(capsys, text):
     code, out, err = run(capsys, "dimension", "--data", "1", "--starts", text)
     assert code == 2 and out == "" and "must be an integer" in err and len(err.strip().splitlines()) == 1
+
+
+MONODROMY_CRITICAL = ("solve", "--system", "critical", "--network", "dense", "--widths", "1,2,1", "--activation",
+                      "monomial:2", "--no-bias", "--data", "1", "--l2", "random", "--method", "monodromy", "--json")
+
+
+def test_a_monodromy_count_with_out_goes_on_from_its_saved_stages(capsys, tmp_path):
+    """A count killed after its loops (their state saved, the trace test's not) and started
+    again with the same command ends as the count that was never stopped; the folder refuses
+    another configuration, and a damaged state is one line."""
+    code, out, _ = run(capsys, *MONODROMY_CRITICAL, "--out", str(tmp_path / "a"))
+    assert code == 0
+    whole = json.loads(out)
+    saved = sorted(p.name for p in (tmp_path / "a" / "checkpoint").iterdir())
+    assert saved == ["extra-0.npz", "loops.npz"] and whole["certified"]
+    # as if killed by kill -9 during the trace test: its extra witnesses and the result gone
+    (tmp_path / "a" / "checkpoint" / "extra-0.npz").unlink()
+    (tmp_path / "a" / "result.json").unlink()
+    code, out, _ = run(capsys, *MONODROMY_CRITICAL, "--out", str(tmp_path / "a"))
+    again = json.loads(out)
+    keys = ("generic_count", "growth", "loops", "paths_tracked", "certified", "completeness")
+    assert code == 0 and {k: again[k] for k in keys if k != "completeness"} == {k: whole[k] for k in keys[:-1]}
+    assert again["completeness"]["defect"] == whole["completeness"]["defect"]
+    code, _, err = run(capsys, *MONODROMY_CRITICAL, "--seed", "1", "--out", str(tmp_path / "a"))
+    assert code == 2 and "another configuration" in err and len(err.strip().splitlines()) == 1
+    (tmp_path / "a" / "checkpoint" / "loops.npz").write_bytes(b"torn")
+    code, _, err = run(capsys, *MONODROMY_CRITICAL, "--out", str(tmp_path / "a"))
+    assert code == 2 and "damaged" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_monodromy_count_killed_with_sigkill_resumes_to_the_same_count(tmp_path):
+    """kill -9 as soon as the loops' state is on disk, then the same command again."""
+    import signal
+    import time
+
+    argv = [sys.executable, "-m", "bridge.cli", *MONODROMY_CRITICAL]
+    whole = json.loads(subprocess.run([*argv, "--out", str(tmp_path / "whole")], capture_output=True, text=True,
+                                      check=True, cwd=ROOT).stdout)
+    proc = subprocess.Popen([*argv, "--out", str(tmp_path / "k")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT)
+    state = tmp_path / "k" / "checkpoint" / "loops.npz"
+    while proc.poll() is None and not state.exists():
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL and state.exists()  # killed before it finished
+    again = json.loads(subprocess.run([*argv, "--out", str(tmp_path / "k")], capture_output=True, text=True,
+                                      check=True, cwd=ROOT).stdout)
+    for key in ("generic_count", "growth", "loops", "paths_tracked", "certified"):
+        assert again[key] == whole[key], key
