@@ -30,7 +30,8 @@ def make_parser():
     return parser
 
 
-NOT_CONFIGURATION = ("func", "out", "json", "workers", "scheduler", "threads", "resume", "command", "defaults")  # never change a result
+NOT_CONFIGURATION = ("func", "out", "json", "workers", "scheduler", "threads", "resume", "command", "defaults",
+                     "budget")  # never change a result (a budget only where a count stops, and the next run goes on)
 EXTENDABLE = ("epochs",)  # train and compare continue their runs to a larger --epochs in the same folder
 
 

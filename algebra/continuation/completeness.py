@@ -241,13 +241,15 @@ def extra_start(family: ConstantFamily, solutions: np.ndarray, constants: np.nda
 def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray, seed: int = 0,
                equations=None, device: str | None = None, options: TrackerOptions = TrackerOptions(),
                stall: int | None = None, tries: int = TRIES, previous: Completeness | None = None,
-               max_seconds: float | None = None, progress=None, checkpoint=None, key: str = "extra") -> Completeness:
+               max_seconds: float | None = None, progress=None, checkpoint=None, key: str = "extra",
+               deadline: float | None = None) -> Completeness:
     """The trace test of ``solutions`` (of the member of ``system``'s constant-term family
     with ``constants``). ``equations``: the system's affine evaluator, as for monodromy.
     ``previous``: an earlier test of this member whose extra witnesses the new one starts
     from (its loops go on; the random v and a are the same). ``progress(stage, loops,
     points)`` is told as the extra witnesses' loops go. ``checkpoint``: where the extra
-    witnesses' loops keep their state, under ``key`` (``monodromy_solve``'s).
+    witnesses' loops keep their state, under ``key`` (``monodromy_solve``'s), and ``deadline``
+    where they stop unfinished (then no verdict).
 
     >>> from algebra.continuation.monodromy import monodromy_solve
     >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 2], [1, 1], [0, 0]]),
@@ -294,8 +296,12 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
                                    final=False, equations=extra_eq, resume=seedling, options=options,
                                    max_seconds=max_seconds, prove=False,
                                    progress=_stage(progress, "trace test: extra witnesses"),
-                                   checkpoint=checkpoint, key=key)
+                                   checkpoint=checkpoint, key=key, deadline=deadline)
     paths += extra_result.paths - before
+    if extra_result.out_of_time:
+        return Completeness(INCONCLUSIVE, len(solutions), extra_result.count, None,
+                            f"the time budget ran out in the extra witnesses' loops ({extra_result.count} found): "
+                            "no verdict", paths, time.perf_counter() - began, extra_result, v, a)
     fibre = np.vstack([np.hstack([solutions, np.zeros((len(solutions), 1))]), extra_result.base_solutions])
     start_c = np.append(constants, 0.0)
     pencil = ConstantFamily.of(aug.pencil)
@@ -372,13 +378,13 @@ ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count
 
 def complete(system: PolySystem, result, seed: int = 0, equations=None, device: str | None = None,
              options: TrackerOptions = TrackerOptions(), stall: int | None = None, symmetries: list | None = None,
-             rounds: int = ROUNDS, progress=None, checkpoint=None):
+             rounds: int = ROUNDS, progress=None, checkpoint=None, deadline: float | None = None):
     """The trace test on a monodromy result (its loops run with ``final=False``); while it
     finds the set incomplete, the points the test's own loop brought back join the solutions
     and the extra witnesses, and both loop on (``monodromy_solve(resume=...)``), up to
     ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
-    rounds of loops it took). ``progress(stage, loops, points)`` and ``checkpoint``: as
-    ``certified_monodromy``'s."""
+    rounds of loops it took). ``progress(stage, loops, points)``, ``checkpoint`` and
+    ``deadline``: as ``certified_monodromy``'s."""
     from algebra.continuation.monodromy import STALL, monodromy_solve
     from algebra.continuation.monodromy import _new as new_points
 
@@ -387,7 +393,7 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     loops_seconds = result.seconds
     test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
                       device=device, options=options, stall=stall, progress=progress, checkpoint=checkpoint,
-                      key="extra-0")
+                      key="extra-0", deadline=deadline)
     spent = test.paths
     done = 0
     while test.verdict == INCOMPLETE and done < rounds:
@@ -398,10 +404,14 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
         result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
                                  resume=result, options=options, symmetries=symmetries,
                                  progress=_stage(progress, f"round {done + 1}: loops"), checkpoint=checkpoint,
-                                 key=f"loops-{done}")
+                                 key=f"loops-{done}", deadline=deadline)
+        if result.out_of_time:
+            test = Completeness(INCONCLUSIVE, result.count, test.extra, None, "the time budget ran out in round "
+                                f"{done + 1}'s loops: no verdict", 0, 0.0, test.extra_result, test.direction, test.form)
+            break
         test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
                           device=device, options=options, stall=stall, previous=test, progress=progress,
-                          checkpoint=checkpoint, key=f"extra-{done}")
+                          checkpoint=checkpoint, key=f"extra-{done}", deadline=deadline)
         spent += test.paths
     test.rounds, test.paths = done, spent
     result.paths += spent
@@ -417,6 +427,8 @@ def verdict(result, complete: bool | None, test: str | None) -> tuple[bool, str]
     from algebra.certify import Prover
 
     if complete is None and test is None:
+        if getattr(result, "out_of_time", False):
+            return False, f"a lower bound: the loops {result.stopped}, before the completeness test"
         return False, "a lower bound: no completeness test ran"
     if complete is None:
         return False, f"a lower bound: {test} gave no verdict (a path was lost)"
@@ -445,31 +457,42 @@ AUGMENTED = "the trace test of the augmented system"
 
 def count_verdict(result, test: Completeness | None) -> tuple[bool, str]:
     """``verdict`` of a ``certified_monodromy`` result and its test (None: not run)."""
+    if test is not None and test.verdict == INCONCLUSIVE:
+        return False, f"a lower bound: {AUGMENTED} gave no verdict ({test.why})"
     return verdict(result, None if test is None else test.complete, None if test is None else AUGMENTED)
 
 
 def certified_monodromy(system: PolySystem, seed: int = 0, stall: int | None = None, target: int | None = None,
                         device: str | None = None, equations=None, symmetries: list | None = None,
                         completeness: bool = True, options: TrackerOptions = TrackerOptions(), progress=None,
-                        checkpoint=None):
+                        checkpoint=None, budget: float | None = None):
     """Monodromy loops, then (``completeness``, and no ``target``) the trace test and its
     rounds of more loops, then the homotopy to the system's own constants, every point
     proved on the way. Returns the MonodromyResult and the last Completeness (None when the
     test did not run): ``verdict`` reads them. ``progress(stage, loops, points)``, where
     given, is told after every loop of every stage (a status line on the command line).
     ``checkpoint`` (``checkpoint.Checkpoint``): every stage's loops save their state there and
-    go on from a saved one, so that a killed count started again ends as it would have."""
+    go on from a saved one, so that a killed count started again ends as it would have.
+    ``budget``: seconds the loops of this call may take, all stages together; where it runs
+    out the loops stop (their state saved as running: the same call with the same
+    checkpoint goes on), the trace test does not run or gives no verdict, and the count is a
+    lower bound."""
     from algebra.continuation.monodromy import STALL, finish, monodromy_solve
 
     stall = STALL if stall is None else stall
     run_test = completeness and target is None
+    deadline = None if budget is None else time.perf_counter() + budget
     result = monodromy_solve(system, seed=seed, stall=stall, target=target, device=device, equations=equations,
                              symmetries=symmetries, final=not run_test, options=options,
-                             progress=_stage(progress, "loops"), checkpoint=checkpoint)
+                             progress=_stage(progress, "loops"), checkpoint=checkpoint, deadline=deadline)
     if not run_test:
         return result, None
+    if result.out_of_time:
+        return finish(system, result, seed=seed, device=device, equations=equations, options=options,
+                      symmetries=symmetries), None
     result, test = complete(system, result, seed=seed, equations=equations, device=device, options=options,
-                            stall=stall, symmetries=symmetries, progress=progress, checkpoint=checkpoint)
+                            stall=stall, symmetries=symmetries, progress=progress, checkpoint=checkpoint,
+                            deadline=deadline)
     if progress:
         progress(f"paths to the system ({test.verdict})", result.loops, result.count)
     return finish(system, result, seed=seed, device=device, equations=equations, options=options,

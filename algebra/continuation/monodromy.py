@@ -96,6 +96,8 @@ class MonodromyResult:
                                                    # but Krawczyk's test could not prove (left out)
     final_proofs: dict | None = None    # Krawczyk on the system's solutions: certified, distinct
     proof_seconds: float = 0.0          # of ``seconds``, spent in Krawczyk's test at the door
+    out_of_time: bool = False           # the loops stopped at a ``deadline``, unfinished (a checkpoint
+                                        # keeps them going on)
 
     @property
     def proved(self) -> bool:
@@ -508,7 +510,8 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
                     options: TrackerOptions = TrackerOptions(), progress=None, equations=None,
                     max_seconds: float | None = None, resume: MonodromyResult | None = None,
                     complete=None, stall_paths: int = STALL_PATHS, symmetries: list | None = None,
-                    prove: bool = True, checkpoint=None, key: str = "loops") -> MonodromyResult:
+                    prove: bool = True, checkpoint=None, key: str = "loops",
+                    deadline: float | None = None) -> MonodromyResult:
     """The solutions of the generic member of ``system``'s constant-term family, by loops,
     then (``final``) those of ``system`` itself by one homotopy from them.
 
@@ -536,6 +539,9 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     ``checkpoint`` (a ``checkpoint.Checkpoint``): the loops' state is saved there under
     ``key`` as they go and when they end, and a state found there is gone on from (a
     finished one is not run again): the same solutions as a run that was never stopped.
+    ``deadline`` (a ``time.perf_counter()`` value): there the loops stop unfinished
+    (``out_of_time``; their state saved as still running, so that the next call goes on),
+    where ``max_seconds`` ends them.
 
     >>> r = monodromy_solve(PolySystem(("x",), np.array([[3], [0]]), np.array([[1.0, -2.0]])), seed=1)
     >>> r.count, len(r.solutions), r.stopped.split(":")[0]
@@ -610,6 +616,11 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
 
     while not done:
         save()
+        if deadline is not None and time.perf_counter() > deadline:
+            result.out_of_time = True
+            result.stopped = (f"stopped at the time budget with {len(known)} solutions ({len(jobs)} jobs still on "
+                              "their loops)" + ("; the same command goes on from here" if checkpoint else ""))
+            break
         if target is not None and len(known) >= target:
             result.stopped = f"reached the target count {target}"
             break
@@ -671,7 +682,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
         if progress:
             progress(len(loops), len(known))
     if not done:
-        save(finished=True)
+        save(finished=not result.out_of_time)
     result.loops = len(loops) + (resume.loops if resume is not None else 0)
     if acting:
         result.symmetries = [g.name for g in symmetries]

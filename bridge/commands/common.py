@@ -173,6 +173,18 @@ class StatusLine:
         self.bar.close()
 
 
+def add_budget_option(p) -> None:
+    p.add_argument("--budget", type=number(0, open_lo=True), default=None, metavar="SECONDS",
+                   help="monodromy: stop the loops after this many seconds with a lower bound (with --out, the "
+                        "same command goes on from there)")
+
+
+def budget_applies(args) -> None:
+    """--budget limits monodromy's loops; with another method it would change nothing."""
+    if args.budget is not None and args.method != "monodromy":
+        raise SpecError("--budget applies to --method monodromy")
+
+
 def checkpoint_for(args):
     """Where a monodromy count run with ``--out`` keeps its stages' states (``checkpoint``):
     the same command again goes on from them; None without ``--out``."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, WORKERS, SpecError, add_data_points, add_network_options,
-                                    add_output_options, checkpoint_for, emit, network_from, parse_counts,
+                                    add_budget_option, add_output_options, budget_applies, checkpoint_for, emit, network_from, parse_counts,
                                     status_line)
 from bridge.options import integer
 
@@ -31,6 +31,7 @@ def cmd_critical(args) -> None:
     max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
     if max_paths < 1:
         raise SpecError(f"--max-paths must be >= 1, got {max_paths}")
+    budget_applies(args)
     if args.method == "monodromy":
         given = [o for o, v in (("--max-paths", args.max_paths is not None), ("--verify", args.verify != "runs"),
                                 ("--workers", args.workers is not None)) if v]
@@ -43,7 +44,7 @@ def cmd_critical(args) -> None:
         result = critical_points(net, data, l2=args.l2, seed=args.seed, max_paths=max_paths,
                                  workers=args.workers, verify=args.verify == "runs", gauge=args.gauge,
                                  method=args.method, stall=args.stall, completeness=args.completeness,
-                                 progress=status, checkpoint=checkpoint_for(args))
+                                 progress=status, checkpoint=checkpoint_for(args), budget=args.budget)
     out = result.as_dict()
     config = {"command": "critical", **net.describe(), "data": counts[0], "l2": args.l2, "gauge": args.gauge,
               "max_paths": max_paths, "verify": args.verify, "method": args.method, "stall": args.stall,
@@ -98,6 +99,7 @@ def add_parser(sub) -> None:
                    help="monodromy: loops without a new solution before the trace test (default 5)")
     c.add_argument("--no-completeness", dest="completeness", action="store_false",
                    help="monodromy: skip the trace test (then the count is a lower bound)")
+    add_budget_option(c)
     c.add_argument("--workers", type=WORKERS, default=None,
                    help="threads of our tracker (with --l2) or PHCpack's worker processes (without: its "
                         "trackers finish the positive-dimensional zero-loss sets' paths); default: every core")

@@ -1,7 +1,7 @@
 """`landscape critical-set`: the paper's Proposition 1 on a network, by the eps -> 0 method."""
 from __future__ import annotations
 
-from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_data_points, add_network_options,
+from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_budget_option, budget_applies, add_data_points, add_network_options,
                                     add_output_options, emit, integer, network_from, parse_counts, status_line,
                                     checkpoint_for)
 from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
@@ -62,12 +62,13 @@ def cmd_critical_set(args) -> None:
         raise SpecError("critical-set takes one number of data points (--data N)")
     if args.method == "total-degree" and (args.stall != STALL_DEFAULT or not args.completeness):
         raise SpecError("--stall and --no-completeness apply to --method monodromy")
+    budget_applies(args)
     data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
     max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
     with status_line("regularized critical points by monodromy", args.method == "monodromy") as status:
         result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
                               verify=True, degree=not args.no_degree, completeness=args.completeness,
-                              progress=status, checkpoint=checkpoint_for(args))
+                              progress=status, checkpoint=checkpoint_for(args), budget=args.budget)
     out = result.as_dict()
     config = {"command": "critical-set", **net.describe(), "data": counts[0], "method": args.method,
               "max_paths": max_paths, "stall": args.stall, "degree": not args.no_degree,
@@ -93,6 +94,7 @@ def add_parser(sub) -> None:
                         f"more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
     c.add_argument("--no-completeness", dest="completeness", action="store_false",
                    help="monodromy: skip the trace test (then the regularized count is a lower bound)")
+    add_budget_option(c)
     c.add_argument("--no-degree", action="store_true", help="skip the zero-loss set's degree (a witness set)")
     add_output_options(c)
     c.set_defaults(func=cmd_critical_set)

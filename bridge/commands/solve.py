@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import time
 
 from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, StatusLine,
                                     add_cluster_options, add_data_options, add_fix_option, add_network_options,
                                     add_output_options, add_slice_option, build_system, emit, integer, network_from,
-                                    checkpoint_for, number, remote, units_runner)
+                                    add_budget_option, budget_applies, checkpoint_for, number, remote,
+                                    units_runner)
 
 
 STALL_DEFAULT = 5  # algebra.continuation.monodromy.STALL (not imported here: the parser stays light)
@@ -165,7 +167,8 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     trace = completeness = None
     if slices:
         result = monodromy_solve(system, seed=args.seed, stall=args.stall, target=args.target, device=args.device,
-                                 equations=equations, complete=check, checkpoint=checkpoint_for(args))
+                                 equations=equations, complete=check, checkpoint=checkpoint_for(args),
+                                 deadline=None if args.budget is None else time.perf_counter() + args.budget)
         result, trace = complete_witness_set(system, result, slices, seed=args.seed, stall=args.stall,
                                              device=args.device, equations=equations)
     else:
@@ -173,7 +176,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
             result, completeness = certified_monodromy(system, seed=args.seed, stall=args.stall, target=args.target,
                                                        device=args.device, equations=equations, symmetries=symmetries,
                                                        completeness=args.completeness, progress=status,
-                                                       checkpoint=checkpoint_for(args))
+                                                       checkpoint=checkpoint_for(args), budget=args.budget)
     out = result.as_dict()
     out["evaluation"] = "the network's forward pass" if equations is not None else "monomials"
     if completeness is not None:
@@ -213,6 +216,7 @@ def cmd_solve(args) -> None:
     from algebra.solve import PRECISE_STEPS, network_partition, solve, solve_bounds
     from bridge.provenance import provenance
 
+    budget_applies(args)
     system, described, net, data = system_from(args)
     if args.method == "monodromy":
         return cmd_monodromy(args, system, described, net, data)
@@ -367,6 +371,7 @@ def add_parser(sub) -> None:
                                 f"{STALL_DEFAULT}; more for a small set: loops enough to carry {STALL_PATHS:,} paths)")
             c.add_argument("--target", type=integer(1, 10**9), default=None,
                            help="monodromy: stop when this many solutions are known")
+            add_budget_option(c)
             c.add_argument("--no-completeness", dest="completeness", action="store_false",
                            help="monodromy: skip the trace test that proves the set complete (then the count is a "
                                 "lower bound)")

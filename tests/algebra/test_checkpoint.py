@@ -59,3 +59,20 @@ def test_a_count_killed_at_any_round_ends_as_one_never_stopped(tmp_path):
     calls = []
     certified_monodromy(system, seed=1, checkpoint=Checkpoint(tmp_path), progress=lambda s, *_: calls.append(s))
     assert calls == ["paths to the system (complete)"]
+
+
+def test_a_budget_stops_the_loops_unfinished_and_the_next_call_goes_on(tmp_path):
+    """A budget too small for the loops: a lower bound that says why, its state saved as
+    running; calls with budgets go on from it until the count ends as one never stopped."""
+    from algebra.continuation.completeness import count_verdict
+
+    system = katsura(4)
+    ref, _ = certified_monodromy(system, seed=1)
+    short, test = certified_monodromy(system, seed=1, checkpoint=Checkpoint(tmp_path, every=0), budget=1e-9)
+    certified, why = count_verdict(short, test)
+    assert short.out_of_time and not certified and "time budget" in why and short.count < ref.count
+    for _ in range(200):
+        again, test = certified_monodromy(system, seed=1, checkpoint=Checkpoint(tmp_path, every=0), budget=0.05)
+        if test is not None and test.verdict == "complete":
+            break
+    assert np.array_equal(again.base_solutions, ref.base_solutions) and count_verdict(again, test)[0]

@@ -776,3 +776,15 @@ def test_a_monodromy_count_killed_with_sigkill_resumes_to_the_same_count(tmp_pat
                                       check=True, cwd=ROOT).stdout)
     for key in ("generic_count", "growth", "loops", "paths_tracked", "certified"):
         assert again[key] == whole[key], key
+
+
+def test_a_budget_applies_to_monodromy_only_and_must_be_positive(capsys):
+    for extra, fragment in ((("--budget", "0"), "--budget"), (("--budget", "nan"), "--budget")):
+        code, _, err = run(capsys, *MONODROMY_CRITICAL, *extra)
+        assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "critical-set", "--network", "dense", "--widths", "1,1,1", "--activation", "linear",
+                       "--no-bias", "--budget", "10")
+    assert code == 2 and "--budget applies to --method monodromy" in err
+    code, out, _ = run(capsys, *MONODROMY_CRITICAL, "--budget", "1e-9")
+    r = json.loads(out)
+    assert code == 0 and not r["certified"] and "time budget" in r["why"]
