@@ -60,6 +60,10 @@ TAUS = 3         # values of t (phases) tried before the verdict is inconclusive
                  # brings to t is near a branch point there (dense (1,2,2,2) critical, seed 0: 12 of
                  # 1,282 points on 3 arcs), and another t avoids it
 LAMBDA_IN_FORM = True  # l holds lambda (see above); False: a.x alone, as the references
+EXTRA_STALL = 1  # T's loops stop after one loop without a new extra witness: the trace test is what decides
+                 # whether T is whole (a missing witness makes it "incomplete", and the rounds loop on), and a
+                 # test costs about what a loop of T costs; five such loops were most of the canonical tree's
+                 # certified count (T grown from one point: 60-85 of 70-100 minutes)
 COMPLETE, INCOMPLETE, INCONCLUSIVE = "complete", "incomplete", "inconclusive"
 
 
@@ -222,6 +226,26 @@ def _move(hom: SegmentsHomotopy, family: ConstantFamily, points: np.ndarray, a: 
     return None, None, tracked, why
 
 
+def _extra_seeds(aug: Augmentation, extra_eq, solutions: np.ndarray, constants: np.ndarray, rng, be,
+                 options: TrackerOptions) -> np.ndarray:
+    """Extra witnesses to start T's loops from, one path a solution: (x, 0) for x in S solves
+    the member of T's family whose last constant is -a.x (l(x, 0) = a.x), and its own
+    segment to T's constants -1 ends at a point of T (``SegmentsHomotopy``: each path its
+    segment). The segments are members apart, so the ends need not be distinct or many; the
+    loops find the rest. Returns the regular ends."""
+    from algebra.continuation.monodromy import _carry
+
+    family = ConstantFamily.of(aug.extra)
+    hom = _homotopy(family, extra_eq, be, rng)
+    p, n = solutions.shape
+    start = np.hstack([solutions, np.zeros((p, 1), complex)])
+    a = np.tile(np.append(constants, 0.0), (p, 1))
+    a[:, -1] = -(solutions @ aug.a[:n])
+    b = np.tile(np.append(constants, -1.0), (p, 1))
+    moved = _carry(hom, start, a, b, np.exp(2j * np.pi * rng.uniform(size=p)), options)
+    return moved[np.all(np.isfinite(moved), axis=1)]
+
+
 def extra_start(family: ConstantFamily, solutions: np.ndarray, constants: np.ndarray, v: np.ndarray, rng, hom,
                 options: TrackerOptions) -> tuple[np.ndarray, np.ndarray] | None:
     """A linear form l and one solution (x1, 1) of T's system: a solution of F_c0 moved to
@@ -290,9 +314,14 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     aug = augment(system, constants, v, a)
     extra_eq = None if equations is None else AugmentedEquations(equations, v, a, False, be)
     pencil_eq = None if equations is None else AugmentedEquations(equations, v, a, True, be)
-    seedling = extra_result or MonodromyResult(aug.extra.variables, np.append(constants, -1.0), x1[None, :])
-    before = seedling.paths
-    extra_result = monodromy_solve(aug.extra, seed=seed, stall=STALL if stall is None else stall, device=device,
+    if extra_result is None:
+        seeds = _extra_seeds(aug, extra_eq, solutions, constants, rng, be, options)
+        known = np.vstack([x1[None, :], new_points(x1[None, :], seeds)])
+        seedling = MonodromyResult(aug.extra.variables, np.append(constants, -1.0), known, paths=len(solutions))
+    else:
+        seedling = extra_result
+    before = 0 if extra_result is None else seedling.paths
+    extra_result = monodromy_solve(aug.extra, seed=seed, stall=EXTRA_STALL if stall is None else stall, device=device,
                                    final=False, equations=extra_eq, resume=seedling, options=options,
                                    max_seconds=max_seconds, prove=False,
                                    progress=_stage(progress, "trace test: extra witnesses"),
@@ -373,11 +402,12 @@ def _stage(progress, stage: str):
     return None if progress is None else (lambda loops, points: progress(stage, loops, points))
 
 
-ROUNDS = 5  # rounds of more loops after an incomplete verdict, before the count stays a lower bound
+ROUNDS = 8  # rounds of more loops after an incomplete verdict (one loop without a new point each, for S and
+            # for T), before the count stays a lower bound
 
 
 def complete(system: PolySystem, result, seed: int = 0, equations=None, device: str | None = None,
-             options: TrackerOptions = TrackerOptions(), stall: int | None = None, symmetries: list | None = None,
+             options: TrackerOptions = TrackerOptions(), symmetries: list | None = None,
              rounds: int = ROUNDS, progress=None, checkpoint=None, deadline: float | None = None):
     """The trace test on a monodromy result (its loops run with ``final=False``); while it
     finds the set incomplete, the points the test's own loop brought back join the solutions
@@ -385,14 +415,13 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
     ``rounds`` times. Returns the result and the last Completeness (``rounds``: how many
     rounds of loops it took). ``progress(stage, loops, points)``, ``checkpoint`` and
     ``deadline``: as ``certified_monodromy``'s."""
-    from algebra.continuation.monodromy import STALL, monodromy_solve
+    from algebra.continuation.monodromy import monodromy_solve
     from algebra.continuation.monodromy import _new as new_points
 
-    stall = STALL if stall is None else stall
     began = time.perf_counter()
     loops_seconds = result.seconds
     test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                      device=device, options=options, stall=stall, progress=progress, checkpoint=checkpoint,
+                      device=device, options=options, progress=progress, checkpoint=checkpoint,
                       key="extra-0", deadline=deadline)
     spent = test.paths
     done = 0
@@ -401,7 +430,8 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
         found = new_points(result.base_solutions, test.found)
         if len(found):
             result.base_solutions = np.vstack([result.base_solutions, found])
-        result = monodromy_solve(system, seed=seed, stall=stall, device=device, final=False, equations=equations,
+        # one loop without a new solution, then the test again: it decides, and a loop costs what it costs
+        result = monodromy_solve(system, seed=seed, stall=EXTRA_STALL, device=device, final=False, equations=equations,
                                  resume=result, options=options, symmetries=symmetries,
                                  progress=_stage(progress, f"round {done + 1}: loops"), checkpoint=checkpoint,
                                  key=f"loops-{done}", deadline=deadline)
@@ -410,7 +440,7 @@ def complete(system: PolySystem, result, seed: int = 0, equations=None, device: 
                                 f"{done + 1}'s loops: no verdict", 0, 0.0, test.extra_result, test.direction, test.form)
             break
         test = trace_test(system, result.base_solutions, result.base_constants, seed=seed, equations=equations,
-                          device=device, options=options, stall=stall, previous=test, progress=progress,
+                          device=device, options=options, previous=test, progress=progress,
                           checkpoint=checkpoint, key=f"extra-{done}", deadline=deadline)
         spent += test.paths
     test.rounds, test.paths = done, spent
@@ -491,7 +521,7 @@ def certified_monodromy(system: PolySystem, seed: int = 0, stall: int | None = N
         return finish(system, result, seed=seed, device=device, equations=equations, options=options,
                       symmetries=symmetries), None
     result, test = complete(system, result, seed=seed, equations=equations, device=device, options=options,
-                            stall=stall, symmetries=symmetries, progress=progress, checkpoint=checkpoint,
+                            symmetries=symmetries, progress=progress, checkpoint=checkpoint,
                             deadline=deadline)
     if progress:
         progress(f"paths to the system ({test.verdict})", result.loops, result.count)
