@@ -219,7 +219,8 @@ def _by_homotopy(net: Network, grad: PolySystem, seed: int, verify: bool, worker
 
 
 def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: int | None,
-                  completeness: bool, progress=None, checkpoint=None) -> tuple[dict, list, list]:
+                  completeness: bool, progress=None, checkpoint=None,
+                  budget: float | None = None) -> tuple[dict, list, list]:
     """(summary, regular solutions, notes) of grad = 0 by certified monodromy."""
     from algebra.continuation.backend import backend
     from algebra.continuation.completeness import certified_monodromy, count_verdict
@@ -229,7 +230,8 @@ def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: 
     equations = network_evaluator(net, data, grad, backend(None))
     symmetries = acting_generators(net, grad, seed)
     result, test = certified_monodromy(grad, seed=seed, stall=stall, equations=equations, symmetries=symmetries,
-                                       completeness=completeness, progress=progress, checkpoint=checkpoint)
+                                       completeness=completeness, progress=progress, checkpoint=checkpoint,
+                                       budget=budget)
     certified, why = count_verdict(result, test)
     final = result.final
     summary = {"method": "monodromy", "paths": result.paths, "generic_count": result.count, "loops": result.loops,
@@ -247,7 +249,7 @@ def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: 
 def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths: int = MAX_PATHS,
                     workers: int | None = None, verify: bool = True, gauge: bool = True,
                     method: str = "homotopy", stall: int | None = None, completeness: bool = True,
-                    progress=None, checkpoint=None) -> CriticalResult:
+                    progress=None, checkpoint=None, budget: float | None = None) -> CriticalResult:
     """Isolated critical points of L(w) = 1/2 sum (f(x_i; w) - y_i)^2 (+ 1/2 sum l2_k w_k^2).
     Without an L2 term, ``gauge`` fixes one weight per rescaling at 1 (``symmetry.gauge_weights``):
     the rescalings make every critical point a curve, which the slice cuts to points.
@@ -255,8 +257,8 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     ``method``: "homotopy" (every total-degree path, up to ``max_paths``) or "monodromy"
     (loops in the family with free constant terms, through the network's forward pass, its
     points proved by Krawczyk's test and, with ``completeness``, the set proved complete by
-    the trace test: ``completeness.certified_monodromy``; ``stall``, ``progress`` and
-    ``checkpoint`` as there). Both classify the same way.
+    the trace test: ``completeness.certified_monodromy``; ``stall``, ``progress``,
+    ``checkpoint`` and ``budget`` as there). Both classify the same way.
 
     >>> from algebra.networks import DenseNetwork
     >>> r = critical_points(DenseNetwork((1, 1), "linear", bias=False),
@@ -289,7 +291,8 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
     if method == "monodromy":
         from algebra.symmetry import symmetry_report
 
-        summary, sols, notes = _by_monodromy(net, data, grad, seed, stall, completeness, progress, checkpoint)
+        summary, sols, notes = _by_monodromy(net, data, grad, seed, stall, completeness, progress, checkpoint,
+                                             budget)
         symmetry, sols = symmetry_report(net, grad, np.array(sols).reshape(-1, grad.n_variables), seed)
     elif paths > max_paths:
         raise SpecError(f"the critical-point system has {paths:,} total-degree paths to track "

@@ -156,7 +156,8 @@ def _loss_value(loss: complex):
 
 def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-degree", max_paths: int = MAX_PATHS,
                  stall: int | None = None, verify: bool = True, degree: bool = True,
-                 completeness: bool = True, progress=None, checkpoint=None) -> CriticalSet:
+                 completeness: bool = True, progress=None, checkpoint=None,
+                 budget: float | None = None) -> CriticalSet:
     """The critical set of the unregularized loss, split as the module docstring says.
 
     ``method``: how the regularized critical points are found: "total-degree" (every path
@@ -164,8 +165,8 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     runs) or "monodromy" (loops in the family with free constant terms, ``stall`` loops
     without a new solution before the trace test, for systems whose total degree is out of
     reach: every point proved by Krawczyk's test, the set certified when ``completeness``
-    and the trace test proves it complete, a lower bound otherwise; ``progress`` and
-    ``checkpoint`` as ``completeness.certified_monodromy``'s).
+    and the trace test proves it complete, a lower bound otherwise; ``progress``,
+    ``checkpoint`` and ``budget`` as ``completeness.certified_monodromy``'s).
 
     >>> from algebra.networks import DenseNetwork
     >>> r = critical_set(DenseNetwork((1, 1, 1), "linear", bias=False),   # f = a b x
@@ -214,7 +215,8 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         solved, test = certified_monodromy(regularized, seed=seed, stall=stall,
                                            equations=network_evaluator(net, data, regularized, backend()),
                                            symmetries=acting_generators(net, regularized, seed),
-                                           completeness=completeness, progress=progress, checkpoint=checkpoint)
+                                           completeness=completeness, progress=progress, checkpoint=checkpoint,
+                                           budget=budget)
         certified, why = count_verdict(solved, test)
         found, summary = solved.solutions, {**solved.as_dict(), "certified": certified, "why": why}
         if test is not None:

@@ -788,3 +788,10 @@ def test_a_budget_applies_to_monodromy_only_and_must_be_positive(capsys):
     code, out, _ = run(capsys, *MONODROMY_CRITICAL, "--budget", "1e-9")
     r = json.loads(out)
     assert code == 0 and not r["certified"] and "time budget" in r["why"]
+    small = ("--network", "dense", "--widths", "1,1,1", "--activation", "linear", "--no-bias", "--data", "1",
+             "--method", "monodromy", "--budget", "1e-9", "--json")
+    code, out, _ = run(capsys, "critical", *small, "--l2", "random")
+    assert code == 0 and "time budget" in json.loads(out)["solve"]["why"]
+    code, out, _ = run(capsys, "critical-set", *small, "--no-degree")
+    r = json.loads(out)
+    assert code == 0 and "time budget" in r["regularized"]["why"] and r["proposition_1"]["holds"] is None
