@@ -76,12 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SolverError as exc:
         print(f"landscape: solver failure: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:  # e.g. `landscape ... --json | head`: the reader left, nothing to say (before
+        # OSError, of which it is one)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
     except OSError as exc:
         print(f"landscape: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `landscape ... --json | head`: the reader left, nothing to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
     except Failed:
         return EXIT_FAILURE
     except KeyboardInterrupt:

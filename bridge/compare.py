@@ -36,6 +36,7 @@ import numpy as np
 import torch
 
 from bridge.activation_specs import resolve
+from bridge.provenance import write_atomic
 from training.data import Dataset, cached_dataset, load_dataset
 from training.models import AllConvNet, TreeNet
 from training.optim import TrainConfig
@@ -188,7 +189,7 @@ def compare(network: str, activations: list[str], seeds: int, out: str | Path, *
     table = {spec: {**_final(curves[spec]), "activation": resolved[spec].describe()} for spec in activations}
     reference = activations[0]
     verdicts = {spec: _verdict(table[spec], table[reference], metric) for spec in activations[1:]}
-    (out / "curves.json").write_text(json.dumps(curves, indent=1))
+    write_atomic(out / "curves.json", json.dumps(curves, indent=1))
     return {"network": network, "data": dataset.describe(), "epochs": epochs, "seeds": seeds, "metric": metric,
             "lr": lr, "batch": batch, "width_mult": width_mult if network == "dcnn" else None,
             "reference": reference, "table": table, "differences": verdicts, "curves": str(out / "curves.json")}

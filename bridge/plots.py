@@ -141,6 +141,29 @@ def growth_plot(growth: list[list[int]], out_dir: str | Path) -> Path:
     return save_figure(fig, Path(out_dir) / "monodromy.png", dpi=120)
 
 
+def tree_proposition_plot(saved: dict, out_dir: str | Path) -> Path:
+    """The canonical tree's critical set (a saved ``critical-set`` result): where the eps-paths
+    end, and the real critical points of non-zero loss by loss value and Hessian index."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1, 2]})
+    limits = saved["limits"]
+    left.barh(range(len(limits)), list(limits.values()), color="tab:blue")
+    left.set(yticks=range(len(limits)), yticklabels=list(limits), xlabel="eps-paths",
+             title=f"{sum(limits.values()):,} regularized critical points")
+    left.invert_yaxis()
+    real = [p for p in saved["isolated"] if p["real"] and p["index"] is not None]
+    for regular, marker, label in ((True, "o", "regular (isolated, non-degenerate)"),
+                                   (False, "x", "singular (degenerate or on a component)")):
+        pts = [p for p in real if p["regular"] == regular]
+        if pts:
+            right.scatter([p["loss"] for p in pts], [p["index"] for p in pts], marker=marker, label=label)
+    right.set(xlabel="loss", ylabel="Hessian index (negative eigenvalues)",
+              title="real critical points of non-zero loss")
+    if real:
+        right.legend(fontsize=7)
+    fig.tight_layout()
+    return save_figure(fig, Path(out_dir) / "tree_critical_set.png", dpi=120)
+
+
 def critical_set_plot(rows: list[dict], out_dir: str | Path) -> Path:
     """Where the eps-paths of the critical set end, by N: zero-loss set, non-zero-loss critical
     points (regular and singular), infinity, failed; one stacked bar per N."""

@@ -13,7 +13,9 @@ Sections, each computed, written to result.json and report.md, and drawn:
 5. trained: zero-loss solutions trained in torch from several seeds, checked by the algebra;
 6. proposition: the paper's Proposition 1 on a small deep linear network, N = 1..W: the critical
    set of the unregularized loss split into its zero-loss part and the critical points of
-   non-zero loss (``algebra.critical_set``, the eps -> 0 method);
+   non-zero loss (``algebra.critical_set``, the eps -> 0 method); and on the canonical tree
+   at N = 1, read from a saved ``critical-set`` result (``TREE_PROPOSITION``: an hour of
+   monodromy, beyond the study's minutes; ``make tree-critical-set`` computes it again);
 7. compare: polynomial against ReLU activations on the embedded data (paper network) and on a
    ReLU-teacher regression (tree network).
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 from algebra.bounds import network_bounds
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.systems import make_data, random_slices, zero_loss_system
+from bridge.provenance import write_atomic
 
 
 @dataclass
@@ -125,7 +128,41 @@ def _section_proposition(cfg: StudyConfig, out: Path) -> dict:
                                                        "proposition_1", "notes")},
                      "regularized": r["regularized"]["solutions"]})
     return {"network": net.describe(), "method": r["method"], "rows": rows,
-            "holds": [row["proposition_1"]["holds"] for row in rows], "plot": str(critical_set_plot(rows, out))}
+            "holds": [row["proposition_1"]["holds"] for row in rows], "plot": str(critical_set_plot(rows, out)),
+            "tree": saved_tree_proposition(out=out)}
+
+
+TREE_PROPOSITION = Path(__file__).resolve().parents[1] / "benchmarks" / "tree_critical_set.json"
+TREE_COMMAND = "landscape critical-set --network tree --method monodromy --data 1"
+TREE_CONFIG = {"command": "critical-set", "network": "tree", "units": 1, "activation": "poly:0.1,0.5,0.3",
+               "bias": True, "shared": False, "depth": 2, "data": 1, "method": "monodromy", "field": "real"}
+
+
+def saved_tree_proposition(path: Path = TREE_PROPOSITION, out: Path | None = None) -> dict:
+    """The saved ``critical-set`` result of the canonical tree at N = 1 (``TREE_COMMAND``), as
+    the study reports it, or {"missing": why} where there is none or it is of another
+    configuration (never another network's numbers under this one's name)."""
+    import json
+
+    if not path.exists():
+        return {"missing": f"no saved result at {path}; `make tree-critical-set` computes it"}
+    try:
+        saved = json.loads(path.read_text())
+        config = saved["config"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {"missing": f"{path} is not a critical-set result ({exc})"}
+    differ = [k for k, v in TREE_CONFIG.items() if config.get(k) != v]
+    if differ:
+        return {"missing": f"{path} holds another configuration ({', '.join(differ)} differ from {TREE_COMMAND})"}
+    keep = ("weights", "data", "method", "regularized", "limits", "critical_values", "isolated", "zero_loss",
+            "complete", "proposition_1", "notes", "git_commit", "created", "seconds", "seed", "versions")
+    row = {k: saved.get(k) for k in keep}
+    row["command"] = " ".join(saved.get("command") or [TREE_COMMAND])
+    if out is not None:
+        from bridge.plots import tree_proposition_plot
+
+        row["plot"] = str(tree_proposition_plot(saved, out))
+    return row
 
 
 def _section_compare(cfg: StudyConfig, out: Path, runner=None) -> dict:
@@ -170,7 +207,7 @@ def run_study(cfg: StudyConfig, out: str | Path, progress=None, runner=None) -> 
 
     result["bounds"]["plot"] = str(bounds_plot({"rows": [r for r in result["bounds"]["rows"] if r["data"] <= 12],
                                                 "system": "zero-loss", "network": result["bounds"]["network"]}, out))
-    (out / "report.md").write_text(report_markdown(result))
+    write_atomic(out / "report.md", report_markdown(result))
     return result
 
 
@@ -255,6 +292,7 @@ def report_markdown(r: dict) -> str:
     lines += ["", "Kinds are those of the real limits across their critical manifold, modulo the symmetries: a "
               "minimum on a manifold the rescalings sweep out is a non-degenerate minimum of the gauge-fixed loss.",
               "", f"![critical set]({Path(p['plot']).name})", ""]
+    lines += _tree_proposition_markdown(p.get("tree") or {"missing": "not computed"})
     cmp = r["compare"]
     lines += ["", "## 7. Polynomial against ReLU", ""]
     for key in ("dcnn", "tree"):
@@ -281,6 +319,38 @@ def report_markdown(r: dict) -> str:
     lines += [f"![compare]({Path(p).name})" for p in cmp["plots"]]
     lines += ["", "Seconds per section: " + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()), ""]
     return "\n".join(lines)
+
+
+def _tree_proposition_markdown(t: dict) -> list[str]:
+    lines = ["### Proposition 1 on the canonical tree (N = 1, saved result)", ""]
+    if "missing" in t:
+        return lines + [f"Not shown: {t['missing']}.", ""]
+    reg, lim, prop, z = t["regularized"], t["limits"], t["proposition_1"], t["zero_loss"] or {}
+    minutes = f"{t['seconds'] / 60:.0f} minutes" if t.get("seconds") else "time not recorded"
+    lines += [f"Computed by `{t['command']}` (seed {t['seed']}, commit {str(t['git_commit'])[:10]}, {t['created']}, "
+              f"{minutes}); not recomputed by the study. `make tree-critical-set` computes it again.", "",
+              f"Regularized critical points (random L2): **{reg.get('solutions')}**, "
+              + ("certified: " if reg.get("certified") else "a lower bound: ") + str(reg.get("why")), "",
+              "| eps -> 0 limit | paths |", "|---|---|"]
+    lines += [f"| {k} | {v:,} |" for k, v in lim.items()]
+    lines += ["", "| loss | limits | real | paths | kinds of the real ones |", "|---|---|---|---|---|"]
+    for v in t["critical_values"][:25]:
+        loss = _fmt(v["loss"]) if not isinstance(v["loss"], list) else f"{complex(*v['loss']):.3g}"
+        lines.append(f"| {loss} | {v['limits']} | {v['real']} | {v['paths']} | {', '.join(v['kinds']) or '-'} |")
+    if len(t["critical_values"]) > 25:
+        lines.append(f"| ... {len(t['critical_values']) - 25} more values in result.json | | | | |")
+    zero = ("empty" if z.get("empty") else
+            f"dimension {_fmt(z.get('dimension'))} (W - N = {_fmt(z.get('predicted'))}), Hessian nullity "
+            f"{_fmt(z.get('hessian_nullity'))}, degree {_fmt(z.get('degree'))}")
+    verdict = {True: "holds", False: "FAILS", None: "undecided"}[prop["holds"]]
+    lines += ["", f"Zero-loss set: {zero}.", "",
+              f"Proposition 1: {prop['nonzero_loss_minima']} non-degenerate local minima of non-zero loss, "
+              f"{prop['degenerate_minimum_candidates']} degenerate points that may be minima: **{verdict}** "
+              f"({prop['why']}).", ""]
+    lines += [f"- {n}" for n in t.get("notes") or []]
+    if t.get("plot"):
+        lines += ["", f"![canonical tree critical set]({Path(t['plot']).name})"]
+    return lines + [""]
 
 
 def terminal_summary(r: dict) -> str:

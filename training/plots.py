@@ -13,12 +13,15 @@ import numpy as np  # noqa: E402
 
 def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
     """Lay out, write (creating the folder) and close a figure; every plot ends here."""
+    from training.files import atomic_write_bytes
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
-    return path
+    try:  # whole or absent, and never over a FIFO or a device, as every result file
+        return atomic_write_bytes(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip(".") or "png"))
+    finally:
+        plt.close(fig)
 
 
 def plot_stages(run_dir: Path) -> list[Path]:

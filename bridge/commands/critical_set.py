@@ -1,6 +1,8 @@
 """`landscape critical-set`: the paper's Proposition 1 on a network, by the eps -> 0 method."""
 from __future__ import annotations
 
+import time
+
 from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_budget_option, budget_applies, add_data_points, add_network_options,
                                     add_output_options, emit, integer, network_from, parse_counts, status_line,
                                     checkpoint_for)
@@ -65,11 +67,13 @@ def cmd_critical_set(args) -> None:
     budget_applies(args)
     data = make_data(net, counts[0], args.seed, "complex" if args.complex_data else "real")
     max_paths = MAX_PATHS if args.max_paths is None else args.max_paths
+    began = time.perf_counter()
     with status_line("regularized critical points by monodromy", args.method == "monodromy") as status:
         result = critical_set(net, data, seed=args.seed, method=args.method, max_paths=max_paths, stall=args.stall,
                               verify=True, degree=not args.no_degree, completeness=args.completeness,
                               progress=status, checkpoint=checkpoint_for(args), budget=args.budget)
     out = result.as_dict()
+    out["seconds"] = round(time.perf_counter() - began, 1)
     config = {"command": "critical-set", **net.describe(), "data": counts[0], "method": args.method,
               "max_paths": max_paths, "stall": args.stall, "degree": not args.no_degree,
               "completeness": args.completeness,

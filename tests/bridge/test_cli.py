@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -795,3 +796,19 @@ def test_a_budget_applies_to_monodromy_only_and_must_be_positive(capsys):
     code, out, _ = run(capsys, "critical-set", *small, "--no-degree")
     r = json.loads(out)
     assert code == 0 and "time budget" in r["regularized"]["why"] and r["proposition_1"]["holds"] is None
+
+
+def test_export_onto_a_fifo_is_one_line_and_leaves_it(capsys, tmp_path):
+    fifo = tmp_path / "f.phc"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "export", "--data", "3", "--slice", "--out", str(fifo))
+    assert code == 2 and "not a regular file but a FIFO" in err and len(err.strip().splitlines()) == 1
+    assert fifo.is_fifo()
+
+
+def test_a_reader_that_leaves_early_is_no_error(tmp_path):
+    """`landscape bounds ... | true`: the reader is gone before the first line (EPIPE on the
+    write); no "Broken pipe" message, no traceback."""
+    proc = subprocess.run(f"{sys.executable} -m bridge.cli bounds --data 1:13 | true", shell=True, cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.stderr == ""
