@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup phcpy phc run test fuzz bench clean
+.PHONY: all setup phcpy phc run test fuzz bench tree-critical-set clean
 
 all: test
 
@@ -52,6 +52,12 @@ bench: setup phc
 	$(BIN)/python benchmarks/monodromy_counts.py
 	$(BIN)/python benchmarks/dense_critical.py
 	$(BIN)/python benchmarks/tree_critical.py --seeds 1 --budget 300
+
+# the canonical tree's Proposition 1 at N = 1 that the study's report reads (about an hour on 2
+# cores; resumable: after a stop the same command goes on from runs/tree-critical-set/checkpoint)
+tree-critical-set: setup
+	$(BIN)/landscape critical-set --network tree --method monodromy --data 1 --out runs/tree-critical-set
+	cp runs/tree-critical-set/result.json benchmarks/tree_critical_set.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

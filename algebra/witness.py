@@ -33,6 +33,50 @@ from algebra.solve import MAX_PATHS
 from algebra.systems import append_slices
 
 TRACE_TOL = 1e-8
+RANK_TOL = 1e-10    # singular values below this, relative to the largest, are rank deficiency
+RANK_POINTS = 3     # random complex points the generic rank of the Jacobian is the largest rank at
+ON_SYSTEM = 1e-9    # a witness point of the randomized system lies on the given one when every
+                    # equation is this small against its coefficients' norm times max(1, |x|)^degree
+
+
+def generic_rank(system: PolySystem, rng) -> int:
+    """The rank of the system's Jacobian at random complex points (the largest of
+    ``RANK_POINTS``): every component of its solution set has dimension at least W - rank
+    (at a component's generic point the rank is at most this), whatever the number of
+    equations says."""
+    w = system.n_variables
+    best = 0
+    with np.errstate(all="ignore"):
+        for _ in range(RANK_POINTS):
+            x = (rng.standard_normal(w) + 1j * rng.standard_normal(w)) / math.sqrt(2)
+            jac = system.jacobian(x)
+            if not np.all(np.isfinite(jac)):
+                continue
+            sv = np.linalg.svd(jac, compute_uv=False)
+            best = max(best, int(np.sum(sv > RANK_TOL * sv[0])) if len(sv) and sv[0] > 0 else 0)
+    return best
+
+
+def randomized(system: PolySystem, rank: int, rng) -> PolySystem:
+    """``rank`` random complex combinations of the equations (Bertini's randomization): its
+    solution set holds the system's, whose components of dimension W - rank are components of
+    it; its other points are filtered out by ``on_system``."""
+    mix = (rng.standard_normal((rank, system.n_equations)) + 1j * rng.standard_normal((rank, system.n_equations)))
+    return PolySystem(system.variables, system.monomials, mix @ system.coefficients.toarray(), system.kind)
+
+
+def on_system(system: PolySystem, points: np.ndarray) -> np.ndarray:
+    """Whether each point solves every equation of ``system`` (``ON_SYSTEM``, relative to the
+    equation's coefficients' 1-norm times max(1, |x|)^degree: blind to its scale, and not
+    fooled near the origin, where every term is small)."""
+    if not len(points):
+        return np.zeros(0, bool)
+    norms = np.asarray(abs(system.coefficients).sum(axis=1)).ravel()
+    degrees = np.asarray(system.degrees)
+    with np.errstate(all="ignore"):
+        values = np.abs(np.array([system.evaluate(x) for x in points]))
+        big = np.maximum(1.0, np.max(np.abs(points), axis=1))[:, None] ** degrees[None, :]
+        return np.all(values <= ON_SYSTEM * norms[None, :] * big, axis=1)
 
 
 @dataclass
@@ -168,7 +212,11 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     The witness points are the regular solutions of the system cut by W - N random
     affine slices (``solve``, verified by independent runs). Singular endpoints are
     reported: they are where pieces of higher dimension or multiple components would
-    show, which ``cascade`` resolves on small systems.
+    show, which ``cascade`` resolves on small systems. Where the equations are dependent
+    (their Jacobian has rank r < N at random points: an equation given twice, more
+    equations than unknowns), the dimension is W - r, not W - N: r random combinations of
+    the equations are sliced instead, and only the points that solve the given equations
+    are kept.
 
     >>> from algebra.examples import twisted_cubic
     >>> w = witness(twisted_cubic())
@@ -181,17 +229,32 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     w, n = system.n_variables, system.n_equations
     if w == 0 or n == 0:
         raise SpecError("the system needs unknowns and equations")
-    if n > w:
-        raise SpecError(f"{n} equations in {w} unknowns: the expected dimension is negative; "
-                        "use `cascade` (PHCpack) for sets of unexpected dimension")
     began = time.perf_counter()
-    dim = w - n
+    given = system
+    rank = generic_rank(system, np.random.default_rng([seed, 31]))
+    notes = []
+    if rank < n:
+        if rank == 0:
+            raise SpecError("every equation is constant (the Jacobian is zero at random points): the solution set "
+                            "is empty or everything")
+        system = randomized(system, rank, np.random.default_rng([seed, 37]))
+        notes.append(f"the {n} equations have rank {rank} at random points ({n - rank} of them "
+                     f"depend{'s' * (n - rank == 1)} on the others): the solution set has dimension at least "
+                     f"W - {rank} = {w - rank}; {rank} random combination{'s' * (rank != 1)} of them were sliced, "
+                     "and only points that solve the given equations kept")
+    dim = w - rank
     rng = np.random.default_rng([seed, 17])
     slices = _random_slices(rng, dim, w)
     sliced = append_slices(system, slices) if dim else system
     solved = solve(sliced, seed=seed, verify=True, workers=workers, timeout=timeout, max_paths=max_paths)
     points = solved.solutions(only_nonsingular=True)
-    notes = list(solved.notes)
+    if rank < n and len(points):
+        keep = on_system(given, np.asarray(points))
+        if not keep.all():
+            notes.append(f"{int(np.sum(~keep))} points of the randomized system do not solve the given equations: "
+                         "left out")
+        points = [p for p, k in zip(points, keep) if k]
+    notes += list(solved.notes)
     higher = solved.accounting.get("positive_dimensional", 0)
     if higher:
         notes.append(f"{higher} paths ended on components of dimension above {dim}: the solution set's dimension is "

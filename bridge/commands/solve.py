@@ -319,7 +319,8 @@ def cmd_witness(args) -> None:
               "top": args.top}
     out.update(provenance(config, args.seed))
     lines = [f"{system.kind} system: {system.n_equations} equations in {system.n_variables} unknowns, "
-             + (f"solution set of dimension {out['dimension']} ({args.method})" if out["dimension"] is not None else
+             + (f"no solution ({args.method})" if out["dimension"] == -1 else
+                f"solution set of dimension {out['dimension']} ({args.method})" if out["dimension"] is not None else
                 f"solution set of dimension above {out['top_dimension']}: {out['higher_paths']} paths end on higher "
                 f"components ({args.method}; --method cascade describes them)")]
     for c in out["components"]:

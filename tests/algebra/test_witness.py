@@ -11,10 +11,13 @@ from algebra.systems import from_sympy, make_data, zero_loss_system
 from algebra.witness import cascade, is_member, trace_difference, witness
 
 
-def test_more_equations_than_unknowns_points_to_cascade():
+def test_more_equations_than_unknowns_are_sliced_by_their_rank():
+    # x - 1 and x + 1: rank 1, one combination has a root, which solves neither: empty
     s = PolySystem(("x",), np.array([[1], [0]]), np.array([[1.0, -1.0], [1.0, 1.0]]))
-    with pytest.raises(SpecError, match="cascade"):
-        witness(s)
+    w = witness(s)
+    assert w.dimension == -1 and any("do not solve the given equations" in n for n in w.notes)
+    with pytest.raises(SpecError, match="every equation is constant"):
+        witness(PolySystem(("x",), np.array([[0]]), np.array([[1.0]])))
 
 
 def test_cascade_top_dimension_is_checked():
@@ -66,11 +69,20 @@ def test_network_with_small_functional_dimension(phc_ready):
     assert two.dimension == -1 and not two.components
 
 
-def test_two_copies_of_a_curve_are_not_an_empty_set():
-    # the slice count of the expected dimension 0 finds no isolated point; its paths end on the
-    # curve, so the dimension is above 0, never -1 ("empty")
+def _system(text):
     from algebra.phcfile import parse_phc
 
-    w = witness(parse_phc("2\nx*y - 1;\nx*y - 1;\n"))
-    assert w.dimension is None and w.higher == 4 and w.as_dict()["higher_paths"] == 4
-    assert any("components of dimension above 0" in n for n in w.notes)
+    return parse_phc(text)
+
+
+def test_dependent_equations_give_the_dimension_of_their_rank_not_of_their_number():
+    """Issue 33: xy - 1 given twice is a curve of degree 2 (it used to answer dimension -1);
+    a sphere given twice in three unknowns a surface of degree 2; x, y and x + y - 1 (more
+    equations than unknowns, rank 2) have no solution; x, y and x + y (rank 2) the origin."""
+    w = witness(_system("2\nx*y - 1;\nx*y - 1;\n"))
+    assert (w.dimension, [c.degree for c in w.components]) == (1, [2]) and "rank 1" in w.notes[0]
+    w = witness(_system("2 3\nx^2 + y^2 + z^2 - 1;\nx^2 + y^2 + z^2 - 1;\n"))
+    assert (w.dimension, [c.degree for c in w.components]) == (2, [2])
+    assert witness(_system("3 2\nx;\ny;\nx + y - 1;\n")).dimension == -1
+    w = witness(_system("3 2\nx;\ny;\nx + y;\n"))
+    assert (w.dimension, w.isolated) == (0, 1)
