@@ -119,6 +119,14 @@ class CriticalResult:
     def degenerate(self) -> int:
         return self.count("degenerate")
 
+    def __repr__(self) -> str:
+        return (f"<CriticalResult W = {self.weights}: {self.complex_nonsingular} complex nonsingular critical points, "
+                f"{self.real} real ({self.minima} minima, {self.saddles} saddles, {self.maxima} maxima, "
+                f"{self.degenerate} degenerate); {'certified' if self.solve.get('certified') else 'a lower bound'}>")
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython and notebooks: the line, not every point
+        p.text(repr(self))
+
     def as_dict(self) -> dict:
         return {"weights": self.weights, "complex_nonsingular": self.complex_nonsingular,
                 "real": self.real, "minima": self.minima, "saddles": self.saddles,

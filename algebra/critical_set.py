@@ -139,6 +139,15 @@ class CriticalSet:
                  "limits": len(g), "real": sum(p.real for p in g), "paths": sum(p.paths for p in g),
                  "kinds": sorted({p.kind for p in g if p.kind})} for g in groups]
 
+    def __repr__(self) -> str:
+        verdict = {True: "holds", False: "fails", None: "undecided"}[self.proposition_1()["holds"]]
+        limits = ", ".join(f"{k} {v}" for k, v in self.limits.items() if v)
+        return (f"<CriticalSet W = {self.weights}, N = {self.data}: {sum(self.limits.values())} regularized critical "
+                f"points -> {limits}; {len(self.isolated)} distinct non-zero-loss limits; Proposition 1 {verdict}>")
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
     def as_dict(self) -> dict:
         return {"weights": self.weights, "data": self.data, "method": self.method,
                 "critical_values": self.critical_values(),

@@ -125,6 +125,16 @@ class WitnessResult:
                 return c
         raise SpecError(f"the solution set has no component of dimension {dimension}")
 
+    def __repr__(self) -> str:
+        comps = ", ".join(f"dimension {c.dimension} degree {c.degree}" for c in self.components)
+        what = {None: f"dimension above {self.top_dimension}", -1: "no solution"}.get(self.dimension,
+                                                                                    f"dimension {self.dimension}")
+        return (f"<WitnessResult {what}" + (f": {comps}" if comps else "")
+                + (f"; {self.isolated} isolated points" if self.isolated else "") + ">")
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
     def as_dict(self) -> dict:
         comps = [{k: v for k, v in asdict(c).items() if k not in ("embedded", "points")}
                  for c in self.components]

@@ -111,6 +111,14 @@ class MonodromyResult:
     def count(self) -> int:
         return len(self.base_solutions)
 
+    def __repr__(self) -> str:
+        final = "" if self.solutions is None else f"; {len(self.solutions)} solutions of the system"
+        return (f"<MonodromyResult {self.count} solutions of the generic member after {self.loops} loops and "
+                f"{self.paths:,} paths{final}; {self.stopped.split(':')[0]}>")
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
     def as_dict(self) -> dict:
         return {"method": "monodromy", "family": "free constant terms", "generic_count": self.count,
                 "loops": self.loops, "growth": self.growth, "paths_tracked": self.paths,

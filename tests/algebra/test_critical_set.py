@@ -83,3 +83,16 @@ def test_a_degenerate_minimum_of_non_zero_loss_is_told_from_a_degenerate_saddle(
     deep = DenseNetwork((1, 1, 1, 1), "linear", bias=False)
     data = _one_point(1.0)
     assert _lower_nearby(loss_polynomial(deep, data), critical_system(deep, data), np.zeros(3), 0.5, 3)
+
+
+def test_a_result_prints_as_one_line_in_a_notebook():
+    from algebra.critical import critical_points
+    from algebra.witness import witness
+    from algebra.examples import twisted_cubic
+
+    r = critical_set(DenseNetwork((1, 1, 1), "linear", bias=False), _one_point(), degree=False)
+    assert repr(r) == ("<CriticalSet W = 2, N = 1: 5 regularized critical points -> zero loss 4, isolated, non-zero "
+                       "loss 1; 1 distinct non-zero-loss limits; Proposition 1 holds>")
+    c = critical_points(DenseNetwork((1, 1), "linear", bias=False), _one_point(2.0))
+    assert repr(c).startswith("<CriticalResult W = 1: 1 complex nonsingular") and "\n" not in repr(c)
+    assert repr(witness(twisted_cubic())) == "<WitnessResult dimension 1: dimension 1 degree 3>"

@@ -282,3 +282,10 @@ def test_loops_resumed_after_an_incomplete_trace_test_complete_the_witness_set()
     assert trace_test(sliced, more.base_solutions, more.base_constants, 1)["complete"] is True
     with pytest.raises(SpecError, match="another system"):
         monodromy_solve(_univariate(3, -1.0), resume=short)
+
+
+def test_a_monodromy_result_prints_as_one_line():
+    from algebra.examples import katsura
+
+    r = monodromy_solve(katsura(3), seed=1)
+    assert repr(r).startswith("<MonodromyResult 8 solutions of the generic member after ") and "\n" not in repr(r)
