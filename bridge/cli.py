@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from typing import Sequence
 
@@ -59,10 +60,20 @@ def claimed_output(args):
     return claim(out, args.command, arguments)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is: its files are closed and its folder released as
+    for Ctrl-C, and it says so in one line (the default action ends it without a word)."""
+
+
+def _terminated(signum, frame):
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from algebra.phc import SolverError
     from bridge.cluster import ClusterError, UnitFailed
 
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         args = make_parser().parse_args(argv)
         with claimed_output(args):
@@ -88,6 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("landscape: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("landscape: terminated (SIGTERM)", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

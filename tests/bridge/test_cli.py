@@ -812,3 +812,20 @@ def test_a_reader_that_leaves_early_is_no_error(tmp_path):
     proc = subprocess.run(f"{sys.executable} -m bridge.cli bounds --data 1:13 | true", shell=True, cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.stderr == ""
+
+
+def test_sigterm_ends_a_command_with_one_line_and_its_status(tmp_path):
+    """As Ctrl-C does: one line on stderr, exit 143, the folder released (the same command
+    may run there again at once)."""
+    import signal
+    import time
+
+    argv = [sys.executable, "-m", "bridge.cli", "critical-set", "--network", "tree", "--method", "monodromy",
+            "--data", "1", "--out", str(tmp_path / "t")]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    while proc.poll() is None and not (tmp_path / "t" / ".landscape.lock").exists():
+        time.sleep(0.05)
+    time.sleep(1.0)  # inside the count
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 143 and err.strip() == "landscape: terminated (SIGTERM)"
