@@ -48,6 +48,11 @@ MAX_ENTRIES = 16_000_000
 #: Singular values below this are zero (equations at unit size), for a point accurate to
 #: roundoff; a less accurate point raises it (``local_dimension(accuracy=...)``: 1e3 x accuracy).
 RANK_TOL = 1e-8
+#: A rank is clear when no singular value lies within this factor of the threshold either way;
+#: a verdict read from an unclear one is "undecided" (x^30 - y, y^3: h(k) = k + 1 up to its
+#: 90-fold root's order 90, and at order 91 one singular value of a 4,000-column matrix fell
+#: near the threshold and made the root "a component").
+CLEAR = 100.0
 
 
 @dataclass
@@ -148,14 +153,16 @@ def macaulay_matrix(basis: np.ndarray, coefficients: np.ndarray, order: int) -> 
     return out
 
 
-def _nullity(matrix: np.ndarray, tol: float) -> int:
-    """Columns less the numerical rank (singular values above ``tol``)."""
+def _nullity(matrix: np.ndarray, tol: float) -> tuple[int, bool]:
+    """Columns less the numerical rank (singular values above ``tol``), and whether that rank
+    is clear (no singular value within a factor ``CLEAR`` of ``tol``)."""
     if matrix.shape[0] == 0:
-        return matrix.shape[1]
+        return matrix.shape[1], True
     if matrix.shape[0] > matrix.shape[1]:
         matrix = np.linalg.qr(matrix, mode="r")              # the same singular values, fewer rows
     s = np.linalg.svd(matrix, compute_uv=False)
-    return matrix.shape[1] - int(np.sum(s > tol))
+    clear = not np.any((s > tol / CLEAR) & (s < tol * CLEAR))
+    return matrix.shape[1] - int(np.sum(s > tol)), clear
 
 
 def _multinomials(basis: np.ndarray) -> np.ndarray:
@@ -165,8 +172,8 @@ def _multinomials(basis: np.ndarray) -> np.ndarray:
     return np.array([factorial(int(b.sum())) / math.prod(factorial(int(e)) for e in b) for b in basis])
 
 
-def _order_h(system: PolySystem, point, k: int, rho: float, tol: float, cache: dict) -> int:
-    """h(k). The columns of S_k are divided by the multinomials |beta|! / beta! (a column
+def _order_h(system: PolySystem, point, k: int, rho: float, tol: float, cache: dict) -> tuple[int, bool]:
+    """h(k), and whether its rank was clear (``_nullity``). The columns of S_k are divided by the multinomials |beta|! / beta! (a column
     scaling: the rank is the same in exact arithmetic), so that a power of a linear form,
     (x + y)^50, has all its coefficients one and no column is lost to the binomials' range
     (1 to 1e14) before the rank is read; each equation is brought to unit size by its whole
@@ -215,6 +222,7 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
     rho = max(1.0, float(np.max(np.abs(point), initial=0.0)))
     tol = min(1e-3, max(RANK_TOL, 1e3 * accuracy))
     hilbert = {0: 1}
+    clear = {0: True}   # whether each order's rank was clear (``CLEAR``)
     cache: dict = {}
 
     top = paths + lost
@@ -222,6 +230,9 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
 
     def verdict(k: int, h: int) -> LocalDimension | None:
         hs = [hilbert.get(j) for j in range(max(hilbert) + 1)]
+        if h > top and not clear[k]:
+            return LocalDimension("undecided", None, hs, f"h({k}) = {h} exceeds the {paths} paths that end there, but "
+                                  f"the rank at order {k} is not clear (a singular value near the threshold)")
         if h > top:
             return LocalDimension("positive-dimensional", None, hs,
                                   f"h({k}) = {h} exceeds the {paths} paths that end there"
@@ -232,6 +243,9 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
             # this accurate can stop h early, so a stop there proves nothing)
             return None
         if hilbert.get(k - 1) == h:
+            if h == paths and not (clear[k] and clear[k - 1]):
+                return LocalDimension("undecided", None, hs, f"h({k}) = h({k - 1}) = {h}, the paths that end there, "
+                                      "but a rank there is not clear (a singular value near the threshold)")
             if h == paths:
                 return LocalDimension("isolated", h, hs, f"h({k}) = h({k - 1}) = {h}, the paths that end there")
             return LocalDimension("undecided", None, hs, f"h stops at {h} (order {k}) but {paths} paths end there")
@@ -239,7 +253,8 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
 
     k = 1
     while k <= top + 1 and _size(system, k) <= (SMALL_ENTRIES if over else STEP_ENTRIES):
-        hilbert[k] = h = _order_h(system, point, k, rho, tol, cache)
+        h, clear[k] = _order_h(system, point, k, rho, tol, cache)
+        hilbert[k] = h
         found = verdict(k, h)
         if found:
             return found
@@ -255,7 +270,8 @@ def local_dimension(system: PolySystem, point: np.ndarray, paths: int, accuracy:
         if _size(system, j) > max_entries:
             return LocalDimension("undecided", None, hs,
                                   f"the Macaulay matrix of order {j} ({_size(system, j):,} entries) is past the test's size")
-        hilbert[j] = h = _order_h(system, point, j, rho, tol, cache)
+        h, clear[j] = _order_h(system, point, j, rho, tol, cache)
+        hilbert[j] = h
         found = verdict(j, h)
         if found:
             return found

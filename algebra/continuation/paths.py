@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, OUTCOMES as ENDGAME_OUTCOMES, EndgameOptions,
-                                         EndgameResult, cauchy_endgame)
+from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, OUTCOMES as ENDGAME_OUTCOMES,
+                                         EndgameOptions, EndgameResult, cauchy_endgame)
 from algebra.continuation.precise import PreciseOptions, has_precise_form
 from algebra.continuation.tracker import DONE, OUTCOMES as TRACK_OUTCOMES, TrackerOptions, track
 
@@ -31,6 +31,8 @@ ROW_FLOOR = 1e-12         # a Jacobian row this small against the sum of its ter
                           # norm but 0.2 of its terms' sum)
 STUCK_RESIDUAL = 1e-6    # residual of a singular point where the endgame stopped
 PHASE_TWO = TrackerOptions(max_steps=400)
+WALK_INFINITY = 0.5       # a walk's valuation below this sends a path to infinity only once the cycle
+                          # endgame confirms it (h0 ~ tau^v decays too slowly below it to tell)
 
 
 @dataclass
@@ -149,6 +151,7 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     valuation = np.full(p, np.nan)
     if len(rest):
         eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
+        eg = _whole_cycles(homotopy, zmid[rest], eg, radius, options, endgame)
         valuation[rest] = eg.valuation
         used_endgame[rest] = True
         _classify(homotopy, eg, rest, chart, status, winding, cond, why)
@@ -156,6 +159,30 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
         resume[rest[lost]], resume_tau[rest[lost]] = eg.last[lost], eg.radius[lost]
     _at_infinity(chart, status, homotopy, valuation, endgame.finite_valuation)
     return PathSet(chart, status, winding, cond, steps, used_endgame, why, resume, resume_tau)
+
+
+def _whole_cycles(homotopy, z: np.ndarray, eg: EndgameResult, radius: float, options: TrackerOptions,
+                  endgame: EndgameOptions) -> EndgameResult:
+    """Paths whose loops did not close by ``max_winding``, and paths the walk alone sent to
+    infinity on a small valuation (below ``WALK_INFINITY``, never confirmed by a loop), go
+    round once each in the cycle endgame (``cycle_endgame``), which reads the limit of a
+    whole cycle, finite or at infinity, from one loop a path. Small valuations settle
+    falsely at large winding numbers: every path of x^20 = 0 (one root of multiplicity 20)
+    read v ~ 0.04, steady, and went to infinity, "0 solutions, complete with probability
+    one". What the cycle endgame resolves replaces the Cauchy endgame's result."""
+    from algebra.continuation.cycle_endgame import cycle_endgame
+
+    with np.errstate(invalid="ignore"):
+        walked = (eg.status == AT_INFINITY) & (eg.winding == 0) & ~(eg.valuation >= WALK_INFINITY)
+    subset = np.flatnonzero((eg.status == NOT_CLOSED) | walked)
+    if not len(subset):
+        return eg
+    ce = cycle_endgame(homotopy, z[subset], radius, options, endgame)
+    take = np.isin(ce.status, (CONVERGED, AT_INFINITY))
+    rows = subset[take]
+    for name in ("limit", "winding", "status", "accuracy", "radius", "last"):
+        getattr(eg, name)[rows] = getattr(ce, name)[take]
+    return eg
 
 
 def _classify(homotopy, eg, rest: np.ndarray, chart, status, winding, cond, why) -> None:

@@ -228,6 +228,10 @@ def test_a_phcpack_precision_whose_tracker_does_not_track_is_refused(phc_ready, 
     ("2\n(x-1)^2;\n(y-1)^2;\n", 1, [4]),
     ("2\n(x+y+1)^12;\ny - 2;\n", 1, [12]),
     ("2\nx^3 - 3*x*y^2;\n3*x^2*y - y^3;\n", 1, [9]),
+    # winding numbers past the Cauchy endgame's loops (16): the cycle endgame, one loop a path
+    # (x^20 was "0 solutions, 20 at infinity, complete with probability one")
+    ("1\nx^20;\n", 1, [20]),
+    ("2\nx^18;\ny^2 - 3*y + 2;\n", 2, [18, 18]),
     # (x - 2^27)^2 (x - 1), y - 1: a double root near 1.3e8 beside a simple one at 1
     ("2\nx^3 - 268435457*x^2 + 18014398777917440*x - 18014398509481984;\ny - 1;\n", 2, [1, 2]),
 ])
@@ -240,6 +244,18 @@ def test_multiple_roots_are_counted_once_with_their_multiplicity(text, solutions
     a = r.accounting
     assert a["balanced"] and a["multiplicity"] + a["infinity"] + a["failed"] + a["positive_dimensional"] \
         + a["undecided"] == r.npaths
+
+
+def test_a_90_fold_root_is_never_called_a_component():
+    """x^30 - y, y^3: all 90 paths end at the origin in one cycle; its Hilbert function is
+    k + 1 up to order 89, like a curve's, and only orders 90 and 91 tell them apart, where the
+    Macaulay matrices' ranks are not clear in double precision: undecided, a lower bound
+    (it was "90 on positive-dimensional components, complete with probability one")."""
+    from algebra.phcfile import parse_phc
+
+    r = solve(parse_phc("2\nx^30 - y;\ny^3;\n"), seed=0, max_runs=1)
+    a = r.accounting
+    assert a["positive_dimensional"] == 0 and a["undecided"] == 90 and r.verdict == "lower-bound"
 
 
 def test_a_curve_beside_an_isolated_point_counts_the_point_and_reports_the_curve():
