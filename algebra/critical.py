@@ -55,11 +55,18 @@ class CriticalPoint:
 
 
 def classify_inertia(size: int, negative: int, zero: int) -> str:
-    """Name of a critical point from its Hessian's inertia.
+    """Name of a critical point from its Hessian's inertia. A degenerate point with a negative
+    and a positive eigenvalue is a saddle whatever the higher-order terms say (the loss falls
+    along one eigenvector and rises along the other): it is named so, and counted with the
+    saddles; "degenerate" is left for the points the second-order test cannot decide.
 
     >>> classify_inertia(3, 0, 0), classify_inertia(3, 1, 0), classify_inertia(3, 3, 0), classify_inertia(3, 0, 1)
     ('minimum', 'saddle-1', 'maximum', 'degenerate')
+    >>> classify_inertia(12, 1, 10)
+    'saddle-1 (degenerate)'
     """
+    if zero and 0 < negative < size - zero:
+        return f"saddle-{negative} (degenerate)"
     if zero:
         return "degenerate"
     if negative == 0:
