@@ -53,6 +53,9 @@ class Checkpoint:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.npz"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
     def due(self, key: str) -> bool:
         """Whether a running stage should save now (``every`` seconds after its last save)."""
         return time.monotonic() - self._last.get(key, -np.inf) >= self.every

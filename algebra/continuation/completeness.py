@@ -315,7 +315,11 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     extra_eq = None if equations is None else AugmentedEquations(equations, v, a, False, be)
     pencil_eq = None if equations is None else AugmentedEquations(equations, v, a, True, be)
     if extra_result is None:
-        seeds = _extra_seeds(aug, extra_eq, solutions, constants, rng, be, options)
+        # a saved state of T's loops holds its points already: the seeds' paths are not tracked again
+        # (they draw from a generator of their own, so the test's later draws do not depend on it)
+        saved = checkpoint is not None and checkpoint.has(key)
+        seeds = (np.zeros((0, n + 1), complex) if saved else
+                 _extra_seeds(aug, extra_eq, solutions, constants, np.random.default_rng([seed, 41]), be, options))
         known = np.vstack([x1[None, :], new_points(x1[None, :], seeds)])
         seedling = MonodromyResult(aug.extra.variables, np.append(constants, -1.0), known, paths=len(solutions))
     else:
