@@ -146,18 +146,29 @@ def tree_proposition_plot(saved: dict, out_dir: str | Path) -> Path:
     end, and the real critical points of non-zero loss by loss value and Hessian index."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1, 2]})
     limits = saved["limits"]
-    left.barh(range(len(limits)), list(limits.values()), color="tab:blue")
+    bars = left.barh(range(len(limits)), list(limits.values()), color="tab:blue")
+    left.bar_label(bars, labels=[f"{v:,}" for v in limits.values()], fontsize=8, padding=2)
     left.set(yticks=range(len(limits)), yticklabels=list(limits), xlabel="eps-paths",
              title=f"{sum(limits.values()):,} regularized critical points")
+    left.set_xlim(0, 1.2 * max(max(limits.values()), 1))
     left.invert_yaxis()
     real = [p for p in saved["isolated"] if p["real"] and p["index"] is not None]
     for regular, marker, label in ((True, "o", "regular (isolated, non-degenerate)"),
                                    (False, "x", "singular (degenerate or on a component)")):
         pts = [p for p in real if p["regular"] == regular]
-        if pts:
-            right.scatter([p["loss"] for p in pts], [p["index"] for p in pts], marker=marker, label=label)
-    right.set(xlabel="loss", ylabel="Hessian index (negative eigenvalues)",
-              title="real critical points of non-zero loss")
+        if not pts:
+            continue
+        right.scatter([p["loss"] for p in pts], [p["index"] for p in pts], marker=marker, label=label)
+        spots: dict = {}
+        for p in pts:  # points that coincide on the plot: how many
+            key = (round(p["loss"], 6), p["index"])
+            spots[key] = spots.get(key, 0) + 1
+        for (loss, index), k in spots.items():
+            if k > 1:
+                right.annotate(f"x{k}", (loss, index), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    top = max([p["index"] for p in real], default=0)
+    right.set(xlabel="loss", ylabel="Hessian index (negative eigenvalues)", yticks=range(0, top + 2),
+              ylim=(-0.5, top + 1.5), title="real critical points of non-zero loss")
     if real:
         right.legend(fontsize=7)
     fig.tight_layout()

@@ -326,7 +326,8 @@ def _tree_proposition_markdown(t: dict) -> list[str]:
     if "missing" in t:
         return lines + [f"Not shown: {t['missing']}.", ""]
     reg, lim, prop, z = t["regularized"], t["limits"], t["proposition_1"], t["zero_loss"] or {}
-    minutes = f"{t['seconds'] / 60:.0f} minutes" if t.get("seconds") else "time not recorded"
+    minutes = (f"{t['seconds'] / 60:.0f} minutes for its last invocation, which goes on from the stages its "
+               "checkpoints hold" if t.get("seconds") else "time not recorded")
     lines += [f"Computed by `{t['command']}` (seed {t['seed']}, commit {str(t['git_commit'])[:10]}, {t['created']}, "
               f"{minutes}); not recomputed by the study. `make tree-critical-set` computes it again.", "",
               f"Regularized critical points (random L2): **{reg.get('solutions')}**, "
