@@ -280,7 +280,8 @@ def _follow_to_zero(gradient, regularized, starts: np.ndarray, seed: int, net: N
     from algebra.solve import gamma_for
 
     be = backend(None)
-    hom = StraightLineHomotopy(gradient, regularized, gamma_for(seed, 97), chart_for(gradient.n_variables + 1, seed), be)
+    chart = chart_for(gradient.n_variables + 1, seed)
+    hom = StraightLineHomotopy(gradient, regularized, gamma_for(seed, 97), chart, be)
     if network_evaluator(net, data, regularized, be) is not None:
         hom = RegularizationHomotopy.of(hom, net, data, lam) or hom
     return run_paths(hom, starts)

@@ -41,9 +41,9 @@ ON_SYSTEM = 1e-9    # a witness point of the randomized system lies on the given
 
 def generic_rank(system: PolySystem, rng) -> int:
     """The rank of the system's Jacobian at random complex points (the largest of
-    ``RANK_POINTS``): every component of its solution set has dimension at least W - rank
-    (at a component's generic point the rank is at most this), whatever the number of
-    equations says."""
+    ``RANK_POINTS``): the dimension of the closure of F's image, so every component of the
+    fibre F^-1(0) has dimension at least W - rank (the fibre dimension theorem), whatever the
+    number of equations says."""
     w = system.n_variables
     best = 0
     with np.errstate(all="ignore"):

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from typing import Sequence
 
 from bridge.commands import (approx, basin_model, bounds, compare, critical, critical_set, dimension, experiment,
@@ -73,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from algebra.phc import SolverError
     from bridge.cluster import ClusterError, UnitFailed
 
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    # signal handlers belong to the main thread (a command run from another one keeps the default)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         args = make_parser().parse_args(argv)
         with claimed_output(args):
@@ -103,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("landscape: terminated (SIGTERM)", file=sys.stderr)
         return 128 + signal.SIGTERM
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -14,7 +14,10 @@ the same as c loops of one path give. Rounds on smaller circles (all paths at th
 stop when two estimates of a cycle agree.
 
 The paths must all be there: a cycle with a member missing (its path ended regular, or was
-not handed over) never closes, and its paths stay failed.
+not handed over) never closes, and its paths stay failed. And they must get here: the expanded
+(x + y + 1)^50 cancels its binomials (up to 1e14) near the root, double precision loses every
+path before the endgame zone, and that is higher precision's work, not the endgame's. Measured:
+x^20 = 0 in 3 s (it was "20 at infinity"), x^24 = 0 beside y^2 - 3y + 2 in 4 s (43 s).
 """
 from __future__ import annotations
 

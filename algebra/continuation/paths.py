@@ -166,10 +166,11 @@ def _whole_cycles(homotopy, z: np.ndarray, eg: EndgameResult, radius: float, opt
     """Paths whose loops did not close by ``max_winding``, and paths the walk alone sent to
     infinity on a small valuation (below ``WALK_INFINITY``, never confirmed by a loop), go
     round once each in the cycle endgame (``cycle_endgame``), which reads the limit of a
-    whole cycle, finite or at infinity, from one loop a path. Small valuations settle
-    falsely at large winding numbers: every path of x^20 = 0 (one root of multiplicity 20)
-    read v ~ 0.04, steady, and went to infinity, "0 solutions, complete with probability
-    one". What the cycle endgame resolves replaces the Cauchy endgame's result."""
+    whole cycle, finite or at infinity, from one loop a path. A walk's valuation converges
+    like tau^(1/c): at large winding numbers a small one can settle before it is right, and a
+    member of a finite cycle sent to infinity would leave its cycle open (x^20 = 0, one root
+    of multiplicity 20, used to end "20 at infinity, complete with probability one"). What
+    the cycle endgame resolves replaces the Cauchy endgame's result."""
     from algebra.continuation.cycle_endgame import cycle_endgame
 
     with np.errstate(invalid="ignore"):

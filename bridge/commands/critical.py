@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bridge.commands.common import (MAX_PATH_COUNT, WORKERS, SpecError, add_data_points, add_network_options,
-                                    add_budget_option, add_output_options, budget_applies, checkpoint_for, emit, network_from, parse_counts,
-                                    status_line)
+                                    add_budget_option, add_output_options, budget_applies, checkpoint_for, emit,
+                                    network_from, parse_counts, status_line)
 from bridge.options import integer
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import time
 
-from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_budget_option, budget_applies, add_data_points, add_network_options,
-                                    add_output_options, emit, integer, network_from, parse_counts, status_line,
-                                    checkpoint_for)
+from bridge.commands.common import (MAX_PATH_COUNT, SpecError, add_budget_option, add_data_points,
+                                    add_network_options, add_output_options, budget_applies, checkpoint_for, emit,
+                                    integer, network_from, parse_counts, status_line)
 from bridge.commands.solve import STALL_DEFAULT, STALL_PATHS
 
 
