@@ -307,6 +307,26 @@ _TASKS = {"blackbox": _blackbox, "mixed_volume": _mixed_volume, "variables": _va
 
 MEMORY_ENV = "LANDSCAPE_PHC_MEMORY"  # a worker's address-space cap in bytes, where one is set
 CPU_ENV = "LANDSCAPE_PHC_CPU"        # a worker's CPU-time cap in seconds, where one is set
+PARENT_ENV = "LANDSCAPE_PHC_PARENT"  # the pid of the process that started the worker
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it dies (PR_SET_PDEATHSIG):
+    a caller killed by kill -9 used to leave its PHCpack worker running to the end of its
+    task. Set here, in the worker, rather than between fork and exec (a preexec_fn is not
+    safe beside threads); a parent that died before this ran is seen by the pid it left.
+    Elsewhere than Linux nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.environ.get(PARENT_ENV) and os.getppid() != int(os.environ[PARENT_ENV]):
+        os._exit(1)  # the parent is gone already: nobody reads the answer
 MEMORY_MARGIN = 64 * 2**20           # a peak this close to the cap: an allocation may have failed
 
 
@@ -316,6 +336,7 @@ def _worker_main() -> int:
     Under a memory cap (``MEMORY_ENV``) a task whose peak address space came within
     MEMORY_MARGIN of it is reported as out of memory, whatever it returned: DEMiCs that
     runs out returns a number, not an error (12 for a mixed volume of 78,675,968)."""
+    _die_with_parent()
     reply_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -554,6 +575,7 @@ def _worker_env() -> dict:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env.pop(MEMORY_ENV, None)
     env.pop(CPU_ENV, None)
+    env[PARENT_ENV] = str(os.getpid())
     return env
 
 
