@@ -73,7 +73,11 @@ def slug(spec: str) -> str:
 
 
 def teacher_data(n_train: int = 400, n_test: int = 400, seed: int = 0, units: int = 2) -> Dataset:
-    """Gaussian inputs in R^4, targets from a fixed ReLU tree (seeded): realizable by ReLU."""
+    """Gaussian inputs in R^4, targets from a fixed ReLU tree (seeded): realizable by ReLU.
+    The targets are standardized by their training mean and spread, which needs two points."""
+    if n_train < 2:
+        raise ValueError(f"n_train = {n_train}: the targets are standardized by their spread over the training "
+                         "points, which needs at least 2")
     g = torch.Generator().manual_seed(10_000 + seed)
     teacher = TreeNet(units=units, activation="relu", dtype=torch.float64, generator=g)
     x = torch.randn(n_train + n_test, 4, generator=g, dtype=torch.float64)

@@ -28,6 +28,9 @@ def cmd_compare(args) -> None:
             raise SpecError(f"{', '.join(given)}: the tree network trains on its ReLU-teacher data, not on images; "
                             "these options apply to --network dcnn")
         settings.pop("width_mult", None)
+        if args.n_train is not None and args.n_train < 2:
+            raise SpecError(f"--n-train {args.n_train}: the tree's targets are standardized by their spread over the "
+                            "training points, which needs at least 2")
     data = args.data or "digits"
     radius = parse_radius(args.radius)
     if radius == "auto":

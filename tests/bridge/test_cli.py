@@ -61,6 +61,7 @@ def run(capsys, *argv):
     (["solve", "missing.phc"], "No such file"),
     (["solve", "--start", "linear"], "invalid choice"),
     (["witness", "--top", "3"], "--method cascade"),
+    (["compare", "--network", "tree", "--n-train", "1", "--out", "c"], "at least 2"),
 ])
 def test_bad_input_is_one_line_and_status_2(capsys, tmp_path, monkeypatch, argv, fragment):
     monkeypatch.chdir(tmp_path)
