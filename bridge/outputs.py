@@ -15,12 +15,14 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 from algebra.activation import SpecError
 
 MARKER = ".landscape.json"
+STALE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # training.files' temporary names
 LOCK = ".landscape.lock"
 
 
@@ -95,6 +97,8 @@ def claim(folder: str | os.PathLike, command: str, arguments: dict):
         lock.write(f"landscape {command} (pid {os.getpid()})")
         lock.flush()
         _check_marker(folder, command, arguments)  # again, under the lock: a racing claim may have won
+        if had_marker:  # a folder a command of ours wrote before (never a user's folder that merely exists)
+            _remove_stale_temporaries(folder)
         if not had_marker:
             (folder / MARKER).write_text(json.dumps({"command": command, "arguments": arguments}, indent=1))
         try:
@@ -105,6 +109,17 @@ def claim(folder: str | os.PathLike, command: str, arguments: dict):
             raise
     finally:
         lock.close()
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporaries of atomic writes (``.NAME.XXXXXXXX.tmp``: mkstemp's eight characters,
+    training.files) left in the folder by a writer that was killed before its rename: under
+    the folder's lock no writer is alive, so none of them will ever be renamed (kill -9 of
+    compare left ``.epoch_0000.pt.XXXXXXXX.tmp``)."""
+    for tmp in folder.rglob(".*.tmp"):
+        if STALE.fullmatch(tmp.name) and tmp.is_file() and not tmp.is_symlink():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _undo(folder: Path, created: bool, had_marker: bool, first_new: Path | None) -> None:

@@ -184,3 +184,23 @@ def test_witness_refuses_more_paths_than_max_paths(capsys, tmp_path, method, fra
     system.write_text("2\nx^5*y^4 - 2*z;\nx^4*y^5 - 3;\n")
     code, out, err = run(capsys, "witness", str(system), "--method", method, "--max-paths", "10")
     assert code == 2 and fragment in err and out == "", err
+
+
+def test_a_killed_writers_temporaries_are_removed_when_the_folder_is_claimed_again(tmp_path):
+    from bridge.outputs import claim
+
+    with claim(tmp_path / "r", "bounds", {"data": "1"}):
+        pass
+    stale = [tmp_path / "r" / ".result.json.k3j2l1ab.tmp", tmp_path / "r" / "run" / ".epoch_0000.pt.x9y8_7zq.tmp"]
+    stale[1].parent.mkdir()
+    for f in stale:
+        f.write_text("torn")
+    kept = [tmp_path / "r" / "notes.tmp", tmp_path / "r" / ".mine.tmp"]  # not atomic writes' temporaries
+    for f in kept:
+        f.write_text("mine")
+    with claim(tmp_path / "r", "bounds", {"data": "1"}):
+        assert not any(f.exists() for f in stale) and all(f.exists() for f in kept)
+    (tmp_path / "mine").mkdir()  # a folder no command of ours wrote: nothing in it is touched
+    (tmp_path / "mine" / ".x.abcdefgh.tmp").write_text("theirs")
+    with claim(tmp_path / "mine", "bounds", {"data": "1"}):
+        assert (tmp_path / "mine" / ".x.abcdefgh.tmp").exists()
