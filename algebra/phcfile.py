@@ -469,7 +469,9 @@ def parse_phc(text: str, source: str = "<text>") -> PolySystem:
     return _system(polys, names, source)
 
 
-MAX_FILE_BYTES = 100_000_000  # a system file is parsed in memory: 100 MB is already millions of terms
+MAX_FILE_BYTES = 20_000_000  # a system file is parsed in memory, at about 1.4 s a MB (a 50 MB file took
+                             # 72 s): 20 MB is some 30 s and a million terms, more than any network's
+                             # system here (the canonical tree's critical system at N = 2: a few MB)
 
 
 def read_phc(path: str) -> PolySystem:

@@ -285,3 +285,13 @@ def test_a_byte_order_mark_is_not_part_of_the_system(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf2\nx - 1;\ny - 2;\n")
     s = read_phc(str(path))
     assert s.variables == ("x", "y") and s.n_equations == 2
+
+
+def test_a_file_past_the_size_budget_is_refused_before_it_is_read(tmp_path):
+    from algebra.phcfile import MAX_FILE_BYTES, read_phc
+
+    big = tmp_path / "big.phc"
+    with open(big, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: no time spent writing it
+    with pytest.raises(SpecError, match="above the budget of 20,000,000"):
+        read_phc(str(big))
