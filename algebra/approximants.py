@@ -424,12 +424,30 @@ class Approximant:
             peak, _ = sup_norm(lambda x: self(x), -self.radius, self.radius, (0,), points=200)
             return float(size / peak) if peak else float("inf")
 
+    @cached_property
+    def monomial_sup_error(self) -> float:
+        """max |f - p| of what a network evaluates: the monomial coefficients rounded to
+        float64 and summed in float64 (Horner), on 20,001 points of [-R, R]. Above the exact
+        ``sup_error`` by the monomial form's rounding (the condition times 1e-16): 3.59e-3
+        against 3.50e-3 for the minimax approximant of degree 40 on [-1, 1]."""
+        import numpy as np
+
+        if self.target not in ("relu", "abs"):
+            return float("nan")  # another target's function is not kept here
+        xs = np.linspace(-self.radius, self.radius, 20_001)
+        p = np.zeros_like(xs)
+        for c in reversed([float(c) for c in self.monomial]):
+            p = p * xs + c
+        f = np.maximum(xs, 0.0) if self.target == "relu" else np.abs(xs)
+        return float(np.max(np.abs(f - p)))
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "target": self.target, "degree": self.degree, "radius": self.radius,
                 "dps": self.dps, "coefficients": [float(c) for c in self.monomial],
                 "chebyshev_coefficients": [float(c) for c in self.chebyshev],
                 "sup_error": float(self.sup_error), "sup_error_at": float(self.sup_location),
                 "l2_error": float(self.l2_error), "monomial_condition": self.monomial_condition,
+                "monomial_sup_error": self.monomial_sup_error,
                 "equioscillation": [[float(x), float(e)] for x, e in self.extrema],
                 "warnings": list(self.warnings)}
 

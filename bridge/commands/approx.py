@@ -69,6 +69,7 @@ def _approx_text(r: dict) -> str:
     lines = [f"{r['kind']} approximant of {r['target']} on [-{r['radius']:g}, {r['radius']:g}], degree {r['degree']}",
              f"  sup error  {r['sup_error']:.6e}  (at x = {r['sup_error_at']:.6g})",
              f"  L2 error   {r['l2_error']:.6e}",
+             f"  sup error of the float64 monomial form a network evaluates  {r['monomial_sup_error']:.6e}",
              f"  monomial coefficients p0..: {coeffs}",
              f"  monomial condition {r['monomial_condition']:.2e}"]
     if r["equioscillation"]:
