@@ -79,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         args = make_parser().parse_args(argv)
+        if sys.stdout is None and not getattr(args, "out", None):  # started with stdout closed (>&-)
+            raise SpecError("standard output is closed and no --out was given: the result would go nowhere")
         with claimed_output(args):
             args.func(args)
     except (SpecError, ClusterError) as exc:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
-import matplotlib
+os.environ["MPLBACKEND"] = "Agg"  # files only, whatever the environment asks (training.plots says why)
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # files only: no display on these machines
 import matplotlib.pyplot as plt  # noqa: E402

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-import matplotlib
+# files only, whatever the environment asks: matplotlib validates MPLBACKEND when it is imported,
+# and MPLBACKEND=nonsense made every command that draws end in its traceback
+os.environ["MPLBACKEND"] = "Agg"
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -837,3 +837,18 @@ def test_witness_of_more_equations_than_unknowns_answers_instead_of_refusing(cap
                          "--data", "3", "--json")
     r = json.loads(out)
     assert code == 0 and r["dimension"] == -1 and "rank 2" in r["notes"][0]
+
+
+def test_a_bad_plotting_backend_or_a_closed_stdout_is_handled(tmp_path):
+    """MPLBACKEND=nonsense made every command that draws end in matplotlib's traceback; a
+    command started with its stdout closed and no --out exited 0 with the result gone."""
+    import os as _os
+
+    env = {**_os.environ, "MPLBACKEND": "nonsense"}
+    proc = subprocess.run([sys.executable, "-m", "bridge.cli", "bounds", "--data", "1:3", "--out", str(tmp_path / "b")],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr and (tmp_path / "b" / "result.json").exists()
+    proc = subprocess.run(f"{sys.executable} -m bridge.cli bounds --data 3 --json >&-", shell=True, cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "standard output is closed" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
