@@ -74,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from algebra.phc import SolverError
     from bridge.cluster import ClusterError, UnitFailed
 
+    # a terminal that cannot show a character (LANG=C, PYTHONIOENCODING=ascii, an --out named
+    # ./é) gets an escape for it, not a UnicodeEncodeError after the result is written
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     # signal handlers belong to the main thread (a command run from another one keeps the default)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None

@@ -852,3 +852,13 @@ def test_a_bad_plotting_backend_or_a_closed_stdout_is_handled(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "standard output is closed" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_an_escape(tmp_path):
+    import os as _os
+
+    env = {**_os.environ, "LANG": "C", "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run([sys.executable, "-m", "bridge.cli", "bounds", "--data", "1:3", "--out", str(tmp_path / "é")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, encoding="ascii", errors="replace")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr and "\\xe9" in proc.stdout
+    assert (tmp_path / "é" / "result.json").exists()
