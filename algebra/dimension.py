@@ -158,7 +158,10 @@ def polynomial_space_dimension(net: Network) -> int:
     return per_output * net.n_outputs
 
 
-def _check_network(net: Network) -> None:
+def _check_network(net: Network, what: str = "functional_dimension") -> None:
+    if not isinstance(net, Network):
+        raise TypeError(f"{what} needs a network (algebra.networks: TreeNetwork, DenseNetwork, ...), "
+                        f"got {type(net).__name__}")
     if net.n_weights < 1:
         raise SpecError("the network has no weights")
 
@@ -212,6 +215,10 @@ def functional_dimension(net: Network, seed: int = 0, points: int | None = None,
 
     >>> functional_dimension(DenseNetwork((1, 2, 1), "monomial:2", bias=False)).dimension
     1
+    >>> functional_dimension("tree")
+    Traceback (most recent call last):
+    ...
+    TypeError: functional_dimension needs a network (algebra.networks: TreeNetwork, DenseNetwork, ...), got str
     >>> f = functional_dimension(DenseNetwork((2, 2, 1), "linear", bias=False))
     >>> f.dimension, f.exact.proven, f.agree
     (2, True, True)
@@ -369,7 +376,7 @@ def _rescaling_fit(net: Network, seed: int = 0):
     """The exponents lam of the rescalings w_k -> t^(lam_k) w_k that fix the outputs: the
     kernel of lam -> sum_k lam_k w_k df/dw_k at generic (x, w). Returns (a generic w, the
     Jacobian there, the rank of the stacked conditions, the kernel's rows)."""
-    _check_network(net)
+    _check_network(net, "the rescaling fit")
     rng = np.random.default_rng([seed, 43])
     m = net.n_weights + EXTRA_POINTS
     x = rng.standard_normal((m, net.n_inputs))
@@ -494,7 +501,7 @@ def zero_loss_points(net: Network, data: Data, starts: int = 8, seed: int = 0,
     complex when no real start converged (the algebraic set may have no real points
     near the starts, or none at all, while its complex dimension is what is predicted).
     """
-    _check_network(net)
+    _check_network(net, "zero_loss_points")
     if field not in ("real", "complex", "auto"):
         raise SpecError(f"field must be real, complex or auto, got {field!r}")
     rng = np.random.default_rng([seed, 47])
@@ -534,7 +541,7 @@ def local_dimension(net: Network, data: Data, w) -> LocalDimension:
     >>> local_dimension(net, Data(np.array([[2.0]]), np.array([[1.0]])), [0.5, 0.0]).dimension
     1
     """
-    _check_network(net)
+    _check_network(net, "local_dimension")
     r = numerical_rank(_jacobian_matrix(net, data.x, np.asarray(w)))
     equations = data.n_points * net.n_outputs
     return LocalDimension(net.n_weights - r.rank, r.rank == equations, r)
@@ -625,7 +632,7 @@ def dimension_report(net: Network, counts: list[int], seed: int = 0, starts: int
     >>> [(row["data"], row["expected"], row["exact"], row["measured"], row["consistent"]) for row in r["table"]]
     [(1, 3, 3, 3, True), (2, None, None, None, True)]
     """
-    _check_network(net)
+    _check_network(net, "dimension_report")
     if not counts or min(counts) < 1:
         raise SpecError("the number of data points must be >= 1")
     functional = functional_dimension(net, seed=seed)

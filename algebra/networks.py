@@ -47,7 +47,12 @@ def _describe(activation: Activation | tuple[Activation, ...]) -> dict:
 
 
 def _activation(value) -> Activation:
-    return value if isinstance(value, Activation) else parse_activation(value)
+    if isinstance(value, Activation):
+        return value
+    if not isinstance(value, str):
+        raise SpecError(f"activation {value!r}: give a spec such as 'poly:0.1,0.5,0.3', 'monomial:2' or 'linear' "
+                        "(a list is one spec per hidden layer)")
+    return parse_activation(value)
 
 
 def _activations(value, layers: int) -> Activation | tuple[Activation, ...]:
@@ -198,6 +203,13 @@ def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
         except ValueError:
             raise SpecError(f"widths {text!r} do not parse: give integers such as 2,3,1") from None
     else:
+        # whole numbers only: int() made a width of 1.5 a width of 1 without a word
+        try:
+            whole = all(not isinstance(t, bool) and float(t).is_integer() for t in text)
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
+            raise SpecError(f"widths {tuple(text)!r}: every width must be a whole number")
         widths = tuple(int(t) for t in text)
     if len(widths) < 2 or any(k < 1 for k in widths):
         raise SpecError(f"widths {text!r}: need at least two layers, each of width >= 1")

@@ -316,6 +316,8 @@ class SolveResult:
 
 
 def _check_square(system: PolySystem) -> None:
+    if not isinstance(system, PolySystem):
+        raise TypeError(f"solve needs a PolySystem (algebra.polys), got {type(system).__name__}")
     if system.n_variables == 0:
         raise SpecError("the system has no unknowns")
     if not system.is_square:
@@ -393,6 +395,9 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
         raise SpecError(f"workers must be a positive integer, got {workers!r}")
     if not isinstance(scale, bool):
         raise SpecError(f"scale must be True or False, got {scale!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 or timeout == float("inf"):
+        # 0, -1 and nan were taken and ignored (our engine has no timeout; PHCpack's processes do)
+        raise SpecError(f"timeout must be a positive, finite number of seconds, got {timeout!r}")
     if isinstance(precise_steps, bool) or not isinstance(precise_steps, int) or precise_steps < 0:
         raise SpecError(f"precise_steps must be a whole number of steps >= 0, got {precise_steps!r}")
     if engine == "ours" and precision != "d":

@@ -236,6 +236,8 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     """
     from algebra.solve import solve
 
+    if not isinstance(system, PolySystem):
+        raise TypeError(f"witness needs a PolySystem (algebra.polys), got {type(system).__name__}")
     w, n = system.n_variables, system.n_equations
     if w == 0 or n == 0:
         raise SpecError("the system needs unknowns and equations")

@@ -316,8 +316,11 @@ def _finite(v) -> bool:
 def perturb(model, alpha: float, seed: int, x_train: torch.Tensor | None = None, chunk: int = 1000):
     """Add N(0, (alpha * std(W))^2) noise to every parameter tensor W (its own std; seeded),
     then recompute batch-norm statistics on ``x_train`` when given. Returns the model."""
-    if alpha < 0:
-        raise ValueError(f"perturbation size must be >= 0, got {alpha}")
+    import math
+
+    if not isinstance(alpha, (int, float)) or not math.isfinite(alpha) or alpha < 0:
+        # nan passed ``alpha < 0`` and filled every weight with NaN
+        raise ValueError(f"perturbation size must be a finite number >= 0, got {alpha!r}")
     g = torch.Generator().manual_seed(int(seed))
     for p in model.parameters():
         scale = alpha * (p.std() if p.numel() > 1 else p.abs())

@@ -343,3 +343,25 @@ def test_counts_and_multiplicities_against_exact_computer_algebra(name):
     assert a["multiplicity"] + a["positive_dimensional"] + a["undecided"] + a["infinity"] + a["failed"] == r.npaths
     assert r.verdict != "lower-bound"
     assert r.certified == (entry["with_multiplicity"] == entry["distinct"] == r.npaths)
+
+
+def test_the_api_names_a_wrong_argument_as_the_command_line_does():
+    """Issue 38: these raised AttributeError, made a width of 1.5 a width of 1, took a list of
+    coefficients for an empty spec, or ignored the timeout."""
+    from algebra.dimension import functional_dimension
+    from algebra.networks import DenseNetwork, TreeNetwork
+    from algebra.witness import witness
+
+    with pytest.raises(TypeError, match="solve needs a PolySystem"):
+        solve(None)
+    with pytest.raises(TypeError, match="witness needs a PolySystem"):
+        witness(None)
+    with pytest.raises(TypeError, match="functional_dimension needs a network"):
+        functional_dimension("tree")
+    with pytest.raises(SpecError, match="whole number"):
+        DenseNetwork((2, 1.5, 1), "linear")
+    with pytest.raises(SpecError, match="give a spec such as"):
+        TreeNetwork(activation=[0.1, 0.5, 0.3])
+    for bad in (0, -1, float("nan"), float("inf"), True):
+        with pytest.raises(SpecError, match="timeout must be a positive, finite number"):
+            solve(katsura(2), timeout=bad)

@@ -99,6 +99,15 @@ def test_polynomial_blow_up_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     assert ok.status == "no progress" and torch.isfinite(clipped.weights).all()
 
 
+@pytest.mark.parametrize("alpha", [-0.1, float("nan"), float("inf"), "0.5"])
+def test_a_perturbation_size_that_is_not_a_finite_number_is_refused(alpha):
+    model = AllConvNet("relu")
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(ValueError, match="finite number >= 0"):
+        perturb(model, alpha, seed=0)
+    assert all(torch.equal(a, p) for a, p in zip(before, model.parameters()))
+
+
 def test_perturbation_statistics():
     torch.manual_seed(0)
     model = AllConvNet("relu")
