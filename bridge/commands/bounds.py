@@ -73,11 +73,12 @@ def cmd_bounds(args) -> None:
     result = {**(rows[0] if len(rows) == 1 else {"rows": rows}), "system": args.system,
               "network": net.describe(), **provenance(config, args.seed)}
     text = _bounds_table(rows, net.describe(), args.system)
+    drawings = []
     if args.out and len(rows) > 1:
         from bridge.plots import bounds_plot
 
-        text += f"\nwrote {bounds_plot(result, args.out)}"
-    emit(result, args, text)
+        drawings.append(lambda: bounds_plot(result, args.out))
+    emit(result, args, text, drawings)
 
 
 def add_parser(sub) -> None:

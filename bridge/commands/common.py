@@ -261,7 +261,10 @@ def warnings_on_stderr():
         print(f"landscape: warning: {message}", file=sys.stderr)
 
 
-def emit(result: dict, args, text: str) -> None:
+def emit(result: dict, args, text: str, drawings=()) -> None:
+    """The result: result.json (with --out), then the text or the JSON on stdout, then the
+    ``drawings`` (callables that write a plot and return its path): a picture is never
+    drawn before the numbers it shows are safe (MPLBACKEND=nonsense once lost the result)."""
     from bridge.provenance import to_json, write_result
 
     if args.out:
@@ -272,6 +275,10 @@ def emit(result: dict, args, text: str) -> None:
         print(text)
         if args.out:
             print(f"wrote {args.out}/result.json")
+    for draw in drawings:
+        path = draw()
+        if not args.json:
+            print(f"wrote {path}")
 
 
 def pick_device(name: str | None, remote: bool = False) -> str:
