@@ -242,7 +242,9 @@ def _extra_seeds(aug: Augmentation, extra_eq, solutions: np.ndarray, constants: 
     a = np.tile(np.append(constants, 0.0), (p, 1))
     a[:, -1] = -(solutions @ aug.a[:n])
     b = np.tile(np.append(constants, -1.0), (p, 1))
-    moved = _carry(hom, start, a, b, np.exp(2j * np.pi * rng.uniform(size=p)), options)
+    # loose steps, as the loops take: a path that jumps still ends on a point of T (Newton at the
+    # corner checks it), and a seed is only where T's loops start
+    moved = _carry(hom, start, a, b, np.exp(2j * np.pi * rng.uniform(size=p)), options.loose())
     return moved[np.all(np.isfinite(moved), axis=1)]
 
 
