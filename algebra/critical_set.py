@@ -233,7 +233,13 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     starts = np.array(found, dtype=complex).reshape(-1, net.n_weights)
     if len(starts) == 0:
         raise SpecError("the regularized critical system gave no solution to follow: " + why)
-    ends = _follow_to_zero(gradient, regularized, starts, seed, net, data, lam)
+    from algebra.continuation.backend import backend
+    from algebra.continuation.network_equations import network_evaluator
+
+    # grad L through the forward pass (checked against its polynomials), where its monomials are
+    # many: the eps-paths and the proofs of their limits both use it
+    equations = network_evaluator(net, data, gradient, backend(None))
+    ends = _follow_to_zero(gradient, regularized, starts, seed, equations, lam)
     scale = 1 + 0.5 * float(np.sum(np.abs(data.y) ** 2))
     x = ends.affine
     with np.errstate(all="ignore"):
@@ -242,7 +248,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     classes = np.where(zero, "zero loss", np.where(ends.status == "finite", "isolated, non-zero loss",
                                                    np.where(ends.status == "singular", "singular, non-zero loss",
                                                             ends.status)))
-    unproven = _demote_unproven(net, data, gradient, x, classes)
+    unproven = _demote_unproven(gradient, equations, x, classes)
     _join_singular(x, classes)
     limits = {c: int(np.sum(classes == c)) for c in CLASSES}
     isolated = _distinct_limits(net, x, values, classes, loss, gradient)
@@ -269,12 +275,11 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
                        certified and limits["failed"] == 0, notes)
 
 
-def _follow_to_zero(gradient, regularized, starts: np.ndarray, seed: int, net: Network, data: Data, lam):
+def _follow_to_zero(gradient, regularized, starts: np.ndarray, seed: int, equations, lam):
     """The eps-paths: the straight line from grad L + lambda w to grad L, gamma trick; through
-    the network's forward pass where its monomials are many (``network_evaluator``'s rule)."""
+    ``equations`` (grad L's forward pass) where there is one."""
     from algebra.continuation.backend import backend
     from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
-    from algebra.continuation.network_equations import network_evaluator
     from algebra.continuation.paths import run_paths
     from algebra.continuation.regularization_homotopy import RegularizationHomotopy
     from algebra.solve import gamma_for
@@ -282,30 +287,25 @@ def _follow_to_zero(gradient, regularized, starts: np.ndarray, seed: int, net: N
     be = backend(None)
     chart = chart_for(gradient.n_variables + 1, seed)
     hom = StraightLineHomotopy(gradient, regularized, gamma_for(seed, 97), chart, be)
-    if network_evaluator(net, data, regularized, be) is not None:
-        hom = RegularizationHomotopy.of(hom, net, data, lam) or hom
+    if equations is not None:
+        hom = RegularizationHomotopy.of(hom, equations, lam) or hom
     return run_paths(hom, starts)
 
 
-def _demote_unproven(net: Network, data: Data, gradient, x: np.ndarray, classes: np.ndarray) -> int:
+def _demote_unproven(gradient, equations, x: np.ndarray, classes: np.ndarray) -> int:
     """Limits of non-zero loss that ended regular join the singular ones unless Krawczyk's
     test on grad L proves a nonsingular critical point around them: near a degenerate one
     (1e-8 from the triple zero of f = a b c x's Hessian) every row of the Jacobian shrinks
     with the distance and the row-scaled condition number looks fine (40). The proof goes
-    through the forward pass where the network has one. Returns how many were demoted."""
+    through ``equations`` (grad L's forward pass) where there is one. Returns how many were
+    demoted."""
     from algebra.certify import Prover
-    from algebra.continuation.backend import backend
     from algebra.continuation.network_balls import NetworkBalls
-    from algebra.continuation.network_equations import CriticalEquations, network_evaluator
 
     iso = np.flatnonzero(classes == "isolated, non-zero loss")
     if not len(iso):
         return 0
-    balls = None
-    if network_evaluator(net, data, gradient, backend(None)) is not None:
-        equations = CriticalEquations(net, np.asarray(data.x, dtype=complex), np.asarray(data.y, dtype=complex),
-                                      None, backend(None))
-        balls = NetworkBalls.of(equations, gradient)
+    balls = NetworkBalls.of(equations, gradient)  # None without a forward pass: the monomials
     certs = Prover(gradient, max_precision=PROOF_PRECISION, evaluator=balls).certificates(x[iso])
     proved = np.array([c.certified for c in certs], dtype=bool)
     classes[iso[~proved]] = "singular, non-zero loss"

@@ -38,12 +38,13 @@ class RegularizationHomotopy:
         self._diag = be.asarray(np.diag(np.asarray(lam, dtype=complex)))
 
     @classmethod
-    def of(cls, monomial: StraightLineHomotopy, net, data, lam: np.ndarray) -> "RegularizationHomotopy | None":
-        """The forward-pass twin of ``monomial``, or None where the two disagree at a random
-        point (then ``monomial`` is not the eps homotopy of this network and data)."""
+    def of(cls, monomial: StraightLineHomotopy, gradient: CriticalEquations,
+           lam: np.ndarray) -> "RegularizationHomotopy | None":
+        """The twin of ``monomial`` through ``gradient`` (grad L's forward pass,
+        ``network_equations.forward_pass``), or None where the two disagree at a random point
+        (then ``monomial`` is not the eps homotopy of that network, data and lambda)."""
         be = monomial.be
-        grad = CriticalEquations(net, np.asarray(data.x, dtype=complex), np.asarray(data.y, dtype=complex), None, be)
-        twin = cls(monomial, grad, lam)
+        twin = cls(monomial, gradient, lam)
         rng = np.random.default_rng(29)
         z = rng.standard_normal((2, monomial.n + 1)) + 1j * rng.standard_normal((2, monomial.n + 1))
         s = be.asarray(np.array([0.3 + 0.1j, 0.8 - 0.2j]))

@@ -3,6 +3,7 @@ import numpy as np
 
 from algebra.continuation.backend import backend
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
+from algebra.continuation.network_equations import CriticalEquations
 from algebra.continuation.paths import run_paths
 from algebra.continuation.regularization_homotopy import RegularizationHomotopy
 from algebra.networks import DenseNetwork, TreeNetwork
@@ -10,11 +11,16 @@ from algebra.solve import gamma_for, solve
 from algebra.systems import Data, critical_system, l2_weights, make_data
 
 
+def _gradient(net, data):
+    return CriticalEquations(net, np.asarray(data.x, dtype=complex), np.asarray(data.y, dtype=complex), None,
+                             backend(None))
+
+
 def _pair(net, data, seed=0):
     lam = l2_weights(net, "random", seed)
     reg, grad = critical_system(net, data, lam), critical_system(net, data, None)
     hom = StraightLineHomotopy(grad, reg, gamma_for(seed, 97), chart_for(grad.n_variables + 1, seed), backend(None))
-    return reg, hom, RegularizationHomotopy.of(hom, net, data, lam)
+    return reg, hom, RegularizationHomotopy.of(hom, _gradient(net, data), lam)
 
 
 def test_another_network_or_data_is_not_its_twin():
@@ -23,8 +29,8 @@ def test_another_network_or_data_is_not_its_twin():
     _, hom, twin = _pair(net, data)
     assert twin is not None
     other = Data(data.x, data.y + 1.0)
-    assert RegularizationHomotopy.of(hom, net, other, l2_weights(net, "random", 0)) is None
-    assert RegularizationHomotopy.of(hom, net, data, 2 * l2_weights(net, "random", 0)) is None
+    assert RegularizationHomotopy.of(hom, _gradient(net, other), l2_weights(net, "random", 0)) is None
+    assert RegularizationHomotopy.of(hom, _gradient(net, data), 2 * l2_weights(net, "random", 0)) is None
 
 
 def test_values_derivatives_and_target_agree_with_the_monomials():
