@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup phcpy phc run test fuzz bench tree-critical-set clean
+.PHONY: all setup phcpy kernel phc run test fuzz bench tree-critical-set clean
 
 all: test
 
@@ -25,7 +25,12 @@ $(STAMP): pyproject.toml Makefile
 phcpy: $(STAMP)
 	@sh scripts/ensure_phcpy.sh $(VENV)
 
-setup: $(STAMP) phcpy
+# the path tracker compiled ahead of time (seconds, once per kernel source): a new process's
+# first solve then skips numba's start-up; without it the JIT serves, slower to start
+kernel: $(STAMP)
+	@$(BIN)/python -m algebra.continuation.aot >/dev/null
+
+setup: $(STAMP) phcpy kernel
 
 # the `phc` binary: the baseline of the solver benchmarks, not needed by run or test
 phc:

@@ -480,7 +480,7 @@ class _Certifier:
 
 def _classes(certs: list[Certificate]) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
     """Union the certified points whose enclosures overlap; duplicates proved, undecided pairs."""
-    from scipy.spatial import cKDTree
+    from algebra.nearest import Points
 
     idx = [i for i, c in enumerate(certs) if c.certified]
     parent = {i: i for i in idx}
@@ -496,8 +496,7 @@ def _classes(certs: list[Certificate]) -> tuple[list[int], list[tuple[int, int]]
         mids = np.array([np.concatenate([certs[i].midpoint.real, certs[i].midpoint.imag]) for i in idx])
         half = np.array([certs[i].error for i in idx])       # |z - midpoint| bound, each real coordinate
         slack = 1e-15 * (1 + np.abs(mids).max())
-        tree = cKDTree(mids)
-        candidates = tree.query_pairs(2 * float(half.max()) + slack, p=np.inf, output_type="ndarray")
+        candidates = Points(mids).pairs(2 * float(half.max()) + slack, p=np.inf)
         for a, b in candidates.tolist():
             if np.abs(mids[a] - mids[b]).max() > half[a] + half[b] + slack:
                 continue

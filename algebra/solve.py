@@ -146,16 +146,16 @@ def distinct(points: list[np.ndarray], tol: float = SAME_POINT) -> list[int]:
     """
     if not points:
         return []
-    from scipy.spatial import cKDTree
+    from algebra.nearest import Points
 
     emb = relative_embedding(np.array(points))
-    tree = cKDTree(emb)
+    near = Points(emb)
     keep, taken = [], np.zeros(len(points), bool)
     for i in range(len(points)):
         if taken[i]:
             continue
         keep.append(i)
-        taken[tree.query_ball_point(emb[i], tol)] = True
+        taken[near.ball(emb[i], tol)] = True
     return keep
 
 
@@ -720,13 +720,13 @@ def _compare(known: list[Path], found: list[Path]) -> tuple[list[Path], list[Pat
             return []
         if not b:
             return [False] * len(a)
-        from scipy.spatial import cKDTree
+        from algebra.nearest import Points
 
-        tree = cKDTree(relative_embedding(np.array([p.solution for p in b])))
+        points = Points(relative_embedding(np.array([p.solution for p in b])))
         out = []
         for p in a:
             tol = SAME_SINGULAR if p.status == "singular" else SAME_POINT
-            near = tree.query_ball_point(relative_embedding(p.solution[None])[0], tol * np.sqrt(2 * len(p.solution)))
+            near = points.ball(relative_embedding(p.solution[None])[0], tol * np.sqrt(2 * len(p.solution)))
             out.append(any(b[j].multiplicity == p.multiplicity for j in near))
         return out
 

@@ -3,7 +3,7 @@ evaluators, on network systems of three sizes.
 
 - monomials, array: ``MonomialEvaluator`` on numpy (the product chain, sparse products),
   batched over P points, as the array tracker and the torch path use it;
-- monomials, compiled: the same program in the compiled kernel (``compiled._homotopy``),
+- monomials, compiled: the same program in the compiled kernel (``kernel._homotopy``),
   one point at a time, as the compiled tracker uses it;
 - forward pass: ``network_equations`` (the network's forward pass with first- or
   second-order jets), homogenized, batched over P points, as monodromy uses it above
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from algebra.activation import parse_activation  # noqa: E402
-from algebra.continuation import compiled  # noqa: E402
+from algebra.continuation import kernel  # noqa: E402
 from algebra.continuation.backend import backend  # noqa: E402
 from algebra.continuation.family import ConstantFamily, SegmentsHomotopy  # noqa: E402
 from algebra.continuation.homotopy import chart_for  # noqa: E402
@@ -113,7 +113,7 @@ def _kernel_loop(form, z):
         hs = np.empty(m, np.complex128)
         hz = np.empty((m, m), np.complex128)
         for _ in range(100):
-            compiled._homotopy(z, 0.5 + 0.1j, program, arrays, 0, mono, powers, hv, hz, hs)
+            kernel._homotopy(z, 0.5 + 0.1j, program, arrays, 0, mono, powers, hv, hz, hs)
         return hv
 
     return lambda: loop(z, program, arrays, form.program.n_monomials, top)

@@ -63,8 +63,11 @@ def _with_threads(fn, threads: int | None, item):
     from algebra.continuation.tracker import limit_threads
 
     with threadpool_limits(limits=threads, user_api="blas"), limit_threads(threads):
-        import torch
-
+        torch = sys.modules.get("torch")
+        if torch is None:
+            # A unit that uses torch comes from a module that imported it (training, compare);
+            # importing it here only for its thread count cost a path-tracking unit 1.6 s.
+            return fn(item)
         before = torch.get_num_threads()
         torch.set_num_threads(threads)
         try:

@@ -13,7 +13,8 @@ Laid out as HomotopyContinuation.jl lays its engine out, one concept a module:
 - ``precise``: failed paths tracked again in higher precision (flint's complex balls);
 - ``polyhedral``: start systems from PHCpack's mixed cells, solved by our toric homotopies;
 - ``family`` and ``monodromy``: parameter homotopies and monodromy loops;
-- ``compiled``: the compiled kernel that tracks paths one by one on every core;
+- ``compiled``, ``kernel`` and ``aot``: the compiled kernel that tracks paths one by one on every
+  core (numba's JIT), or on one core from an extension built ahead of time (no start-up);
 - ``engine``: a solve run by run (start, paths, jumps, verification).
 
 ``algebra.solve`` puts them together; PHCpack stays the cross-check and the source of the

@@ -24,7 +24,6 @@ an isolated root: at x^24 its ranks are no longer clear in double precision, and
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, TRACK_FAILED, EndgameOptions,
                                          EndgameResult, _h0)
@@ -58,12 +57,13 @@ def _loop(homotopy, z: np.ndarray, r: float, tracker: TrackerOptions, samples: i
 
 def permutation(ends: np.ndarray, starts: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """The start each end landed on (-1: none, ambiguous, or one another end took too)."""
+    from algebra.nearest import Points
     from algebra.solve import relative_embedding
 
     k = min(2, len(starts))
     with np.errstate(invalid="ignore"):
-        dist, idx = cKDTree(relative_embedding(starts)).query(np.nan_to_num(relative_embedding(ends), nan=np.inf),
-                                                              k=k)
+        dist, idx = Points(relative_embedding(starts)).nearest(np.nan_to_num(relative_embedding(ends), nan=np.inf),
+                                                               k=k)
     dist, idx = dist.reshape(len(ends), k), idx.reshape(len(ends), k)
     second = dist[:, 1] if k == 2 else np.full(len(ends), np.inf)
     good = ok & (dist[:, 0] <= MATCH) & (second >= UNIQUE * dist[:, 0])

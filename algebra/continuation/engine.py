@@ -198,20 +198,19 @@ def _proved_apart(homotopy, points: np.ndarray) -> bool | None:
 
 def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
     """Clusters of points within ``tol`` (relative, max norm) of each other."""
-    from scipy.spatial import cKDTree
-
+    from algebra.nearest import Points
     from algebra.solve import relative_embedding
 
     if len(points) == 0:
         return []
     emb = relative_embedding(points)
-    tree = cKDTree(emb)
+    tree = Points(emb)
     seen = np.zeros(len(points), bool)
     out = []
     for i in range(len(points)):
         if seen[i]:
             continue
-        near = [j for j in tree.query_ball_point(emb[i], tol, p=np.inf) if not seen[j]]
+        near = [j for j in tree.ball(emb[i], tol, p=np.inf) if not seen[j]]
         seen[near] = True
         out.append(near)
     return out

@@ -408,13 +408,11 @@ def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
     """The points of ``found`` that are not in ``known`` (nor repeated among themselves): one
     tree query for the batch against the known points (``distinct`` over all of them again
     took a tenth of a monodromy run)."""
-    from scipy.spatial import cKDTree
-
+    from algebra.nearest import Points
     from algebra.solve import SAME_POINT, distinct, relative_embedding
 
     if len(found) and len(known):
-        distance, _ = cKDTree(relative_embedding(known)).query(relative_embedding(found),
-                                                               distance_upper_bound=SAME_POINT)
+        distance, _ = Points(relative_embedding(known)).nearest(relative_embedding(found), bound=SAME_POINT)
         found = found[~np.isfinite(distance)]
     return found[distinct(list(found))] if len(found) else found
 

@@ -7,7 +7,7 @@ import numpy as np
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from algebra.continuation import compiled, tracker
+from algebra.continuation import compiled, kernel, tracker
 from algebra.continuation.backend import backend
 from algebra.continuation.evaluate import MonomialEvaluator, homogenize
 from algebra.continuation.family import ConstantFamily, SegmentsHomotopy
@@ -24,7 +24,7 @@ ARRAY = TrackerOptions(compiled=False)
 
 def _lu(a, b):
     out, work = np.empty(len(b), complex), np.empty(a.shape, complex)
-    return compiled._lu_solve(np.ascontiguousarray(a, dtype=complex), np.asarray(b, dtype=complex), out, work), out
+    return kernel._lu_solve(np.ascontiguousarray(a, dtype=complex), np.asarray(b, dtype=complex), out, work), out
 
 
 def test_the_outcomes_are_the_trackers():
@@ -63,10 +63,10 @@ def test_two_right_hand_sides_share_one_elimination(m, seed):
     a = rng.standard_normal((m, m)) + 1j * rng.standard_normal((m, m))
     b, c = (rng.standard_normal(m) + 1j * rng.standard_normal(m) for _ in range(2))
     x, y, work = np.empty(m, complex), np.empty(m, complex), np.empty((m, m), complex)
-    assert compiled._lu_solve2(a, b, c, x, y, work)
+    assert kernel._lu_solve2(a, b, c, x, y, work)
     np.testing.assert_allclose(x, np.linalg.solve(a, b), rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(y, np.linalg.solve(a, c), rtol=1e-8, atol=1e-10)
-    assert not compiled._lu_solve2(np.zeros((m, m), complex), b, c, x, y, work)
+    assert not kernel._lu_solve2(np.zeros((m, m), complex), b, c, x, y, work)
 
 
 def _straight(system, seed=3):
