@@ -23,7 +23,7 @@ from typing import Sequence
 import mpmath
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.polys import PolySystem, unique_rows
 
 EXACT_LOG10_LIMIT = 300  # integers above 10^300 are reported as null, with their log10

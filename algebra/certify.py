@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.continuation.evaluate import product_chain
 from algebra.polys import PolySystem, unique_rows
 
@@ -535,7 +535,7 @@ class Prover:
 
     def __init__(self, system: PolySystem, max_precision: int = 1024, max_move: float = 1e-6, evaluator=None):
         """``evaluator``: F and J of ``system`` in balls by another route than its monomials
-        (``BallEvaluator``'s interface; e.g. ``network_balls.NetworkBalls``, a network's
+        (``BallEvaluator``'s interface; e.g. ``network_homotopy.balls.NetworkBalls``, a network's
         forward pass)."""
         self._worker = _Certifier(system, max_precision, max_move, evaluator)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.bounds import multihomogeneous_bezout, partition_indices, total_degree
 from algebra.dimension import (Rank, functional_dimension, local_dimension,
                                rank_of_singular_values, zero_loss_points)
@@ -239,7 +239,7 @@ def _by_monodromy(net: Network, data: Data, grad: PolySystem, seed: int, stall: 
     """(summary, regular solutions, notes) of grad = 0 by certified monodromy."""
     from algebra.continuation.backend import backend
     from algebra.continuation.completeness import certified_monodromy, count_verdict
-    from algebra.continuation.network_equations import network_evaluator
+    from algebra.network_homotopy.equations import network_evaluator
     from algebra.symmetry import acting_generators
 
     equations = network_evaluator(net, data, grad, backend(None))

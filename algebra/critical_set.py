@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.networks import Network
 from algebra.systems import Data, critical_system, l2_weights, loss_polynomial
 
@@ -214,7 +214,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     else:
         from algebra.continuation.backend import backend
         from algebra.continuation.completeness import certified_monodromy, count_verdict
-        from algebra.continuation.network_equations import network_evaluator
+        from algebra.network_homotopy.equations import network_evaluator
 
         from algebra.symmetry import acting_generators
 
@@ -234,7 +234,7 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
     if len(starts) == 0:
         raise SpecError("the regularized critical system gave no solution to follow: " + why)
     from algebra.continuation.backend import backend
-    from algebra.continuation.network_equations import network_evaluator
+    from algebra.network_homotopy.equations import network_evaluator
 
     # grad L through the forward pass (checked against its polynomials), where its monomials are
     # many: the eps-paths and the proofs of their limits both use it
@@ -281,7 +281,7 @@ def _follow_to_zero(gradient, regularized, starts: np.ndarray, seed: int, equati
     from algebra.continuation.backend import backend
     from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
     from algebra.continuation.paths import run_paths
-    from algebra.continuation.regularization_homotopy import RegularizationHomotopy
+    from algebra.network_homotopy.regularization import RegularizationHomotopy
     from algebra.solve import gamma_for
 
     be = backend(None)
@@ -300,12 +300,11 @@ def _demote_unproven(gradient, equations, x: np.ndarray, classes: np.ndarray) ->
     through ``equations`` (grad L's forward pass) where there is one. Returns how many were
     demoted."""
     from algebra.certify import Prover
-    from algebra.continuation.network_balls import NetworkBalls
 
     iso = np.flatnonzero(classes == "isolated, non-zero loss")
     if not len(iso):
         return 0
-    balls = NetworkBalls.of(equations, gradient)  # None without a forward pass: the monomials
+    balls = None if equations is None else equations.balls(gradient)  # None: the monomials
     certs = Prover(gradient, max_precision=PROOF_PRECISION, evaluator=balls).certificates(x[iso])
     proved = np.array([c.certified for c in certs], dtype=bool)
     classes[iso[~proved]] = "singular, non-zero loss"
@@ -317,7 +316,7 @@ def _join_singular(x: np.ndarray, classes: np.ndarray) -> None:
     where its endpoint test could not tell: at 3e-12 from the origin of f = a b c x (a triple
     zero of the Hessian), the scaled Jacobian looks regular and Newton's corrections look
     converged. A regular critical point is isolated from any other: it joins the singular ones."""
-    from algebra.continuation.engine import SAME_SINGULAR
+    from algebra.continuation.result import SAME_SINGULAR
 
     iso = np.flatnonzero(classes == "isolated, non-zero loss")
     sing = np.flatnonzero(classes == "singular, non-zero loss")
@@ -330,7 +329,7 @@ def _join_singular(x: np.ndarray, classes: np.ndarray) -> None:
 
 
 def _distinct_limits(net, x, values, classes, loss, gradient) -> list[Limit]:
-    from algebra.continuation.engine import SAME_SINGULAR, _groups
+    from algebra.continuation.result import SAME_SINGULAR, groups
     from algebra.critical import classify_inertia, classify_point
     from algebra.dimension import symmetries
     from algebra.solve import SAME_POINT
@@ -340,7 +339,7 @@ def _distinct_limits(net, x, values, classes, loss, gradient) -> list[Limit]:
     for cls, tol, regular in (("isolated, non-zero loss", SAME_POINT, True),
                               ("singular, non-zero loss", SAME_SINGULAR, False)):
         idx = np.flatnonzero(classes == cls)
-        for group in _groups(x[idx], tol):
+        for group in groups(x[idx], tol):
             members = idx[group]
             w = x[members].mean(axis=0)
             real = float(np.max(np.abs(w.imag))) <= REAL * (1 + float(np.max(np.abs(w))))

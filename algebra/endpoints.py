@@ -19,7 +19,7 @@ So that every path is accounted for, always:
 
 >>> import numpy as np
 >>> from algebra.polys import PolySystem
->>> from algebra.solve import Path
+>>> from algebra.continuation.result import Path
 >>> s = PolySystem(("x",), np.array([[3], [2], [1], [0]]), np.array([[1.0, -4.0, 5.0, -2.0]]))  # (x-1)^2 (x-2)
 >>> ends = [Path(0, np.array([2 + 0j]), "finite", 0.0, 3.0, 1, 1, "d"),
 ...         Path(1, np.array([1 + 1e-9j]), "singular", 0.0, np.inf, 1, 1, "d", winding=2),
@@ -38,7 +38,7 @@ import numpy as np
 # Cauchy estimates of one multiple root agree to 1e-8 or better; two different singular
 # solutions that close would make the local test undecided (it sees the wrong number of paths),
 # never a wrong count
-from algebra.continuation.engine import SAME_SINGULAR
+from algebra.continuation.result import SAME_SINGULAR
 from algebra.local_dimension import LocalDimension, local_dimension
 
 #: A point's relative error is at least this for the local dimension test's rank threshold ...
@@ -78,7 +78,7 @@ def account(system, paths: list) -> Accounting:
     """Group the classified endpoints of one run (``Path`` records of ``system``'s affine
     points) into distinct solutions with multiplicities; see the module's doc."""
     from algebra.certify import certify
-    from algebra.continuation.engine import _groups
+    from algebra.continuation.result import groups
 
     regular = [replace(p, multiplicity=1) for p in paths if p.status == "finite"]
     singular = [p for p in paths if p.status == "singular"]
@@ -96,7 +96,7 @@ def account(system, paths: list) -> Accounting:
         if not singular:
             return out
     pts = np.array([p.solution for p in singular])
-    for group in _groups(pts, SAME_SINGULAR):
+    for group in groups(pts, SAME_SINGULAR):
         members = pts[group]
         center = members.mean(axis=0)
         scale = 1 + np.max(np.abs(center))

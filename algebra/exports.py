@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.polys import PolySystem
 
 FORMATS = ("phc", "bertini", "m2", "hc", "json")

@@ -21,7 +21,7 @@ import tempfile
 from fractions import Fraction
 from math import lcm
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.phc import SolverError, SolverMissing
 from algebra.polys import PolySystem
 

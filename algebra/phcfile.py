@@ -33,7 +33,7 @@ import re
 import numpy as np
 from scipy import sparse
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.polys import PolySystem, combine
 
 MAX_EXPONENT = 10**12   # per unknown and monomial: keeps sums of exponents inside int64

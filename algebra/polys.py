@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 
 
 def unique_rows(monomials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

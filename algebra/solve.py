@@ -7,12 +7,14 @@ solutions stops growing. The result is a ``SolveResult`` queried through small
 accessors (``npaths``, ``nsolutions``, ``nreal``, ``nsingular``, ...) and one filter,
 ``solutions(only_real=..., only_nonsingular=..., only_finite=...)``.
 
-PHCpack is reached only through ``algebra.phc`` (one worker process per call).
+This module is the front door: it checks its arguments, scales the system, and hands it to
+our engine (``algebra.continuation``, where the result types live: ``continuation.result``)
+or to PHCpack, reached only through ``algebra.phc`` (one worker process per call).
 
 A solution is a distinct isolated point, regular or singular; the endpoints of a run become
 solutions with multiplicities in ``algebra.endpoints`` (coinciding singular endpoints, told
 apart from components of positive dimension by ``algebra.local_dimension``), and every path
-is accounted for. Every count carries one of three verdicts (``settle``):
+is accounted for. Every count carries one of three verdicts (``continuation.verdict``):
 
 - certified: every path of a total-degree or multihomogeneous start system (bounds computed
   exactly here) ended at a distinct regular finite solution, each proved by Krawczyk's test
@@ -38,76 +40,34 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
-from algebra.activation import SpecError
 from algebra.bounds import multihomogeneous_bezout, partition_indices
+from algebra.continuation.homotopy import gamma_for
 from algebra.continuation.precise import PATH_STEPS as PRECISE_STEPS
+# the result types live with the engine; they are this front door's public names too
+from algebra.continuation.result import (REAL_TOL, RESIDUAL_TOL, SAME_POINT, SINGULAR_RESIDUAL_TOL,  # noqa: F401
+                                         STATUSES, VERDICT_WORDS, VERDICTS, Path, SolveResult, counts_sentence,
+                                         distinct, is_real, relative_embedding, relative_residual)
+from algebra.continuation.start import check_mixed_volume, refuse_paths
+from algebra.continuation.verdict import TORUS_ONLY, certify_result, constant_terms, settle
+from algebra.errors import SpecError
 from algebra.exports import phc_names, polynomial_strings
-from algebra.polys import PolySystem, combine, monomial_values
+from algebra.polys import PolySystem, combine
 
 INFINITY_NORM = 1e8        # PHCpack's affine endpoints above this diverged (ours decide in the projective chart)
 STOPPED_NORM = 1e3         # a path stopped before t = 1 this far out (or this ill-conditioned) diverged
 SINGULAR_RCO = 1e-8        # inverse condition number below this: singular endpoint
-RESIDUAL_TOL = 1e-8        # relative residual a regular endpoint must reach
-SINGULAR_RESIDUAL_TOL = 1e-6  # singular endpoints converge slowly: a looser bar
-REAL_TOL = 1e-8            # |imaginary part| / (1 + |x|) below this: real
 ILL_CONDITIONED = 1e4      # projective endpoint at t = 1 this ill-conditioned: heading for a singular limit
-SAME_POINT = 1e-6          # relative distance under which two endpoints are one solution
 STARTS = ("auto", "total-degree", "multihomogeneous", "polyhedral")
 ENGINES = ("ours", "phcpack")
 MAX_PATHS = 100_000        # paths tracked before a solve refuses unless asked (about 10 minutes on 2
                            # cores at 160 katsura-10 paths a second; high degrees take longer a path)
 PRECISIONS = ("d", "dd", "qd")
 PRECISION_NAMES = {"d": "double", "dd": "double double", "qd": "quad double"}
-STATUSES = ("finite", "singular", "infinity", "failed")
-
-
-@dataclass
-class Path:
-    """One path of a homotopy, from start solution ``index`` to its endpoint."""
-
-    index: int
-    solution: np.ndarray       # complex coordinates, in the system's variable order
-    status: str                # one of STATUSES
-    residual: float            # max relative residual |f_i(x)| / sum_t |c_it x^m_t|
-    condition: float           # PHCpack's estimate, 1 / rco
-    multiplicity: int
-    t: complex
-    precision: str             # precision of the track that produced this endpoint
-    winding: int = 1           # loops around s = 1 before the path closed up (endgame)
-
-    @property
-    def is_real(self) -> bool:
-        return is_real(self.solution)
-
-
-def is_real(x: np.ndarray, tol: float = REAL_TOL) -> bool:
-    """Whether every coordinate's imaginary part is negligible.
-
-    >>> is_real(np.array([1 + 1e-12j, -2.0])), is_real(np.array([1 + 1e-3j]))
-    (True, False)
-    """
-    return bool(np.all(np.abs(np.imag(x)) <= tol * (1 + np.abs(x))))
-
-
-def relative_residual(system: PolySystem, x: np.ndarray) -> float:
-    """max_i |f_i(x)| / (||c_i||_1 max(1, ||x||_inf)^d_i): a residual blind to the scale of
-    each equation and of x, with no blow-up where terms cancel at tiny coordinates.
-
-    >>> s = PolySystem(("x",), np.array([[2], [0]]), np.array([[1.0, -4.0]]))
-    >>> relative_residual(s, np.array([2.0 + 0j])), relative_residual(s, np.array([1.0 + 0j]))
-    (0.0, 0.6)
-    """
-    x = np.asarray(x)
-    vals = monomial_values(system.monomials, x[None])[0]
-    num = np.abs(system.coefficients @ vals)
-    norms = np.abs(system.coefficients).sum(axis=1)
-    scale = max(1.0, float(np.max(np.abs(x), initial=0.0))) ** np.array(system.degrees, dtype=float)
-    return float(np.max(num / np.maximum(norms * scale, np.finfo(float).tiny), initial=0.0))
 
 
 def classify(system: PolySystem, x: np.ndarray, t: complex, rco: float, m: int) -> tuple[str, float]:
@@ -129,190 +89,6 @@ def classify(system: PolySystem, x: np.ndarray, t: complex, rco: float, m: int) 
     if rco < SINGULAR_RCO or m > 1:
         return ("singular" if res <= SINGULAR_RESIDUAL_TOL else "failed"), res
     return ("finite" if res <= RESIDUAL_TOL else "failed"), res
-
-
-def relative_embedding(points: np.ndarray) -> np.ndarray:
-    """Complex points (P, n) as real points (P, 2n) divided by 1 + max |x_k|: Euclidean
-    distances between them are the relative distances ``distinct`` compares with SAME_POINT."""
-    points = np.asarray(points)
-    return np.hstack([points.real, points.imag]) / (1 + np.max(np.abs(points), axis=1))[:, None]
-
-
-def distinct(points: list[np.ndarray], tol: float = SAME_POINT) -> list[int]:
-    """Indices of the first of each group of (relatively) coincident points.
-
-    >>> distinct([np.array([1.0]), np.array([1.0 + 1e-9]), np.array([2.0])])
-    [0, 2]
-    """
-    if not points:
-        return []
-    from algebra.nearest import Points
-
-    emb = relative_embedding(np.array(points))
-    near = Points(emb)
-    keep, taken = [], np.zeros(len(points), bool)
-    for i in range(len(points)):
-        if taken[i]:
-            continue
-        keep.append(i)
-        taken[near.ball(emb[i], tol)] = True
-    return keep
-
-
-def gamma_for(seed: int, run: int) -> complex:
-    """The random unit constant of the gamma trick for one run (seeded).
-
-    >>> abs(abs(gamma_for(0, 0)) - 1) < 1e-12, gamma_for(0, 0) == gamma_for(0, 0)
-    (True, True)
-    """
-    angle = np.random.default_rng([seed, 11, run]).uniform(0, 2 * np.pi)
-    return complex(np.cos(angle), np.sin(angle))
-
-
-VERDICTS = ("certified", "probability-one", "lower-bound")
-VERDICT_WORDS = {"certified": "certified", "probability-one": "complete with probability one",
-                 "lower-bound": "a lower bound"}
-
-
-def counts_sentence(c: dict) -> str:
-    """The solutions and the other paths of a ``SolveResult.summary()`` (or its JSON) in words.
-
-    >>> counts_sentence({"solutions": 2, "regular": 1, "singular": 1, "multiplicities": [2], "real": 2,
-    ...                  "at_infinity": 0, "failed": 0, "positive_dimensional": 0, "undecided": 0})
-    '2 solutions (1 regular, 1 singular of multiplicity 2), 2 real; 0 at infinity; 0 failed'
-    """
-    counts: dict[int, int] = {}
-    for m in c.get("multiplicities") or []:
-        counts[m] = counts.get(m, 0) + 1
-    sing = (" of multiplicity " + ", ".join(f"{m}" + (f" (x{k})" if k > 1 else "") for m, k in counts.items())
-            if counts else "")
-    extra = "".join(f"; {c[k]} {w}" for k, w in (("positive_dimensional", "on positive-dimensional components"),
-                                                 ("undecided", "at singular points not decided")) if c.get(k))
-    return (f"{c['solutions']} solution{'s' * (c['solutions'] != 1)} ({c['regular']} regular, {c['singular']} "
-            f"singular{sing}), {c['real']} real; {c['at_infinity']} at infinity; {c['failed']} failed{extra}")
-
-
-@dataclass
-class SolveResult:
-    """Every path of a homotopy run, and the distinct solutions merged over verification runs.
-
-    A solution is a distinct isolated point, regular or singular; a singular one carries its
-    multiplicity (the paths that end there). ``verification["verdict"]`` is one of VERDICTS,
-    with its reason in ``verification["why"]``."""
-
-    variables: tuple[str, ...]
-    paths: list[Path]                      # the first run, after retries
-    points: list[Path]                     # distinct solutions over all runs, then the first run's ends at infinity
-    start: dict                            # kind, paths, why, total_degree, mixed_volume
-    seed: int
-    precision: str
-    runs: list[dict]                       # per run: gamma, counts, new solutions
-    verification: dict
-    seconds: float
-    notes: list[str] = field(default_factory=list)
-    accounting: dict = field(default_factory=dict)  # the first run's paths, by where they went
-
-    # --- counts of the first run's paths ---
-    @property
-    def npaths(self) -> int:
-        return len(self.paths)
-
-    def _count(self, status: str) -> int:
-        return sum(p.status == status for p in self.paths)
-
-    @property
-    def nfinite(self) -> int:
-        """Paths that ended at a regular finite solution."""
-        return self._count("finite")
-
-    @property
-    def singular_paths(self) -> int:
-        """Paths that ended at a singular point (isolated multiple roots and components alike)."""
-        return self._count("singular")
-
-    @property
-    def nat_infinity(self) -> int:
-        return self._count("infinity")
-
-    @property
-    def nfailed(self) -> int:
-        return self._count("failed")
-
-    # --- distinct solutions over all runs ---
-    @property
-    def nsolutions(self) -> int:
-        """Distinct isolated finite solutions, regular and singular."""
-        return len(self.solutions())
-
-    @property
-    def nregular(self) -> int:
-        return len(self.solutions(only_nonsingular=True))
-
-    @property
-    def nsingular(self) -> int:
-        """Distinct isolated singular solutions (each of multiplicity 2 or more)."""
-        return self.nsolutions - self.nregular
-
-    @property
-    def nreal(self) -> int:
-        """Distinct real isolated finite solutions."""
-        return len(self.solutions(only_real=True))
-
-    @property
-    def verdict(self) -> str:
-        return self.verification.get("verdict", "certified" if self.verification.get("certified") else "lower-bound")
-
-    @property
-    def certified(self) -> bool:
-        return self.verdict == "certified"
-
-    def multiplicities(self) -> list[int]:
-        """The multiplicity of each distinct isolated solution (1 for regular ones)."""
-        return [p.multiplicity for p in self.points if p.status in ("finite", "singular")]
-
-    def solutions(self, only_real: bool = False, only_nonsingular: bool = False,
-                  only_finite: bool = True) -> np.ndarray:
-        """The distinct solutions as rows (complex), filtered."""
-        keep = [p.solution for p in self.points
-                if (not only_real or p.is_real)
-                and (not only_nonsingular or p.status != "singular")
-                and (not only_finite or p.status != "infinity")]
-        return np.array(keep, dtype=complex).reshape(len(keep), len(self.variables))
-
-    def real_solutions(self) -> np.ndarray:
-        """Real parts of the real isolated finite solutions."""
-        return self.solutions(only_real=True).real
-
-    def summary(self) -> dict:
-        mult = sorted((m for m in self.multiplicities() if m > 1), reverse=True)
-        return {"paths": self.npaths, "solutions": self.nsolutions, "regular": self.nregular,
-                "singular": self.nsingular, "multiplicities": mult, "real": self.nreal,
-                "finite": self.nfinite, "at_infinity": self.nat_infinity, "failed": self.nfailed,
-                "positive_dimensional": self.accounting.get("positive_dimensional", 0),
-                "undecided": self.accounting.get("undecided", 0),
-                "verdict": self.verdict, "certified": self.certified}
-
-    def summary_line(self) -> str:
-        """One sentence: paths, solutions with multiplicities, and the verdict."""
-        return f"{self.npaths} paths: {counts_sentence(self.summary())}; {VERDICT_WORDS[self.verdict]}"
-
-    def __repr__(self) -> str:
-        return f"<SolveResult {self.summary_line()}>"
-
-    def _repr_pretty_(self, p, cycle) -> None:  # IPython and notebooks
-        p.text(repr(self))
-
-    def as_dict(self, with_solutions: bool = True) -> dict:
-        out = {**self.summary(), "variables": list(self.variables), "start": self.start,
-               "seed": self.seed, "precision": self.precision, "runs": self.runs,
-               "verification": self.verification, "accounting": self.accounting,
-               "seconds": round(self.seconds, 3), "notes": self.notes}
-        if with_solutions:
-            out["points"] = [{"coordinates": [[z.real, z.imag] for z in p.solution],
-                                 "status": p.status, "real": p.is_real,
-                                 "residual": p.residual, "condition": p.condition,
-                                 "multiplicity": p.multiplicity} for p in self.points]
-        return out
 
 
 def _check_square(system: PolySystem) -> None:
@@ -475,16 +251,6 @@ def _unscale(result: SolveResult, scaling) -> None:
         t["point"] = [[z.real, z.imag] for z in scaling.to_original(y[None])[0]]
 
 
-def check_mixed_volume(mv: int, total_degree: int) -> None:
-    """The BKK bound never exceeds the Bezout number nor falls below 0: PHCpack 2.4.86's
-    mixed volume overflows to negative numbers on large coefficients or degrees."""
-    from algebra.phc import SolverError
-
-    if not 0 <= mv <= total_degree:
-        raise SolverError(f"PHCpack's mixed volume {mv} is not credible (the total degree is "
-                          f"{total_degree:,}): refusing to count from it; use start='total-degree'")
-
-
 def system_mixed_volume(system: PolySystem, timeout: float = 120, origin: bool = False, seed: int = 0):
     """The mixed volume of ``system``'s supports (``origin``: each with the origin added, the
     BKK bound for C^n), checked (``phc.checked_mixed_volume``: MixedVol's, DEMiCs' beside it,
@@ -505,37 +271,6 @@ def system_mixed_volume(system: PolySystem, timeout: float = 120, origin: bool =
     except phc.SolverError:
         return None
     return check if 0 <= check.value <= math.prod(system.degrees) else None
-
-
-def refuse_paths(count: int, kind: str, max_paths: int) -> None:
-    """Refuse a start system with more than ``max_paths`` paths, saying how many."""
-    if count > max_paths:
-        raise SpecError(f"the {kind} start system has {count:,} paths, more than the limit of "
-                        f"{max_paths:,}: raise --max-paths if you mean it, or slice/fix to a smaller system")
-
-
-def certify_result(system: PolySystem, result: SolveResult) -> None:
-    """Krawczyk's test on every regular finite solution (of ``system``, the one the result's
-    points solve); a count whose regular solutions attain an exact root bound becomes certified
-    when every one of them is proved, with pairwise disjoint boxes."""
-    from algebra.certify import certify
-
-    regular = result.solutions(only_nonsingular=True)
-    proof = certify(system, regular)
-    info = {"solutions": len(regular), "certified": proof.ncertified, "distinct": proof.distinct,
-            "real": proof.nreal_certified, "seconds": round(proof.seconds, 3)}
-    result.verification["krawczyk"] = info
-    v = result.verification
-    if (v.get("method") == "root-count-attained" and result.start["kind"] in EXACT_BOUNDS and not result.nsingular
-            and proof.ncertified == proof.distinct == len(regular) == result.start["paths"]
-            and v.get("verdict") == "probability-one"):
-        # the start system's root count bounds the isolated solutions, and that many distinct
-        # regular solutions are proved to exist: the count is a theorem, not an estimate
-        v.update(verdict="certified", certified=True,
-                 why=v["why"].split(";")[0] + "; Krawczyk's test proved each a regular solution, all distinct")
-    if proof.ncertified < len(regular) or proof.distinct < len(regular):
-        result.notes.append(f"Krawczyk's test proved {proof.ncertified} of {len(regular)} regular solutions "
-                            f"({proof.distinct} distinct)")
 
 
 def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, timeout, progress,
@@ -586,7 +321,7 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
                   "mixed_volume": None}
             kind = "total-degree"
             why = f"the mixed volume is unchecked ({check.why}): the total degree {td} paths need none"
-        elif _constant_terms(system):
+        elif constant_terms(system):
             why = (f"every equation has a constant term, so the mixed volume {mv} (total degree "
                    f"{td}) bounds all isolated solutions and no path need diverge")
         elif td <= 4 * mv or mv == 0:
@@ -625,8 +360,8 @@ def _solve_phcpack(system, start, precision, workers, seed, verify, max_runs, ti
 
     paths, acc, first = run(0)
     points, runs, verification = settle(system, acc, paths, first, run, start_info, verify, max_runs, progress)
-    if kind == "polyhedral" and not _constant_terms(system) and verification["verdict"] != "lower-bound":
-        verification.update(verdict="lower-bound", certified=False, why=_TORUS_ONLY)
+    if kind == "polyhedral" and not constant_terms(system) and verification["verdict"] != "lower-bound":
+        verification.update(verdict="lower-bound", certified=False, why=TORUS_ONLY)
     return SolveResult(system.variables, paths, points, start_info, seed, precision, runs,
                        verification, time.perf_counter() - began, notes, accounting_of(acc))
 
@@ -639,152 +374,6 @@ def _multiplicities(paths: list[Path]) -> None:
     if sing:
         for p, m in zip(sing, coinciding(np.array([p.solution for p in sing]))):
             p.multiplicity = int(m)
-
-
-_TORUS_ONLY = ("polyhedral paths reach the solutions with no zero coordinate, and some equation "
-               "has no constant term, so solutions with zero coordinates may be missing: "
-               "use start='total-degree' for a complete count")
-
-
-def _constant_terms(system: PolySystem) -> bool:
-    """Whether every equation has a constant term: then the mixed volume bounds every
-    isolated solution, zero coordinates included (Li and Wang, 1996)."""
-    zero = np.flatnonzero(~system.monomials.any(axis=1))
-    return all(np.isin(zero, system.coefficients.indices[system._row(i)]).any()
-               for i in range(system.n_equations))
-
-
-def settle(system: PolySystem, acc, paths: list[Path], first: dict, run, start: dict, verify, max_runs: int,
-           progress=None) -> tuple[list[Path], list[dict], dict]:
-    """The distinct solutions, the runs and the verdict of a solve whose first run gave ``paths``
-    (accounted for in ``acc``); ``run(k)`` makes run k (a new gamma and chart) the same way.
-
-    - certified: every path ended at a distinct regular finite solution of a total-degree or
-      multihomogeneous start system (bounds this module computes exactly), and Krawczyk's test
-      proved every one of them, all distinct: the count attains a root bound;
-    - complete with probability one: every path of the first run accounted for (no failed path,
-      no singular point left undecided) and, with ``verify``, a second run with a new gamma and
-      chart found the same solutions with the same multiplicities;
-    - a lower bound otherwise."""
-    counts = first["accounting"] = acc.counts()
-    runs = [first]
-    infinite = [p for p in paths if p.status == "infinity"]
-    accounted = counts["failed"] == 0 and counts["undecided"] == 0
-    verdict = _root_count(system, acc, start) if accounted else None
-    if verdict is not None:
-        return acc.solutions + infinite, runs, verdict
-    if accounted and (not verify or max_runs == 1):
-        return acc.solutions + infinite, runs, {"method": "one-run", "verdict": "probability-one", "certified": False,
-                                                "why": "every path of the run is accounted for (no second run)"}
-    why = _unaccounted(counts)
-    found = acc.solutions
-    for k in range(1, max_runs if verify else 1):
-        if progress:
-            progress(k, max_runs)
-        _, more, info = run(k)
-        info["accounting"] = more.counts()
-        new, missed = _compare(found, more.solutions)
-        info["new"], info["missed"] = len(new), len(missed)
-        runs.append(info)
-        found = found + new
-        more_accounted = info["accounting"]["failed"] == 0 and info["accounting"]["undecided"] == 0
-        # one run that accounts for every path is the homotopy theorem's evidence; the other
-        # found exactly the same solutions (its failed or undecided paths are no evidence
-        # against a run that accounted for every one of its own)
-        if not new and not missed and (accounted or more_accounted):
-            return found + infinite, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
-                                  "why": (f"every path of run {1 if accounted else k + 1} accounted for, and run "
-                                          f"{k + 1 if accounted else 1}, with a new gamma and chart, found the same "
-                                          f"{len(found)} solutions with the same multiplicities")}
-        accounted = accounted and not new
-        why = (f"after {k + 1} runs the solutions still changed from run to run or paths failed or singular points "
-               "stayed undecided")
-    return found + infinite, runs, {"method": "independent-runs" if verify else "one-run", "verdict": "lower-bound",
-                          "certified": False, "why": why + ": the count is a lower bound"}
-
-
-def _unaccounted(counts: dict) -> str:
-    parts = [f"{counts['failed']} paths failed"] if counts["failed"] else []
-    if counts["undecided"]:
-        parts.append(f"{counts['undecided']} paths ended at singular points whose local dimension was not decided")
-    return "; ".join(parts)
-
-
-def _compare(known: list[Path], found: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Solutions of ``found`` not in ``known`` (new), and of ``known`` not in ``found`` (missed):
-    the same point with the same multiplicity."""
-    from algebra.endpoints import SAME_SINGULAR
-
-    def index(a: list[Path], b: list[Path]) -> list[bool]:
-        if not a:
-            return []
-        if not b:
-            return [False] * len(a)
-        from algebra.nearest import Points
-
-        points = Points(relative_embedding(np.array([p.solution for p in b])))
-        out = []
-        for p in a:
-            tol = SAME_SINGULAR if p.status == "singular" else SAME_POINT
-            near = points.ball(relative_embedding(p.solution[None])[0], tol * np.sqrt(2 * len(p.solution)))
-            out.append(any(b[j].multiplicity == p.multiplicity for j in near))
-        return out
-
-    new = [p for p, hit in zip(found, index(found, known)) if not hit]
-    missed = [p for p, hit in zip(known, index(known, found)) if not hit]
-    return new, missed
-
-
-EXACT_BOUNDS = ("total-degree", "multihomogeneous")
-PROOF_LIMIT = 5_000   # regular solutions Krawczyk's test proves by default when they attain a root bound
-
-
-def _root_count(system: PolySystem, acc, start: dict) -> dict | None:
-    """The verdict when the first run's solutions attain the start system's root count with
-    their multiplicities (every path at a finite isolated solution); None otherwise."""
-    c = acc.counts()
-    if c["infinity"] or c["positive_dimensional"] or c["multiplicity"] != start["paths"] or not c["paths"]:
-        return None
-    attained = (f"all {start['paths']:,} paths of the {start['kind']} start system ended at "
-                f"{len(acc.solutions):,} distinct isolated finite solutions"
-                + (f" ({c['singular']} singular, multiplicities counted)" if c["singular"] else ""))
-    if start["kind"] == "polyhedral" and not start.get("origin_added") and not _constant_terms(system):
-        return None
-    if start["kind"] == "parameter" and start.get("bound") != start["paths"]:
-        return None       # a member's count bounds its family's only when it came with a proof
-    if start["kind"] not in EXACT_BOUNDS:
-        bound = _mixed_volume_words(start) if start["kind"] == "polyhedral" else "the solved member's count"
-        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
-                "why": f"{attained}: {bound} is attained, which proves nothing unless that bound is proved"}
-    if c["singular"]:
-        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
-                "why": (f"{attained}, so the root count is attained; a multiple root cannot be proved in floating point "
-                        "(exact arithmetic can: --verify exact compares msolve's count)")}
-    if len(acc.solutions) > PROOF_LIMIT:
-        return {"method": "root-count-attained", "verdict": "probability-one", "certified": False,
-                "why": f"{attained}; over {PROOF_LIMIT:,} solutions: not proved by default (--certify proves them)"}
-    from algebra.certify import certify
-
-    proof = certify(system, np.array([p.solution for p in acc.solutions]))
-    info = {"solutions": len(acc.solutions), "certified": proof.ncertified, "distinct": proof.distinct,
-            "real": proof.nreal_certified, "seconds": round(proof.seconds, 3)}
-    if proof.ncertified == proof.distinct == len(acc.solutions):
-        return {"method": "root-count-attained", "verdict": "certified", "certified": True, "krawczyk": info,
-                "why": (f"{attained}, and Krawczyk's test proved each a regular solution, all distinct: the "
-                        f"{start['kind']} root count {start['paths']:,} is attained, so no other isolated solution exists")}
-    return {"method": "root-count-attained", "verdict": "probability-one", "certified": False, "krawczyk": info,
-            "why": (f"{attained}, but Krawczyk's test proved {proof.ncertified} of them ({proof.distinct} distinct): "
-                    "not a proof")}
-
-
-def _mixed_volume_words(start: dict) -> str:
-    """What the polyhedral start's mixed volume rests on: never more than a computation (two
-    floating-point algorithms that agree prove nothing), and less where DEMiCs did not check it."""
-    check = start.get("mixed_volume_check") or {}
-    what = "the BKK bound" if start.get("origin_added") else "the mixed volume"
-    if check.get("agreed"):
-        return f"{what} (MixedVol's, and DEMiCs' agrees: computed, not proved)"
-    return f"{what} (MixedVol's alone, unchecked: {check.get('why', 'no second algorithm ran')})"
 
 
 def _track(target, st, sols, names, gamma, precision, workers, seed, timeout) -> list[dict]:
@@ -966,7 +555,7 @@ def solve_bounds(system, net, start: dict | None = None) -> dict:
     null where MixedVol and DEMiCs disagree or MixedVol failed), and the network's
     multihomogeneous bound. ``start``: the solve's start record, whose counts are reused."""
     start = start or {}
-    same = _constant_terms(system)  # every support has the origin already: the two are one count
+    same = constant_terms(system)  # every support has the origin already: the two are one count
     checks = {"mixed_volume": None, "bkk_bound": None}
     if start.get("mixed_volume_check"):  # our engine's start: origin added; PHCpack's: the supports as they are
         checks["bkk_bound" if start.get("engine") == "ours" else "mixed_volume"] = start["mixed_volume_check"]

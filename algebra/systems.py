@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.networks import Network, SystemTooLarge, capped_product, exact_outputs, symbolic
 from algebra.polys import PolySystem, combine, flint_terms, monomial_values, unique_rows
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem
 from algebra.solve import MAX_PATHS

@@ -5,9 +5,9 @@ evaluators, on network systems of three sizes.
   batched over P points, as the array tracker and the torch path use it;
 - monomials, compiled: the same program in the compiled kernel (``kernel._homotopy``),
   one point at a time, as the compiled tracker uses it;
-- forward pass: ``network_equations`` (the network's forward pass with first- or
+- forward pass: ``network_homotopy.equations`` (the network's forward pass with first- or
   second-order jets), homogenized, batched over P points, as monodromy uses it above
-  ``network_equations.COMPILED_PRODUCTS``.
+  ``equations.COMPILED_PRODUCTS``.
 
 Each figure is the median over --repeat timings of a loop of calls (microseconds per point);
 the ratios are against the array monomials at the same P, measured in the same run.
@@ -32,7 +32,7 @@ from algebra.continuation import kernel  # noqa: E402
 from algebra.continuation.backend import backend  # noqa: E402
 from algebra.continuation.family import ConstantFamily, SegmentsHomotopy  # noqa: E402
 from algebra.continuation.homotopy import chart_for  # noqa: E402
-from algebra.continuation.network_equations import forward_pass, monomial_products  # noqa: E402
+from algebra.network_homotopy.equations import forward_pass, monomial_products  # noqa: E402
 from algebra.networks import DenseNetwork, TreeNetwork  # noqa: E402
 from algebra.systems import critical_system, l2_weights, make_data, random_slices, zero_loss_system  # noqa: E402
 

@@ -46,7 +46,7 @@ def train_to_zero_loss(net: Network, data: Data, seed: int, max_iter: int = 400)
 def _member(wit, w: np.ndarray, seed: int, tries: int = 3) -> bool | None:
     """Witness-set membership; a membership homotopy can lose a path, so a few seeds are
     tried; None when every try lost one (reported, never guessed)."""
-    from algebra.activation import SpecError
+    from algebra.errors import SpecError
     from algebra.witness import is_member
 
     for k in range(tries):

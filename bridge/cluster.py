@@ -27,7 +27,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 
 SCHEDULER_ENV = "LANDSCAPE_SCHEDULER"
 CONNECT_TIMEOUT = 10.0  # seconds a scheduler has to answer

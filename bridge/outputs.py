@@ -19,10 +19,10 @@ import re
 import shutil
 from pathlib import Path
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 
 MARKER = ".landscape.json"
-STALE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # training.files' temporary names
+STALE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # algebra.files' temporary names
 LOCK = ".landscape.lock"
 
 
@@ -113,7 +113,7 @@ def claim(folder: str | os.PathLike, command: str, arguments: dict):
 
 def _remove_stale_temporaries(folder: Path) -> None:
     """Temporaries of atomic writes (``.NAME.XXXXXXXX.tmp``: mkstemp's eight characters,
-    training.files) left in the folder by a writer that was killed before its rename: under
+    algebra.files) left in the folder by a writer that was killed before its rename: under
     the folder's lock no writer is alive, so none of them will ever be renamed (kill -9 of
     compare left ``.epoch_0000.pt.XXXXXXXX.tmp``)."""
     for tmp in folder.rglob(".*.tmp"):

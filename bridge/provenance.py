@@ -68,8 +68,8 @@ def provenance(config: dict, seed: int | None) -> dict:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> Path:
-    """``text`` as the whole of ``path``, never a torn file (training.files)."""
-    from training.files import write_text_atomic
+    """``text`` as the whole of ``path``, never a torn file (algebra.files)."""
+    from algebra.files import write_text_atomic
 
     return write_text_atomic(path, text)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 from algebra.networks import DenseNetwork, Network, TreeNetwork
 
 

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 
 def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
     """Lay out, write (creating the folder) and close a figure; every plot ends here."""
-    from training.files import atomic_write_bytes
+    from algebra.files import atomic_write_bytes
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from typing import Sequence
 
 import torch
 
-from training.files import atomic_write_bytes
+from algebra.files import atomic_write_bytes
 from training.optim import (NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
                             recompute_bn_stats, sgd_epoch)
 

@@ -61,7 +61,7 @@ def signature():
     i2, c2, f2 = T.int64[:, ::1], T.complex128[:, ::1], T.float64[:, ::1]
     program = T.Tuple((i1, i1, i1, i1, i1, i1, c1, i1, i1, c1))  # compiled.Program.arrays
     form = T.Tuple((T.int64, T.int64, c1, c2, c2, i1, c1, i1, i2, c1, f2))  # compiled.Form.arrays
-    result = T.Tuple((c2, f1, i1, i1, f1))
+    result = T.Tuple((c2, f1, i1, i1, f1, i1))
     return result(c2, c1, c1, f1, program, form, T.int64, f1, T.int64)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from algebra.activation import SpecError
+from algebra.errors import SpecError
 
 DEVICES = ("cpu", "cuda")
 

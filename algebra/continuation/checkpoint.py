@@ -8,7 +8,7 @@ again with the same arguments restores the state and goes on as the killed run w
 the same draws, the same batches, the same solutions (a run's arithmetic does not depend on
 when it was stopped). A finished stage is kept as done and not run again.
 
-States are written whole or not at all (``training.files.atomic_write_bytes``), at most every
+States are written whole or not at all (``algebra.files.atomic_write_bytes``), at most every
 ``every`` seconds while a stage runs and always when it ends: a kill loses that much work. Proofs
 are not stored: the points are proved again when a state is read (a file is data, not a proof).
 """
@@ -61,7 +61,7 @@ class Checkpoint:
         return time.monotonic() - self._last.get(key, -np.inf) >= self.every
 
     def save(self, key: str, arrays: dict, meta: dict) -> None:
-        from training.files import atomic_write_bytes
+        from algebra.files import atomic_write_bytes
 
         self.folder.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from algebra.continuation import aot
+from algebra.continuation.codes import DONE, MAX_STEPS, RUNNING, STEP_FAILED, TORIC  # noqa: F401
 
-RUNNING, DONE, STEP_FAILED, MAX_STEPS = 0, 1, 2, 3  # tracker.py's outcomes (a test checks they agree)
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,6 @@ class Program:
         """No rows: the program of a form that evaluates its terms itself (a toric homotopy)."""
         i, c = np.zeros(0, np.int64), np.zeros(0, complex)
         return cls((i, i, i, i, np.zeros(1, np.int64), i, c, np.zeros(1, np.int64), i, c), 0, 0)
-
-
-TORIC = -1  # Form.g_rows of a toric homotopy
 
 
 @dataclass(frozen=True)
@@ -128,14 +125,15 @@ def _jitted():
 
 
 def track(form: Form, z, s_from, s_to, step, options, noise: float, iterations: int | None, threads: int = 1):
-    """``tracker.track`` by the kernel: (z, u, status, steps, step) as numpy arrays. Paths are
+    """``tracker.track`` by the kernel: (z, u, status, steps, step, extended) as numpy arrays. Paths are
     split among up to ``threads`` threads in contiguous blocks (the JIT's kernel releases the
     GIL); each path is tracked alone, so the results never depend on the split. One block
     runs in the kernel compiled ahead of time where it is built (``aot``: no numba start-up),
     whose results are the JIT's bit for bit."""
     p = z.shape[0]
     opts = np.array([options.predictor_error, options.max_first_correction, options.tol, options.newton_iterations,
-                     options.max_step, options.min_step, options.max_steps, noise], dtype=float)
+                     options.max_step, options.min_step, options.max_steps, noise, float(options.extended)],
+                    dtype=float)
     # fresh writable copies: numba compiles one specialization per layout and per read-only flag
     z = np.array(z, dtype=complex, order="C")
     s_from = np.array(np.broadcast_to(s_from, (p,)), dtype=complex)
@@ -165,4 +163,4 @@ def track(form: Form, z, s_from, s_to, step, options, noise: float, iterations: 
         return block(0, p)
     cuts = np.linspace(0, p, n + 1).astype(int)
     parts = list(_pool(n).map(block, cuts[:-1], cuts[1:]))
-    return tuple(np.concatenate([part[k] for part in parts]) for k in range(5))
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(6))

@@ -121,7 +121,7 @@ def augment(system: PolySystem, constants: np.ndarray, v: np.ndarray, a: np.ndar
 
 
 class AugmentedEquations:
-    """A system's affine evaluator (``network_equations``: values (P, R), Jacobian (P, R, W))
+    """A system's affine evaluator (``network_homotopy.equations``: values (P, R), Jacobian (P, R, W))
     extended to T's system (``pencil`` False: rows N(x) + lambda v, l(x, lambda)) or G's
     (True: rows N(x) + lambda v, (l - 1) lambda), in the unknowns (x, lambda); constants as
     the evaluator gives them (Homogenized takes the value at 0 off)."""
@@ -195,7 +195,7 @@ def _move(hom: SegmentsHomotopy, family: ConstantFamily, points: np.ndarray, a: 
     arc if any is still lost. The moved points and an estimate of each one's error (its
     last Newton correction), or None, None and why."""
     from algebra.continuation.monodromy import ACCEPT_PROVED, NEWTON_CONVERGED, _carry, _track
-    from algebra.solve import distinct
+    from algebra.continuation.result import distinct
 
     p = len(points)
     tracked = 0

@@ -42,6 +42,7 @@ def _loop(homotopy, z: np.ndarray, r: float, tracker: TrackerOptions, samples: i
     out = np.zeros((len(z), samples, z.shape[1]), dtype=complex)
     ok = np.ones(len(z), bool)
     step = np.full(len(z), 0.5)
+    extended = np.zeros(len(z), np.int64)
     for j in range(samples):
         out[:, j] = current
         go = np.flatnonzero(ok)
@@ -51,14 +52,15 @@ def _loop(homotopy, z: np.ndarray, r: float, tracker: TrackerOptions, samples: i
                     be.asarray(np.full(len(go), 1 - r * angles[j + 1])), tracker, step=step[go])
         current[go] = be.to_numpy(res.z)
         step[go] = res.step
+        extended[go] += res.extended
         ok[go[res.status != DONE]] = False
-    return out, current, ok
+    return out, current, ok, extended
 
 
 def permutation(ends: np.ndarray, starts: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """The start each end landed on (-1: none, ambiguous, or one another end took too)."""
     from algebra.nearest import Points
-    from algebra.solve import relative_embedding
+    from algebra.continuation.result import relative_embedding
 
     k = min(2, len(starts))
     with np.errstate(invalid="ignore"):
@@ -129,10 +131,12 @@ def cycle_endgame(homotopy, z, radius: float, tracker: TrackerOptions = TrackerO
     accuracy = np.full(p, np.inf)
     radius_out = np.full(p, float(radius))
     active = np.ones(p, bool)
+    extended = np.zeros(p, np.int64)
     r = float(radius)
     while r >= options.min_radius and active.any():
         idx = np.flatnonzero(active)
-        samples, ends, ok = _loop(homotopy, z[idx], r, tracker, options.samples)
+        samples, ends, ok, more = _loop(homotopy, z[idx], r, tracker, options.samples)
+        extended[idx] += more
         perm = permutation(ends, z[idx], ok)
         for cyc in cycles(perm):
             members = idx[cyc]
@@ -161,7 +165,8 @@ def cycle_endgame(homotopy, z, radius: float, tracker: TrackerOptions = TrackerO
         res = track(homotopy, be.asarray(z[go]), be.asarray(np.full(len(go), 1 - r + 0j)),
                     be.asarray(np.full(len(go), 1 - r * options.shrink + 0j)), tracker, step=np.full(len(go), 0.5))
         z[go] = be.to_numpy(res.z)
+        extended[go] += res.extended
         bad = go[res.status != DONE]
         status[bad], active[bad] = TRACK_FAILED, False
         r *= options.shrink
-    return EndgameResult(limit, winding, status, accuracy, radius_out, np.full(p, np.nan), z)
+    return EndgameResult(limit, winding, status, accuracy, radius_out, np.full(p, np.nan), z, extended)

@@ -62,6 +62,11 @@ class EndgameResult:
     radius: np.ndarray          # (P,) radius of the last round
     valuation: np.ndarray       # (P,) last valuation estimate of h0
     last: np.ndarray            # (P, m) the last point reached on the walk toward s = 1
+    extended: np.ndarray | None = None  # (P,) steps whose Newton residual was in double-double
+
+    def __post_init__(self):
+        if self.extended is None:
+            self.extended = np.zeros(len(self.status), np.int64)
 
 
 def _h0(z: np.ndarray) -> np.ndarray:
@@ -86,6 +91,7 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
     last_valuation = np.full(p, np.nan)
     older_valuation = np.full(p, np.nan)
     finite = np.zeros(p, bool)
+    extended = np.zeros(p, np.int64)
     while True:
         act = np.flatnonzero(status < 0)
         if len(act) == 0:
@@ -93,7 +99,7 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
         loop = act[finite[act]]
         if len(loop):
             _cauchy_round(homotopy, z, r, loop, tracker, options, limit, previous, winding,
-                          status, accuracy, valuation)
+                          status, accuracy, valuation, extended)
             lost = loop[status[loop] == TRACK_FAILED]
             _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, options)
         walk = np.flatnonzero(status < 0)
@@ -106,6 +112,7 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
             continue
         res = track(homotopy, be.asarray(z[walk]), be.asarray(1 - r[walk] + 0j),
                     be.asarray(1 - r[walk] * options.shrink + 0j), tracker, step=np.full(len(walk), 0.5))
+        extended[walk] += res.extended
         arrived = res.status == DONE
         lost = walk[~arrived]
         status[lost] = TRACK_FAILED
@@ -129,7 +136,7 @@ def cauchy_endgame(homotopy, z, radius: float, tracker: TrackerOptions = Tracker
         finite[walk] |= going & ~away & (((np.abs(v) <= options.finite_valuation)
                                           & (np.abs(last_valuation[walk]) <= 4 * options.finite_valuation))
                                          | (r[walk] <= options.cauchy_radius))
-    return EndgameResult(limit, winding, status, accuracy, r, valuation, z)
+    return EndgameResult(limit, winding, status, accuracy, r, valuation, z, extended)
 
 
 def _best_evidence(lost, valuation, last_valuation, accuracy, z, status, limit, options) -> None:
@@ -169,7 +176,7 @@ def vanishes(h0_samples: np.ndarray, loops: np.ndarray, samples: int, valuation:
 
 
 def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, winding, status, accuracy,
-                  valuation):
+                  valuation, extended):
     """Loops around |tau| = r[idx] from the points z[idx]; updates the estimates in place."""
     be = homotopy.be
     angles = np.exp(2j * np.pi * np.arange(options.samples + 1) / options.samples)
@@ -198,6 +205,7 @@ def _cauchy_round(homotopy, z, r, idx, tracker, options, limit, previous, windin
                         be.asarray(1 - rr * angles[j + 1]), tracker, step=h[going])
             current[going] = be.to_numpy(res.z)
             h[going] = res.step
+            extended[idx[going]] += res.extended
             failed[going[res.status != DONE]] = True
             if j < options.samples - 1:
                 dist = np.max(np.abs(current[going] - start[going]), axis=1)

@@ -5,7 +5,7 @@ drawn from the seed and the run number) and classifies its end (``paths.run_path
 Regular endpoints that coincide (unless Krawczyk's test proves them apart) mean a path
 jumped: those paths are tracked again with stricter options, and any still coinciding are
 counted as failed, never as solutions. ``solve_with_engine`` hands each run's endpoints to
-``algebra.endpoints`` and the runs to ``algebra.solve.settle``, which gives the verdict.
+``algebra.endpoints`` and the runs to ``verdict.settle``, which gives the verdict.
 """
 from __future__ import annotations
 
@@ -15,20 +15,22 @@ import time
 
 import numpy as np
 
-from algebra.activation import SpecError
 from algebra.continuation.backend import backend
-from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
-from algebra.continuation.paths import STATUSES, PathSet, retrack, run_paths
+from algebra.continuation.homotopy import StraightLineHomotopy, chart_for, gamma_for
+from algebra.continuation.paths import PathSet, retrack, run_paths
 from algebra.continuation.precise import PreciseOptions
-from algebra.continuation.start import Member, StartSystem, from_member, multihomogeneous, polyhedral, total_degree
+from algebra.continuation.result import SAME_POINT, STATUSES, Path, SolveResult, coinciding, groups, relative_residual
+from algebra.continuation.start import (Member, StartSystem, check_mixed_volume, from_member, multihomogeneous,
+                                       polyhedral, refuse_paths, total_degree)
 from algebra.continuation.tracker import TrackerOptions
+from algebra.continuation.verdict import settle
+from algebra.errors import SpecError
 from algebra.phc import MixedVolumeDisagreement, SolverError
 from algebra.polys import PolySystem
 
 UNIT_PATHS = 1024   # paths tracked together as one array (and one unit of work on a cluster):
                     # bounds the memory; smaller chunks cost more (256: 1.4-2x the time of one
                     # chunk of 1,024 on cyclic6, game5two), larger ones gain under 10%
-SAME_SINGULAR = 1e-5  # singular endpoints this close (relative) are one point of some multiplicity
 
 
 AUTO_SMALL = 64     # auto start: up to this total degree, no mixed volume is worth computing
@@ -52,7 +54,6 @@ def choose_start(system: PolySystem, start: str, seed: int, max_paths: int,
     """The start system and why it was chosen; refuses more than ``max_paths`` paths before
     any tracking starts. Every start system here reaches all isolated solutions in C^n."""
     from algebra.bounds import partition_indices
-    from algebra.solve import check_mixed_volume, refuse_paths
 
     if member is not None:
         st = from_member(member, system)
@@ -134,8 +135,6 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
     ``runner(fn, items)`` (bridge.cluster) tracks the chunks of paths (``chunk_size``) as
     units of work; by default they are tracked here, in turn, with the same ends. Paths that
     fail in double precision are retracked with ``precise`` (None: they stay failed)."""
-    from algebra.solve import gamma_for
-
     began = time.perf_counter()
     gamma = gamma_for(seed, run)
     chart = chart_for(system.n_variables + 1, seed + 7919 * run)
@@ -161,6 +160,8 @@ def one_run(system: PolySystem, st: StartSystem, be, seed: int, run: int,
     if higher.any():
         counts["precise"] = {"bits": int(ends.bits.max()), "paths": int(higher.sum()),
                              **{s: int(np.sum(ends.status[higher] == s)) for s in STATUSES}}
+    if ends.extended.any():  # paths whose Newton residual went to double-double (kernel.track_paths)
+        counts["extended"] = {"paths": int(np.count_nonzero(ends.extended)), "steps": int(ends.extended.sum())}
     return ends, {"gamma": [gamma.real, gamma.imag], **counts, "retracked": retracked,
                   "steps": int(ends.steps.sum()), "seconds": round(time.perf_counter() - began, 3)}
 
@@ -170,17 +171,15 @@ def _collisions(ends: PathSet, homotopy=None) -> np.ndarray:
     than SAME_POINT (relative to the chart point's size) that Krawczyk's test proves to be
     different solutions do not coincide: solutions whose coordinates span 1e-13 to 1e13 differ
     in coordinates far below the largest one ((1e13, 1e-13, +-3e6) and (-2, -0.5, +-1.4i))."""
-    from algebra.solve import SAME_POINT
-
     # only finite regular solutions: points at infinity are often singular with a
     # small-looking condition number (a vanishing gradient at h0 = 1e-10)
     regular = np.flatnonzero((ends.status == "finite") & (ends.winding == 1))
     if len(regular) < 2:
         return np.zeros(0, dtype=np.int64)
     pts = ends.chart[regular]
-    groups = [g for g in _groups(pts, SAME_POINT) if len(g) > 1]
+    close = [g for g in groups(pts, SAME_POINT) if len(g) > 1]
     out = []
-    for g in groups:
+    for g in close:
         apart = _proved_apart(homotopy, pts[g]) if homotopy is not None else None
         if apart is None or not apart:
             out.extend(regular[g])
@@ -196,39 +195,9 @@ def _proved_apart(homotopy, points: np.ndarray) -> bool | None:
     return None if proof is None else proof.ncertified == proof.distinct == len(points)
 
 
-def _groups(points: np.ndarray, tol: float) -> list[list[int]]:
-    """Clusters of points within ``tol`` (relative, max norm) of each other."""
-    from algebra.nearest import Points
-    from algebra.solve import relative_embedding
-
-    if len(points) == 0:
-        return []
-    emb = relative_embedding(points)
-    tree = Points(emb)
-    seen = np.zeros(len(points), bool)
-    out = []
-    for i in range(len(points)):
-        if seen[i]:
-            continue
-        near = [j for j in tree.ball(emb[i], tol, p=np.inf) if not seen[j]]
-        seen[near] = True
-        out.append(near)
-    return out
-
-
-def coinciding(points: np.ndarray) -> np.ndarray:
-    """For each singular endpoint (P, n), how many of them lie within SAME_SINGULAR of its group."""
-    out = np.ones(len(points), dtype=np.int64)
-    for g in _groups(points, SAME_SINGULAR):
-        out[g] = len(g)
-    return out
-
-
 def to_paths(system: PolySystem, ends: PathSet) -> list:
     """The engine's arrays as the ``Path`` records ``SolveResult`` holds; singular endpoints
     that coincide share their multiplicity (the number of paths ending there)."""
-    from algebra.solve import Path, relative_residual
-
     x = ends.affine
     mult = np.ones(len(x), dtype=np.int64)
     sing = np.flatnonzero(ends.status == "singular")
@@ -279,7 +248,6 @@ def solve_with_engine(system: PolySystem, start: str, seed: int, verify, max_run
                       device: str | None, max_paths: int, progress=None, partition=None, runner=None,
                       member: Member | None = None, precise: PreciseOptions | None = PreciseOptions()):
     from algebra.endpoints import account
-    from algebra.solve import SolveResult, settle
 
     if not isinstance(max_runs, int) or max_runs < 1:
         raise SpecError(f"max_runs must be a positive integer, got {max_runs!r}")

@@ -79,7 +79,7 @@ class SegmentsHomotopy:
 
     def __init__(self, evaluator, degrees: np.ndarray, chart: np.ndarray, be: Backend, a=None, b=None, gamma=None):
         # evaluator: values (P, n) and Jacobian (P, n, n + 1) of the homogenized base system at
-        # chart points (a MonomialEvaluator, or network_equations.Homogenized)
+        # chart points (a MonomialEvaluator, or an affine evaluator's homogenized form)
         self.evaluator, self.degrees, self.be = evaluator, degrees, be
         self.n = len(degrees)
         self.chart_host = np.asarray(chart, dtype=complex)
@@ -93,9 +93,7 @@ class SegmentsHomotopy:
         at affine points, e.g. a network's forward pass) to use instead of its monomials."""
         degrees = np.asarray(family.base.degrees)
         if equations is not None:
-            from algebra.continuation.network_equations import Homogenized
-
-            return cls(Homogenized(equations, degrees, be), degrees, chart, be)
+            return cls(equations.homogenized(degrees, be), degrees, chart, be)
         mons, coef = homogenize(family.base, list(degrees))
         return cls(MonomialEvaluator(mons, coef, be), degrees, chart, be)
 

@@ -143,3 +143,13 @@ class StraightLineHomotopy:
                                **({} if self.be.name == "numpy" else {"device": self.be.device}))
         h, hz, _ = self.evaluate(z, ones)
         return h, hz
+
+
+def gamma_for(seed: int, run: int) -> complex:
+    """The random unit constant of the gamma trick for one run (seeded).
+
+    >>> abs(abs(gamma_for(0, 0)) - 1) < 1e-12, gamma_for(0, 0) == gamma_for(0, 0)
+    (True, True)
+    """
+    angle = np.random.default_rng([seed, 11, run]).uniform(0, 2 * np.pi)
+    return complex(np.cos(angle), np.sin(angle))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from algebra.continuation.compiled import DONE, MAX_STEPS, RUNNING, STEP_FAILED, TORIC
+from algebra.continuation.codes import DONE, MAX_STEPS, RUNNING, STEP_FAILED, TORIC
 
 
 def _jit(fn):
@@ -129,6 +129,139 @@ def _homotopy(z, s, program, form, p, mono, powers, hv, hz, hs):
             hz[i, k] = a * g + s * f
 
 
+# --- the residual in double-double --------------------------------------------------------
+# Near an ill-conditioned point (a singular limit, a cluster of roots, terms that cancel) a
+# value computed in double is only good to eps times the sum of its terms' sizes, and Newton's
+# corrections stall there, above the tolerance: the step is refused until the step size
+# underflows and the path fails. Evaluated in double-double (about 32 digits: Dekker's exact
+# products and Knuth's exact sums), the residual is good to eps of the value itself, and
+# Newton with the Jacobian in double (iterative refinement) converges to the point's double
+# precision while the condition number is far below 1e16. A path switches to it on a refusal
+# of that kind and back to double after TRIAL accepted steps (a refusal of that kind switches
+# it again: HomotopyContinuation.jl's tracker, too, leaves extended precision when it can);
+# its steps are counted.
+
+
+TRIAL = 4
+
+
+@_jit
+def _two_sum(a, b):
+    s = a + b
+    v = s - a
+    return s, (a - (s - v)) + (b - v)
+
+
+@_jit
+def _fast_two_sum(a, b):  # |a| >= |b|
+    s = a + b
+    return s, b - (s - a)
+
+
+@_jit
+def _split(a):
+    t = 134217729.0 * a  # 2^27 + 1
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+@_jit
+def _two_prod(a, b):
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+@_jit
+def _dd_add(ah, al, bh, bl):
+    s, e = _two_sum(ah, bh)
+    return _fast_two_sum(s, e + (al + bl))
+
+
+@_jit
+def _dd_times(ah, al, b):
+    """(ah + al) b for a double b, as a double-double."""
+    p, e = _two_prod(ah, b)
+    return _fast_two_sum(p, e + al * b)
+
+
+@_jit
+def _cdd_times(x, c):
+    """A complex double-double x (re hi, re lo, im hi, im lo) times a complex double c."""
+    a, b = _dd_times(x[0], x[1], c.real)
+    d, e = _dd_times(x[2], x[3], -c.imag)
+    re_h, re_l = _dd_add(a, b, d, e)
+    a, b = _dd_times(x[0], x[1], c.imag)
+    d, e = _dd_times(x[2], x[3], c.real)
+    im_h, im_l = _dd_add(a, b, d, e)
+    return re_h, re_l, im_h, im_l
+
+
+@_jit
+def _cdd_add(x, y):
+    re_h, re_l = _dd_add(x[0], x[1], y[0], y[1])
+    im_h, im_l = _dd_add(x[2], x[3], y[2], y[3])
+    return re_h, re_l, im_h, im_l
+
+
+@_jit
+def _cdd_row(vptr, vidx, vdat, row, mono4):
+    """sum_j vdat[j] mono[vidx[j]] over a CSR row, in complex double-double."""
+    acc = (0.0, 0.0, 0.0, 0.0)
+    for j in range(vptr[row], vptr[row + 1]):
+        k = vidx[j]
+        acc = _cdd_add(acc, _cdd_times((mono4[k, 0], mono4[k, 1], mono4[k, 2], mono4[k, 3]), vdat[j]))
+    return acc
+
+
+@_jit
+def _values_dd(z, s, program, form, p, mono4, powers4, hv):
+    """hv = H(z, s) of ``_homotopy`` (not its derivatives) evaluated in double-double, then
+    rounded; False for a toric form (its terms carry exp(s w): left in double)."""
+    if form[0] == TORIC:
+        return False
+    ones, targets, parents, unknowns, vptr, vidx, vdat = program[:7]
+    g_rows, n_rows, gamma, a_const, b_const, degrees, chart = form[:7]
+    m = z.shape[0]
+    n = m - 1
+    for i in range(len(ones)):
+        mono4[ones[i], 0] = 1.0
+        mono4[ones[i], 1] = 0.0
+        mono4[ones[i], 2] = 0.0
+        mono4[ones[i], 3] = 0.0
+    for i in range(len(targets)):
+        q = parents[i]
+        x = _cdd_times((mono4[q, 0], mono4[q, 1], mono4[q, 2], mono4[q, 3]), z[unknowns[i]])
+        t = targets[i]
+        mono4[t, 0], mono4[t, 1], mono4[t, 2], mono4[t, 3] = x
+    gp = gamma[p]
+    a = (1 - s) * gp
+    constants = a_const.shape[0] > 0
+    if constants:
+        powers4[0, 0], powers4[0, 1], powers4[0, 2], powers4[0, 3] = 1.0, 0.0, 0.0, 0.0
+        for k in range(1, powers4.shape[0]):
+            x = _cdd_times((powers4[k - 1, 0], powers4[k - 1, 1], powers4[k - 1, 2], powers4[k - 1, 3]), z[0])
+            powers4[k, 0], powers4[k, 1], powers4[k, 2], powers4[k, 3] = x
+    for i in range(n):
+        f = _cdd_row(vptr, vidx, vdat, i, mono4)
+        g = f
+        if g_rows > 0:
+            g = _cdd_row(vptr, vidx, vdat, g_rows + i, mono4)
+        if constants:
+            d = degrees[i]
+            hd = (powers4[d, 0], powers4[d, 1], powers4[d, 2], powers4[d, 3])
+            f = _cdd_add(f, _cdd_times(hd, b_const[p, i]))
+            g = _cdd_add(g, _cdd_times(hd, a_const[p, i]))
+        v = _cdd_add(_cdd_times(g, a), _cdd_times(f, s))
+        hv[i] = complex(v[0] + v[1], v[2] + v[3])
+    c = (-1.0, 0.0, 0.0, 0.0)
+    for k in range(m):
+        c = _cdd_add(c, _cdd_times((z[k].real, 0.0, z[k].imag, 0.0), chart[k]))
+    hv[n] = complex(c[0] + c[1], c[2] + c[3])
+    return True
+
+
 @_jit
 def _lu_solve(a, b, x, work):
     """x = a^-1 b by Gaussian elimination with partial pivoting on a copy (work); False
@@ -211,8 +344,9 @@ def _maxabs(v):
 @_jit
 def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iterations):
     """Every path of ``z`` (P, m) from s_from to s_to by the array tracker's rules; returns
-    (z, u, status, steps, step) as ``tracker.TrackResult`` holds them."""
-    predictor_error, max_first, tol, newton, max_step, min_step, max_steps, noise = options
+    (z, u, status, steps, step, extended) as ``tracker.TrackResult`` holds them: ``extended``
+    counts each path's accepted steps whose residual was evaluated in double-double."""
+    predictor_error, max_first, tol, newton, max_step, min_step, max_steps, noise, allow = options
     newton_iterations = int(newton)
     p_count, m = z.shape
     z = z.copy()
@@ -220,11 +354,14 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
     h = step.copy()
     status = np.zeros(p_count, np.int64)
     steps = np.zeros(p_count, np.int64)
+    extended_steps = np.zeros(p_count, np.int64)
     mono = np.empty(n_mono, np.complex128)
+    mono4 = np.empty((n_mono, 4))
     top = 0
     for d in form[5]:
         top = max(top, d)
     powers = np.empty((top + 1) * m, np.complex128)  # a toric form keeps z_k^d for every k
+    powers4 = np.empty((top + 1, 4))
     hv = np.empty(m, np.complex128)
     hs = np.empty(m, np.complex128)
     hz = np.empty((m, m), np.complex128)
@@ -244,6 +381,8 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
         zp = z[p]
         attempts = 0
         known = False  # k1 holds the velocity at zp (from the last Newton iteration, or computed)
+        extended = False  # Newton's residual in double-double from the first refusal that asks for it
+        trial = 0  # accepted steps since the switch: after TRIAL of them double precision is tried again
         while status[p] == RUNNING:
             if iterations >= 0 and attempts >= iterations:
                 break
@@ -279,6 +418,8 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                     zc[i] = zp[i] + ha * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6
                 for it in range(newton_iterations):
                     _homotopy(zc, s1, program, form, p, mono, powers, hv, hz, hs)
+                    if extended:
+                        _values_dd(zc, s1, program, form, p, mono4, powers4, hv)
                     # the last iteration's Jacobian also gives the velocity for the next
                     # step's k1 (at a point within tol of where the step lands): one
                     # evaluation and one elimination fewer a step, and none for a retry
@@ -295,6 +436,7 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                     final = _maxabs(dz)
                     if it == 0:
                         first = final
+            limited = False
             if ok:
                 scale = 1 + _maxabs(zc)
                 contracted = True
@@ -304,7 +446,17 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                 final /= scale
                 ok = (np.isfinite(first) and np.isfinite(final) and final <= tol and contracted
                       and first <= max_first)
+                # Newton stalled although the prediction was as close as asked: the residual's
+                # rounding, not the step, is what stops it (such a prediction contracts
+                # quadratically; a longer step that fails is shortened as before)
+                limited = (not ok and not contracted and not extended and allow > 0 and form[0] != TORIC
+                           and np.isfinite(first) and first <= predictor_error)
             steps[p] += 1
+            if limited:
+                extended = True  # the same step again, its residual in double-double
+                if steps[p] >= max_steps:
+                    status[p] = MAX_STEPS
+                continue
             if first > 0 and np.isfinite(first):
                 ratio = (predictor_error / first) ** 0.2
             elif first > 0 or first != first:
@@ -321,6 +473,11 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                         k1[i] = kn[i]
                 u[p] = u1
                 h[p] = ha * grow
+                if extended:
+                    extended_steps[p] += 1
+                    trial += 1
+                    if trial >= TRIAL:  # the hard stretch may be over: double again, back on a refusal
+                        extended, trial = False, 0
                 if u1 >= 1:
                     status[p] = DONE
             else:
@@ -329,4 +486,4 @@ def track_paths(z, s_from, s_to, step, program, form, n_mono, options, iteration
                     status[p] = STEP_FAILED
             if status[p] == RUNNING and steps[p] >= max_steps:
                 status[p] = MAX_STEPS
-    return z, u, status, steps, h
+    return z, u, status, steps, h, extended_steps

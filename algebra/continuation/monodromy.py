@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -348,14 +348,10 @@ class _Gate:
 
 
 def _balls(equations, system: PolySystem):
-    """Krawczyk's evaluator through the network's forward pass when the loops use one (a
-    critical system: ``network_balls``; 4 ms a proof on the canonical tree, where its
-    31,341 monomials take 0.8 s), else None (the system's monomials)."""
-    if equations is None:
-        return None
-    from algebra.continuation.network_balls import NetworkBalls
-
-    return NetworkBalls.of(equations, system)
+    """Krawczyk's evaluator through the affine evaluator the loops use, where it has one (a
+    network's critical system: ``network_homotopy.balls``; 4 ms a proof on the canonical
+    tree, where its 31,341 monomials take 0.8 s), else None (the system's monomials)."""
+    return None if equations is None else equations.balls(system)
 
 
 def _condition(system: PolySystem, x: np.ndarray) -> float:
@@ -409,7 +405,7 @@ def _new(known: np.ndarray, found: np.ndarray) -> np.ndarray:
     tree query for the batch against the known points (``distinct`` over all of them again
     took a tenth of a monodromy run)."""
     from algebra.nearest import Points
-    from algebra.solve import SAME_POINT, distinct, relative_embedding
+    from algebra.continuation.result import SAME_POINT, distinct, relative_embedding
 
     if len(found) and len(known):
         distance, _ = Points(relative_embedding(known)).nearest(relative_embedding(found), bound=SAME_POINT)
@@ -439,7 +435,7 @@ def trace_test(system: PolySystem, solutions: np.ndarray, constants: np.ndarray,
     """
     if not 1 <= slices <= system.n_equations:
         raise SpecError(f"slices must be in [1, {system.n_equations}], got {slices}")
-    from algebra.solve import distinct
+    from algebra.continuation.result import distinct
 
     family = ConstantFamily.of(system)
     be = backend(device)
@@ -525,7 +521,7 @@ def monodromy_solve(system: PolySystem, seed: int = 0, stall: int = STALL, targe
     set is small: loops that carry at least ``stall_paths`` paths (known solutions x edges).
 
     ``equations``: an affine evaluator of the system's equations to track the loops with
-    instead of its monomials (``network_equations.NetworkEquations``: a network's forward
+    instead of its monomials (``network_homotopy.equations.NetworkEquations``: a network's forward
     pass); the final homotopy, which may need the endgame, uses the monomials.
     ``max_seconds``: a time budget for the loops; past it the search stops (a lower bound,
     said in ``stopped``) and the final homotopy still runs. ``resume``: an earlier result of
@@ -769,12 +765,14 @@ def _finish(system: PolySystem, family: ConstantFamily, hom: SegmentsHomotopy, r
     paths first in batches without an endgame; those that do not arrive regular (a singular
     limit, infinity, trouble) are tracked again along the same arcs with it. ``prove``:
     Krawczyk's test on the system's regular solutions (``final_proofs``)."""
-    from algebra.solve import distinct
+    from algebra.continuation.result import distinct
 
     known, c0 = result.base_solutions, result.base_constants
     gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+    # in double precision only: double-double residuals would carry a path into a multiple
+    # root of the system, where it must fail and go to the endgame (as ``paths.PHASE_TWO``)
     fast = _carry(hom, known, np.tile(c0, (len(known), 1)), np.tile(family.given, (len(known), 1)),
-                  np.full(len(known), gamma), options)
+                  np.full(len(known), gamma), replace(options, extended=False))
     arrived = np.all(np.isfinite(fast), axis=1)
     counts = {"finite": int(arrived.sum()), "singular": 0, "infinity": 0, "failed": 0}
     finite = fast[arrived]

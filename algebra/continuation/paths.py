@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from algebra.continuation.result import STATUSES
 from algebra.continuation.endgame import (AT_INFINITY, CONVERGED, NOT_CLOSED, OUTCOMES as ENDGAME_OUTCOMES,
                                          EndgameOptions, EndgameResult, cauchy_endgame)
 from algebra.continuation.precise import PreciseOptions, has_precise_form
 from algebra.continuation.tracker import DONE, OUTCOMES as TRACK_OUTCOMES, TrackerOptions, track
 
-STATUSES = ("finite", "singular", "infinity", "failed")
 ENDGAME_RADIUS = 0.1      # tau = 1 - s where the endgame zone begins
 REGULAR_CONDITION = 1e8   # endpoints reached directly above this condition go to the endgame
 SINGULAR_CONDITION = 1e12  # a limit above this condition number is singular
@@ -30,7 +30,10 @@ ROW_FLOOR = 1e-12         # a Jacobian row this small against the sum of its ter
                           # regular solution, |x| ~ 1e3, whose row is 1e-13 of its coefficients'
                           # norm but 0.2 of its terms' sum)
 STUCK_RESIDUAL = 1e-6    # residual of a singular point where the endgame stopped
-PHASE_TWO = TrackerOptions(max_steps=400)
+# The last stretch to s = 1 stays in double precision: double-double residuals would carry a
+# path right into a multiple root, whose refined end (good to about sqrt(eps)) then passes for
+# a regular solution; failing there sends the path to the endgame, which decides.
+PHASE_TWO = TrackerOptions(max_steps=400, extended=False)
 WALK_INFINITY = 0.5       # a walk's valuation below this sends a path to infinity only once the cycle
                           # endgame confirms it (h0 ~ tau^v decays too slowly below it to tell)
 
@@ -50,10 +53,13 @@ class PathSet:
                                       # reached on it (NaN rows for the others) ...
     resume_tau: np.ndarray | None = None  # (P,) ... at this tau = 1 - s (a higher precision goes on from there)
     bits: np.ndarray | None = None  # (P,) mantissa bits of the arithmetic that gave the end (53: double)
+    extended: np.ndarray | None = None  # (P,) steps whose Newton residual was in double-double
 
     def __post_init__(self):
         if self.bits is None:
             self.bits = np.full(len(self.status), 53)
+        if self.extended is None:
+            self.extended = np.zeros(len(self.status), np.int64)
         if self.resume is None:
             self.resume = np.full(self.chart.shape, np.nan + 0j)
         if self.resume_tau is None:
@@ -72,6 +78,7 @@ class PathSet:
         for name in ("chart", "status", "winding", "condition", "endgame", "resume", "resume_tau", "bits"):
             getattr(self, name)[which] = getattr(new, name)
         self.steps[which] += new.steps
+        self.extended[which] += new.extended
         for k, i in enumerate(which):
             self.why[i] = new.why[k]
 
@@ -81,7 +88,8 @@ class PathSet:
                        np.concatenate([s.winding for s in sets]), np.concatenate([s.condition for s in sets]),
                        np.concatenate([s.steps for s in sets]), np.concatenate([s.endgame for s in sets]),
                        [w for s in sets for w in s.why], np.vstack([s.resume for s in sets]),
-                       np.concatenate([s.resume_tau for s in sets]), np.concatenate([s.bits for s in sets]))
+                       np.concatenate([s.resume_tau for s in sets]), np.concatenate([s.bits for s in sets]),
+                       np.concatenate([s.extended for s in sets]))
 
 
 def refine(homotopy, z: np.ndarray, iterations: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,6 +142,7 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     resume, resume_tau = np.full((p, m), np.nan + 0j), np.full(p, np.nan)
     first = track(homotopy, be.asarray(z0), 0.0, 1 - radius, options.loose())
     steps = first.steps.copy()
+    extended = first.extended.copy()
     zmid = be.to_numpy(first.z)
     for i in np.flatnonzero(first.status != DONE):
         why[i] = f"before the endgame zone: {TRACK_OUTCOMES[first.status[i]]} at s = {first.u[i] * (1 - radius):.3g}"
@@ -141,6 +150,7 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     ok = np.flatnonzero(first.status == DONE)
     second = track(homotopy, be.asarray(zmid[ok]), 1 - radius, 1.0, replace(PHASE_TWO, compiled=options.compiled))
     steps[ok] += second.steps
+    extended[ok] += second.extended
     arrived = ok[second.status == DONE]
     z1, corr, c1 = refine(homotopy, be.to_numpy(second.z)[second.status == DONE])
     regular = (c1 <= REGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
@@ -153,12 +163,13 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
         eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
         eg = _whole_cycles(homotopy, zmid[rest], eg, radius, options, endgame)
         valuation[rest] = eg.valuation
+        extended[rest] += eg.extended
         used_endgame[rest] = True
         _classify(homotopy, eg, rest, chart, status, winding, cond, why)
         lost = status[rest] == "failed"
         resume[rest[lost]], resume_tau[rest[lost]] = eg.last[lost], eg.radius[lost]
     _at_infinity(chart, status, homotopy, valuation, endgame.finite_valuation)
-    return PathSet(chart, status, winding, cond, steps, used_endgame, why, resume, resume_tau)
+    return PathSet(chart, status, winding, cond, steps, used_endgame, why, resume, resume_tau, extended=extended)
 
 
 def _whole_cycles(homotopy, z: np.ndarray, eg: EndgameResult, radius: float, options: TrackerOptions,
@@ -183,6 +194,7 @@ def _whole_cycles(homotopy, z: np.ndarray, eg: EndgameResult, radius: float, opt
     rows = subset[take]
     for name in ("limit", "winding", "status", "accuracy", "radius", "last"):
         getattr(eg, name)[rows] = getattr(ce, name)[take]
+    eg.extended[subset] += ce.extended
     return eg
 
 

@@ -284,7 +284,7 @@ def solve_random_system(cells: Cells, system: PolySystem, seed: int, options=Non
     many solutions (mv, n), tracked from the cells; raises CellError when a check fails."""
     from algebra.continuation.backend import backend
     from algebra.continuation.compiled import Terms
-    from algebra.continuation.engine import _groups
+    from algebra.continuation.result import groups
     from algebra.continuation.tracker import DONE, TrackerOptions, track
 
     options = options or TrackerOptions()
@@ -303,7 +303,7 @@ def solve_random_system(cells: Cells, system: PolySystem, seed: int, options=Non
         bad = bad[again.status != DONE]
     if len(bad):
         raise CellError(f"{len(bad)} of {len(z)} paths of the polyhedral homotopy failed")
-    same = [g for g in _groups(z, 1e-8) if len(g) > 1]
+    same = [g for g in groups(z, 1e-8) if len(g) > 1]
     if same:
         raise CellError(f"{sum(map(len, same))} of {len(z)} polyhedral paths reached the same solutions")
     g = PolySystem(system.variables, exps, sparse.csr_array((coefs, (rows, np.arange(len(rows)))),

@@ -101,7 +101,7 @@ def from_member(member: Member, target: PolySystem) -> StartSystem:
     >>> st.kind, st.count
     ('parameter', 2)
     """
-    from algebra.solve import relative_residual
+    from algebra.continuation.result import relative_residual
 
     g = member.system
     if g.variables != target.variables:
@@ -216,8 +216,6 @@ def multihomogeneous(system: PolySystem, groups: list[list[int]], seed: int,
     sizes = [len(g) for g in groups]
     count = multihomogeneous_bezout(degrees, sizes)
     if max_paths is not None:
-        from algebra.solve import refuse_paths
-
         refuse_paths(count, "multihomogeneous", max_paths)
     rng = np.random.default_rng([seed, 17])
     # forms[i][j]: (d_ij, |G_j| + 1) coefficients a . x_Gj + b, complex Gaussian
@@ -287,3 +285,20 @@ def _product_system(variables, groups, forms) -> PolySystem:
     coef = sparse.csr_array((np.array(vals), (rows, np.arange(len(vals)))), shape=(n, len(vals)))
     mon, coef = combine(np.array(mons, dtype=np.int64).reshape(len(mons), n), coef)
     return PolySystem(tuple(variables), mon, coef, "start")
+
+
+def check_mixed_volume(mv: int, total_degree: int) -> None:
+    """The BKK bound never exceeds the Bezout number nor falls below 0: PHCpack 2.4.86's
+    mixed volume overflows to negative numbers on large coefficients or degrees."""
+    from algebra.phc import SolverError
+
+    if not 0 <= mv <= total_degree:
+        raise SolverError(f"PHCpack's mixed volume {mv} is not credible (the total degree is "
+                          f"{total_degree:,}): refusing to count from it; use start='total-degree'")
+
+
+def refuse_paths(count: int, kind: str, max_paths: int) -> None:
+    """Refuse a start system with more than ``max_paths`` paths, saying how many."""
+    if count > max_paths:
+        raise SpecError(f"the {kind} start system has {count:,} paths, more than the limit of "
+                        f"{max_paths:,}: raise --max-paths if you mean it, or slice/fix to a smaller system")

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RUNNING, DONE, STEP_FAILED, MAX_STEPS = 0, 1, 2, 3
+from algebra.continuation.codes import DONE, MAX_STEPS, RUNNING, STEP_FAILED
+
 OUTCOMES = {RUNNING: "running", DONE: "done", STEP_FAILED: "step size underflow",
             MAX_STEPS: "too many steps"}
 
@@ -46,6 +47,7 @@ class TrackerOptions:
     min_step: float = 1e-13
     max_steps: int = 10_000
     compiled: bool = True           # the compiled kernel (numpy backend, homotopies with a compiled form)
+    extended: bool = True           # the kernel's Newton residual in double-double where double stalls
 
     def loose(self) -> "TrackerOptions":
         """Options for the way to the endgame zone, where a point only has to stay on its
@@ -59,7 +61,7 @@ class TrackerOptions:
         """Options for a retrack of failed paths: smaller steps, tighter control."""
         return TrackerOptions(self.predictor_error / 100, self.max_first_correction / 10, self.tol / 10,
                               self.newton_iterations + 1, self.initial_step / 10, self.max_step / 4,
-                              self.min_step / 10, self.max_steps * 4, self.compiled)
+                              self.min_step / 10, self.max_steps * 4, self.compiled, self.extended)
 
 
 _THREADS: int | None = None  # threads of the compiled kernel; None: every core this process may use
@@ -103,6 +105,12 @@ class TrackResult:
     status: np.ndarray
     steps: np.ndarray
     step: np.ndarray
+    extended: np.ndarray | None = None  # accepted steps whose residual was in double-double
+                                        # (the compiled kernel's; the array tracker never does)
+
+    def __post_init__(self):
+        if self.extended is None:
+            self.extended = np.zeros(len(self.steps), np.int64)
 
 
 def _norm(xp, a):

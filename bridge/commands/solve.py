@@ -154,7 +154,7 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     equations = None
     if net is not None:
         from algebra.continuation.backend import backend
-        from algebra.continuation.network_equations import network_evaluator
+        from algebra.network_homotopy.equations import network_evaluator
 
         equations = network_evaluator(net, data, system, backend(args.device))
     slices = (system.info.get("slices") or {}).get("count", 0)

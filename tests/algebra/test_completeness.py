@@ -50,7 +50,7 @@ def test_the_augmented_systems_by_hand():
 def test_the_forward_pass_form_agrees_with_the_polynomials():
     from algebra.continuation.backend import backend
     from algebra.continuation.completeness import AugmentedEquations
-    from algebra.continuation.network_equations import forward_pass
+    from algebra.network_homotopy.equations import forward_pass
     from algebra.networks import DenseNetwork
     from algebra.systems import critical_system, make_data
 

@@ -12,12 +12,19 @@ from algebra.continuation.engine import choose_start
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
 from algebra.continuation.paths import STATUSES, precise_ends, run_paths
 from algebra.continuation.precise import PreciseHomotopy, PreciseOptions
+from algebra.continuation.tracker import TrackerOptions
 from algebra.phcfile import parse_phc
 from algebra.solve import gamma_for, solve
 
 # x (resp. y, z) times the unit sphere, with isolated points off it: 4 isolated solutions, a
 # surface that takes 44 of the 48 paths, and (at seed 0) 5 paths whose endgame fails in double
 SPHERE = "3\nx*(x^2+y^2+z^2-1);\ny*(x^2+y^2+z^2-1)*(y-2);\nz*(x^2+y^2+z^2-1)*(z+3);\n"
+# Plain double precision: these tests are about what the 160-bit retrack does with paths that
+# fail there; with the kernel's double-double residual (on by default) the sphere's paths
+# all end in double (test_double_double_finishes_the_paths_the_retrack_was_for)
+DOUBLE = TrackerOptions(extended=False)
+# six points of multiplicity 8: one of its 48 paths fails in double-double too at seed 0
+SIX = "2\n(x^2 + y^2 - 5)^2;\n((y - 1)*(y + 1)*(x - 1))^4;\n"
 # the origin is a point of multiplicity 7, reached by 7 paths in one cycle of winding number 7
 CUSP = "2\nx^3 - y^2;\nx^2*y - y^3 + x^4;\n"
 
@@ -80,7 +87,7 @@ def test_a_cusp_point_reached_by_a_cycle_of_paths_is_singular_with_its_winding_n
 def test_the_precise_tracker_ends_paths_where_double_precision_ends_them():
     # 3 regular solutions and one at infinity: the same classes, the same points
     hom, starts = _homotopy("2\nx^2 - y;\nx*y - 2;\n")
-    double = run_paths(hom, starts, precise=None)
+    double = run_paths(hom, starts, DOUBLE, precise=None)
     precise = precise_ends(hom, hom.lift(starts), PreciseOptions())
     assert list(precise.status) == list(double.status)
     assert sorted(double.status) == ["finite"] * 3 + ["infinity"]
@@ -92,10 +99,10 @@ def test_the_precise_tracker_ends_paths_where_double_precision_ends_them():
 
 def test_paths_that_fail_in_double_precision_end_in_higher_precision():
     hom, starts = _homotopy(SPHERE)
-    double = run_paths(hom, starts, precise=None)
+    double = run_paths(hom, starts, DOUBLE, precise=None)
     failed = np.flatnonzero(double.status == "failed")
     assert len(failed) > 0, "the case no longer fails in double precision: pick another"
-    both = run_paths(hom, starts)
+    both = run_paths(hom, starts, DOUBLE)
     assert both.counts()["failed"] == 0
     assert sum(both.counts().values()) == len(starts)
     assert set(np.flatnonzero(both.bits == 160)) == set(failed)
@@ -103,17 +110,22 @@ def test_paths_that_fail_in_double_precision_end_in_higher_precision():
     # the double ends are untouched
     rest = np.setdiff1d(np.arange(len(starts)), failed)
     assert list(both.status[rest]) == list(double.status[rest])
-    r = solve(parse_phc(SPHERE), verify=False, seed=0)
-    assert r.nfailed == 0 and r.nfinite == 4
-    assert any(f"{len(failed)} paths that failed in double precision were tracked again in 160-bit" in n
-               for n in r.notes)
+    r = solve(parse_phc(SIX), verify=False, seed=0)
+    assert r.nfailed == 0 and r.multiplicities() == [8] * 6
+    assert any("1 paths that failed in double precision were tracked again in 160-bit" in n for n in r.notes)
+
+
+def test_double_double_finishes_the_paths_the_retrack_was_for():
+    hom, starts = _homotopy(SPHERE)
+    ends = run_paths(hom, starts, precise=None)
+    assert ends.counts()["failed"] == 0 and ends.extended.any()
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 300), st.integers(0, 100_000))
 def test_whatever_the_budget_every_path_ends_in_one_class_and_failures_say_why(steps, work):
     hom, starts = _homotopy(SPHERE)
-    out = run_paths(hom, starts, precise=PreciseOptions(path_steps=steps, run_work=work))
+    out = run_paths(hom, starts, DOUBLE, precise=PreciseOptions(path_steps=steps, run_work=work))
     counts = out.counts()
     assert set(counts) == set(STATUSES) and sum(counts.values()) == len(starts)
     assert all(out.why[i] for i in np.flatnonzero(out.status == "failed"))
@@ -139,7 +151,7 @@ def test_forked_processes_end_every_path_as_one_process_does():
     from algebra.continuation.tracker import limit_threads
 
     hom, starts = _homotopy(SPHERE)
-    double = run_paths(hom, starts, precise=None)
+    double = run_paths(hom, starts, DOUBLE, precise=None)
     failed = np.flatnonzero(double.status == "failed")
     z0 = hom.lift(starts[failed])
     ends = []
@@ -161,6 +173,6 @@ def test_the_retrack_budget_is_the_same_on_one_core_and_on_two():
     ends = []
     for threads in (1, 2):
         with limit_threads(threads):
-            ends.append(run_paths(hom, starts, precise=PreciseOptions(run_work=20_000)))
+            ends.append(run_paths(hom, starts, DOUBLE, precise=PreciseOptions(run_work=20_000)))
     a, b = ends
     assert list(a.status) == list(b.status) and np.array_equal(a.steps, b.steps) and a.why == b.why

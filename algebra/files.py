@@ -1,5 +1,6 @@
 """Files that are whole or absent: the one atomic write that every result, checkpoint and
-unit of work goes through (torch-free, so that bridge.provenance can use it too)."""
+unit of work goes through: the engine's checkpoints, training's trajectories, the command
+line's results. Here, under everything, because every layer writes files."""
 from __future__ import annotations
 
 import errno
@@ -27,7 +28,7 @@ def writable_target(path: str | os.PathLike) -> Path:
     >>> writable_target(d)
     Traceback (most recent call last):
     ...
-    training.files.NotRegularFile: [Errno 17] not a regular file but a folder: a result never replaces one: '...'
+    algebra.files.NotRegularFile: [Errno 17] not a regular file but a folder: a result never replaces one: '...'
     """
     path = Path(path)
     if path.is_symlink():

@@ -3,8 +3,8 @@ test without the expanded polynomials.
 
 ``certify.BallEvaluator`` evaluates a system from its monomials: the canonical tree's
 critical system at N = 1 has 31,341 of them, and one proof took 1.07 s a point (2,505
-points: 45 minutes). Its forward pass with second-order jets (``network_equations``) is a
-few dozen operations per data point on gradients and Hessians of 12 entries. Here the same
+points: 45 minutes). Its forward pass with second-order jets (``network_homotopy.equations``) is a
+few dozen operations per data point on gradients and Hessians of 12 entries (``jets``). Here the same
 forward pass runs on numpy object arrays of python-flint ``acb`` balls, so every value
 carries a rigorous error bound, and the activation's coefficients enter as balls around
 the exact fractions of its spec.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from algebra.continuation.network_equations import CriticalEquations, _Jet2, _loss_gradient
+from algebra.network_homotopy.jets import Jet2, loss_gradient
 from algebra.networks import _Jet
 
 AGREEMENT = 1e-8  # relative agreement with the polynomial member at a random point
@@ -89,9 +89,9 @@ class NetworkBalls:
         if not want_j:
             vals = self._gradient(w)
             return acb_mat(self.n, 1, list(vals if shift is None else vals + shift)), None
-        jets = {name: _Jet2(w[:, k:k + 1], self.eye[k]) for k, name in enumerate(self.net.weight_names)}
+        jets = {name: Jet2(w[:, k:k + 1], self.eye[k]) for k, name in enumerate(self.net.weight_names)}
         outs = self.net.forward(self.x, jets, _exact_constant)
-        vals, jac, _ = _loss_gradient(np, outs, self.y[None], w, self.lam)
+        vals, jac, _ = loss_gradient(np, outs, self.y[None], w, self.lam)
         vals = vals[0] if shift is None else vals[0] + shift
         F = acb_mat(self.n, 1, list(vals)) if want_f else None
         return F, acb_mat(self.n, self.n, list(jac[0].ravel()))
@@ -100,8 +100,8 @@ class NetworkBalls:
     def of(cls, equations, member) -> "NetworkBalls | None":
         """The ball evaluator of ``member`` (a member of a critical system's constant-term
         family, or the system itself) when ``equations`` is that system's forward pass
-        (``CriticalEquations``) and both agree at a random point; None otherwise."""
-        if not isinstance(equations, CriticalEquations) or member.kind != "critical":
+        (``equations.CriticalEquations``) and both agree at a random point; None otherwise."""
+        if member.kind != "critical":
             return None
         if tuple(member.variables) != tuple(equations.net.weight_names):
             return None

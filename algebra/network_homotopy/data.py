@@ -24,7 +24,7 @@ import numpy as np
 from algebra.continuation.family import ConstantFamily
 from algebra.continuation.homotopy import chart_for, lift_to_chart, with_chart_row
 from algebra.continuation.monodromy import MonodromyResult, refine_at_end
-from algebra.continuation.network_equations import DataPath, homogenized
+from algebra.network_homotopy.equations import DataPath, homogenized
 from algebra.continuation.tracker import DONE, TrackerOptions, track
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
@@ -89,7 +89,7 @@ def carry_to_data(result: MonodromyResult, system: PolySystem, target: PolySyste
     ``failed`` counts those that arrived in none."""
     if tuple(target.variables) != tuple(system.variables) or list(target.degrees) != list(system.degrees):
         raise SpecError("carry_to_data: the target system needs the same unknowns and equation degrees")
-    from algebra.solve import distinct
+    from algebra.continuation.result import distinct
 
     began = time.perf_counter()
     be = path.be  # the data path's backend (numpy, or torch with its device)

@@ -5,13 +5,13 @@ gamma-trick straight line H(w, s) = (1 - s) gamma (grad L + lambda w) + s grad L
 in the family grad L + eps lambda w. Its monomial form (``StraightLineHomotopy``) is exact
 but costs what the expanded gradient costs: 31,341 monomials and 430,022 products an
 evaluation on the canonical tree, where the forward pass with second-order jets
-(``network_equations.CriticalEquations``) costs a few hundred. ``RegularizationHomotopy`` is
+(``equations.CriticalEquations``) costs a few hundred. ``RegularizationHomotopy`` is
 the same homotopy in the same chart with the same gamma, evaluated through the forward pass
 wherever the tracker and the endgame go (every step), and keeps the monomial form for what
 is asked once a path: the row scales of a condition number, and the homogenized monomials
 the higher-precision retry and the chart's Krawczyk test need.
 
-Homogenizing through the forward pass divides by h0 (``network_equations.homogenized``);
+Homogenizing through the forward pass divides by h0 (``equations.homogenized``);
 near infinity h0 is small but not zero until the endgame has called the path infinite.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from algebra.continuation.homotopy import StraightLineHomotopy, with_chart_row
-from algebra.continuation.network_equations import CriticalEquations, homogenized
+from algebra.network_homotopy.equations import CriticalEquations, homogenized
 
 
 class RegularizationHomotopy:
@@ -41,7 +41,7 @@ class RegularizationHomotopy:
     def of(cls, monomial: StraightLineHomotopy, gradient: CriticalEquations,
            lam: np.ndarray) -> "RegularizationHomotopy | None":
         """The twin of ``monomial`` through ``gradient`` (grad L's forward pass,
-        ``network_equations.forward_pass``), or None where the two disagree at a random point
+        ``equations.forward_pass``), or None where the two disagree at a random point
         (then ``monomial`` is not the eps homotopy of that network, data and lambda)."""
         be = monomial.be
         twin = cls(monomial, gradient, lam)

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from algebra.certify import Prover
 from algebra.continuation.backend import backend
 from algebra.continuation.family import ConstantFamily
-from algebra.continuation.network_balls import NetworkBalls
-from algebra.continuation.network_equations import forward_pass
+from algebra.network_homotopy.balls import NetworkBalls
+from algebra.network_homotopy.equations import forward_pass
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.systems import critical_system, make_data, zero_loss_system
 
@@ -28,10 +28,13 @@ def test_only_a_critical_system_with_its_own_forward_pass():
     net = DenseNetwork((1, 1, 1), "linear", bias=False)
     data = make_data(net, 1, 0)
     system, member, _, eq = _member(net, 1, 0)
-    assert NetworkBalls.of(None, member) is None
-    assert NetworkBalls.of(eq, zero_loss_system(net, data)) is None
+    # the engine asks the evaluator it was handed (ForwardPass.balls); a zero-loss system's has none
+    zero_loss = zero_loss_system(net, data)
+    assert forward_pass(net, data, zero_loss, backend()).balls(zero_loss) is None
+    assert isinstance(eq.balls(member), NetworkBalls)
+    assert NetworkBalls.of(eq, zero_loss) is None
     other = critical_system(net, make_data(net, 1, 5), l2="random", seed=5)  # other data: they disagree
-    assert NetworkBalls.of(eq, other) is None
+    assert NetworkBalls.of(eq, other) is None and eq.balls(other) is None
 
 
 # --- tiny exact cases -----------------------------------------------------------------

@@ -20,11 +20,27 @@ import numpy as np
 from scipy import sparse
 
 from algebra.continuation.backend import Backend
-from algebra.networks import Network, _column, _Jet, _numeric_const
+from algebra.network_homotopy.jets import Jet2, loss_gradient
+from algebra.networks import Network, _Jet, _numeric_const
 from algebra.polys import PolySystem
 
 
-class NetworkEquations:
+class ForwardPass:
+    """What the engine asks of an affine evaluator it is handed instead of a system's
+    monomials (``family.SegmentsHomotopy.of``, ``monodromy``): its projective form, and a
+    ball evaluator for Krawczyk's test where one exists. The engine never imports this
+    package; it calls these two methods."""
+
+    def homogenized(self, degrees, be: Backend) -> "Homogenized":
+        return Homogenized(self, degrees, be)
+
+    def balls(self, member: PolySystem):
+        """``certify.BallEvaluator`` of ``member`` (a member of this system's constant-term
+        family) through the forward pass, or None: then Krawczyk's test uses the monomials."""
+        return None
+
+
+class NetworkEquations(ForwardPass):
     """f(x_i; w) for each data point and output (point-major), then the linear rows A w,
     at P affine points: values (P, R) and Jacobian (P, R, W).
 
@@ -82,43 +98,7 @@ class NetworkEquations:
         return eq if np.allclose(mine, theirs, rtol=1e-9, atol=1e-9 * (1 + np.abs(theirs).max())) else None
 
 
-class _Jet2:
-    """A value with its gradient and Hessian with respect to the weights (second-order
-    forward mode); ``h`` None is a zero Hessian (the weights themselves, data, constants)."""
-
-    __slots__ = ("v", "g", "h")
-
-    def __init__(self, v, g, h=None):
-        self.v, self.g, self.h = v, g, h
-
-    def __add__(self, other):
-        if isinstance(other, _Jet2):
-            h = other.h if self.h is None else self.h if other.h is None else self.h + other.h
-            return _Jet2(self.v + other.v, self.g + other.g, h)
-        return _Jet2(self.v + other, self.g, self.h)
-
-    __radd__ = __add__
-
-    def __mul__(self, other):
-        if isinstance(other, _Jet2):
-            a, b = self, other
-            h = _outer(a.g, b.g)
-            h = h + _outer(b.g, a.g)
-            if a.h is not None:
-                h = h + a.h * _column(_column(b.v))
-            if b.h is not None:
-                h = h + _column(_column(a.v)) * b.h
-            return _Jet2(a.v * b.v, a.g * _column(b.v) + _column(a.v) * b.g, h)
-        return _Jet2(self.v * other, self.g * _column(other), None if self.h is None else self.h * _column(_column(other)))
-
-    __rmul__ = __mul__
-
-
-def _outer(a, b):
-    return a[..., :, None] * b[..., None, :]
-
-
-class CriticalEquations:
+class CriticalEquations(ForwardPass):
     """grad L + lambda w for L = 1/2 sum_i |f(x_i; w) - y_i|^2 (``systems.loss_polynomial``):
     values (P, W) and the Hessian plus diag(lambda) as Jacobian (P, W, W), at P affine points.
 
@@ -143,9 +123,9 @@ class CriticalEquations:
         self._eye = be.asarray(np.eye(nw))
 
     def evaluate(self, w):
-        jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
+        jets = {name: Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
         outs = self.net.forward(self.x, jets, _numeric_const)
-        vals, jac, _ = _loss_gradient(self.be.xp, outs, self.y[None], w, self.lam)
+        vals, jac, _ = loss_gradient(self.be.xp, outs, self.y[None], w, self.lam)
         return vals, jac
 
     @classmethod
@@ -161,6 +141,11 @@ class CriticalEquations:
         theirs, tjac = system.evaluate(w), system.jacobian(w)
         close = np.allclose(vals, theirs, rtol=1e-8, atol=1e-8 * (1 + np.abs(theirs).max()))
         return eq if close and np.allclose(jac, tjac, rtol=1e-8, atol=1e-8 * (1 + np.abs(tjac).max())) else None
+
+    def balls(self, member: PolySystem):
+        from algebra.network_homotopy.balls import NetworkBalls
+
+        return NetworkBalls.of(self, member)
 
 
 class DataPath:
@@ -195,36 +180,11 @@ class DataPath:
     def evaluate(self, w, t):
         nw = w.shape[1]
         t = t[:, None]                                                    # (P, 1)
-        jets = {name: _Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
-        x = [_Jet2(self.x0[None, :, k] + t * self.dx[None, :, k], self.dx[None, :, k, None] * self._eye[nw])
+        jets = {name: Jet2(w[:, k:k + 1], self._eye[k]) for k, name in enumerate(self.net.weight_names)}
+        x = [Jet2(self.x0[None, :, k] + t * self.dx[None, :, k], self.dx[None, :, k, None] * self._eye[nw])
              for k in range(self.net.n_inputs)]
         outs = self.net.forward(x, jets, _numeric_const)
-        return _loss_gradient(self.be.xp, outs, self.y0[None] + t[:, :, None] * self.dy[None], w, self.lam, self.dy)
-
-
-def _loss_gradient(xp, outs, targets, w, lam, slope=None):
-    """grad L + lambda w (P, W) and its Jacobian (P, W, W) from the outputs' second-order jets
-    ``outs`` (one per output, over the N points) and the targets (P or 1, N, outputs); with
-    ``slope`` (dy/dt, (N, outputs)) the jets also carry t as variable W, and the third value
-    is d/dt of grad L (else None)."""
-    p, nw = w.shape
-    n = targets.shape[1]
-    vals = lam[None, :] * w
-    jac = xp.broadcast_to(xp.eye(nw, dtype=w.dtype) * lam[None, :], (p, nw, nw))
-    dt = None if slope is None else xp.zeros_like(w)
-    for o, out in enumerate(outs):
-        r = xp.broadcast_to(out.v, (p, n)) - targets[..., o]                 # (P, N) residuals
-        g = xp.broadcast_to(out.g, (p, n, out.g.shape[-1]))
-        gw = g[..., :nw]
-        vals = vals + xp.sum(r[..., None] * gw, axis=1)
-        jac = jac + xp.sum(_outer(gw, gw), axis=1)
-        if slope is not None:
-            dt = dt + xp.sum((g[..., nw] - slope[None, :, o])[..., None] * gw, axis=1)  # d residual / dt
-        if out.h is not None:
-            jac = jac + xp.sum(r[..., None, None] * out.h[..., :nw, :nw], axis=1)
-            if slope is not None:
-                dt = dt + xp.sum(r[..., None] * out.h[..., :nw, nw], axis=1)
-    return vals, jac, dt
+        return loss_gradient(self.be.xp, outs, self.y0[None] + t[:, :, None] * self.dy[None], w, self.lam, self.dy)
 
 
 COMPILED_PRODUCTS = 20_000  # up to this many products an evaluation, the compiled tracker's monomials

@@ -1,16 +1,16 @@
 """Critical points carried from one data set to another inside the network family
-(algebra.continuation.data_homotopy): refusals, the arc's homotopy against finite
+(algebra.network_homotopy.data): refusals, the arc's homotopy against finite
 differences, and a carried solution set against monodromy on the other data."""
 import numpy as np
 import pytest
 
 from algebra.activation import SpecError
 from algebra.continuation.backend import backend
-from algebra.continuation.data_homotopy import DataHomotopy, carry_to_data
+from algebra.network_homotopy.data import DataHomotopy, carry_to_data
 from algebra.continuation.family import ConstantFamily
 from algebra.continuation.homotopy import chart_for
 from algebra.continuation.monodromy import monodromy_solve
-from algebra.continuation.network_equations import DataPath
+from algebra.network_homotopy.equations import DataPath
 from algebra.networks import DenseNetwork
 from algebra.solve import distinct
 from algebra.systems import critical_system, l2_weights, make_data

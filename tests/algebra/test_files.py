@@ -4,7 +4,7 @@ import os
 import matplotlib.pyplot as plt
 import pytest
 
-from training.files import NotRegularFile, atomic_write_bytes, write_text_atomic
+from algebra.files import NotRegularFile, atomic_write_bytes, write_text_atomic
 from training.plots import save_figure
 
 

@@ -3,9 +3,9 @@ import numpy as np
 
 from algebra.continuation.backend import backend
 from algebra.continuation.homotopy import StraightLineHomotopy, chart_for
-from algebra.continuation.network_equations import CriticalEquations
+from algebra.network_homotopy.equations import CriticalEquations
 from algebra.continuation.paths import run_paths
-from algebra.continuation.regularization_homotopy import RegularizationHomotopy
+from algebra.network_homotopy.regularization import RegularizationHomotopy
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.solve import gamma_for, solve
 from algebra.systems import Data, critical_system, l2_weights, make_data

@@ -9,7 +9,7 @@ from algebra.activation import parse_activation
 from algebra.continuation.backend import backend
 from algebra.continuation.evaluate import MonomialEvaluator, homogenize
 from algebra.continuation.monodromy import monodromy_solve
-from algebra.continuation.network_equations import COMPILED_PRODUCTS, CriticalEquations, Homogenized, \
+from algebra.network_homotopy.equations import COMPILED_PRODUCTS, CriticalEquations, Homogenized, \
     NetworkEquations, forward_pass, monomial_products, network_evaluator
 from algebra.networks import DenseNetwork, TreeNetwork
 from algebra.systems import critical_system, l2_weights, make_data, random_slices, zero_loss_system
@@ -96,7 +96,7 @@ def test_second_order_jets_give_the_critical_system_and_its_jacobian(which, n, l
 @settings(max_examples=10, deadline=None)
 @given(st.sampled_from(range(len(NETWORKS))), st.integers(1, 3), st.integers(0, 10 ** 6))
 def test_a_data_path_is_each_data_sets_critical_system_at_its_end_and_its_t_derivative_between(which, n, seed):
-    from algebra.continuation.network_equations import DataPath
+    from algebra.network_homotopy.equations import DataPath
 
     net = NETWORKS[which]
     lam = l2_weights(net, "random", seed)
@@ -117,7 +117,7 @@ def test_a_data_path_is_each_data_sets_critical_system_at_its_end_and_its_t_deri
 
 
 def test_a_data_path_refuses_data_sets_of_different_sizes():
-    from algebra.continuation.network_equations import DataPath
+    from algebra.network_homotopy.equations import DataPath
 
     net = NETWORKS[0]
     d1, d2 = make_data(net, 1, 0), make_data(net, 2, 0)
