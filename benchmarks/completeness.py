@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from algebra.continuation.backend import backend  # noqa: E402
 from algebra.continuation.completeness import complete, verdict  # noqa: E402
 from algebra.continuation.monodromy import finish, monodromy_solve  # noqa: E402
-from algebra.continuation.network_equations import network_evaluator  # noqa: E402
+from algebra.network_homotopy.equations import network_evaluator  # noqa: E402
 from algebra.continuation.tracker import limit_threads  # noqa: E402
 from algebra.networks import DenseNetwork  # noqa: E402
 from algebra.symmetry import acting_generators  # noqa: E402

@@ -1,5 +1,5 @@
 """Krawczyk's test on a network's critical points: through its forward pass in ball arithmetic
-(``continuation.network_balls``) against the baseline, the system's monomials
+(``network_homotopy.balls``) against the baseline, the system's monomials
 (``certify.BallEvaluator``), on the same points in the same run.
 
 The points: solutions of a member of the critical system's constant-term family (the member
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from algebra.certify import Prover  # noqa: E402
 from algebra.continuation.backend import backend  # noqa: E402
 from algebra.continuation.family import ConstantFamily  # noqa: E402
-from algebra.continuation.network_balls import NetworkBalls  # noqa: E402
-from algebra.continuation.network_equations import forward_pass  # noqa: E402
+from algebra.network_homotopy.balls import NetworkBalls  # noqa: E402
+from algebra.network_homotopy.equations import forward_pass  # noqa: E402
 from algebra.networks import DenseNetwork, TreeNetwork  # noqa: E402
 from algebra.systems import critical_system, make_data  # noqa: E402
 

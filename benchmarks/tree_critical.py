@@ -14,7 +14,7 @@ constant terms (no final homotopy to the system itself: its endgame would evalua
 curves. Whether the counts agree across seeds is the evidence the issue asks for.
 
 Across data: --carry-to 1,2 carries the largest set found (for each N) to a generic member
-of the family on those data seeds' points, along one arc of data (``data_homotopy``: the
+of the family on those data seeds' points, along one arc of data (``network_homotopy.data``: the
 regular, distinct arrivals are a lower bound there, however slow that data's own loops
 are), then loops on from them there for --carry-budget seconds (0: none). --save F.npz
 keeps each N's largest set (its points and base constants); --load F.npz starts from one
@@ -40,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 from algebra.activation import parse_activation  # noqa: E402
 from algebra.continuation.backend import backend  # noqa: E402
-from algebra.continuation.data_homotopy import carry_to_data  # noqa: E402
+from algebra.network_homotopy.data import carry_to_data  # noqa: E402
 from algebra.continuation.monodromy import MonodromyResult, monodromy_solve  # noqa: E402
-from algebra.continuation.network_equations import CriticalEquations, DataPath  # noqa: E402
+from algebra.network_homotopy.equations import CriticalEquations, DataPath  # noqa: E402
 from algebra.networks import TreeNetwork  # noqa: E402
 from algebra.systems import critical_system, l2_weights, make_data  # noqa: E402
 
