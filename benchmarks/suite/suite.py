@@ -47,7 +47,8 @@ class Entry(NamedTuple):
     confidence:   "high": stated, and agrees with the source's solution list and with the
                   Groebner basis count made here where one was made (see README.md);
                   "medium": stated only indirectly (a table entry, a solution list) for a
-                  positive-dimensional system, so the count could not be checked exactly;
+                  positive-dimensional system, so the count could not be checked exactly,
+                  or stated by nothing but the source's own solution list;
                   "low": the sources or the checks disagree (see note)
     note:         caveats: positive-dimensional parts, solutions with zero coordinates, ...
     """
@@ -140,6 +141,138 @@ SUITE: list[Entry] = [
     _e("tangents0", 24, f"{_DEMO}tangents0: 'There are 8 real and 16 complex solutions to this "
        "problem.'", 6, 64, note="24 solutions = 12 lines, each as (t,m) and (-t,-m)"),
     _e("geneig", 10, f"{_DEMO}geneig: solution list '10 6'; {_TABLE}: 10", 6, 243),
+    # --- added: 52 more systems of the PHCpack demo database (see README.md, "The added systems")
+    _e("mickey", 4, f"{_DEMO}mickey: solution list '4 2'; {_TABLE}: 4", 2, 4),
+    _e("cyclic3", 6, f"{_DEMO}cyclic3: solution list '6 3' (mixed volume 6)", 3, 6, "medium",
+       "stated only by the solution list"),
+    _e("redeco5", 8, f"{_DEMO}redeco5: solution list '8 5'; {_TABLE}: 8", 5, 8,
+       note="total degree = number of solutions"),
+    _e("lumped", 4, f"{_DEMO}lumped: solution list '4 4'; {_TABLE}: 4", 4, 16,
+       note="deficient: mixed volume 7"),
+    _e("quadfor2", 2, f"{_DEMO}quadfor2: 1 generating solution, orbit of 2; {_TABLE}: 2", 4, 24),
+    _e("redeco6", 16, f"{_DEMO}redeco6: solution list '16 6'; {_TABLE}: 16", 6, 16,
+       note="total degree = number of solutions"),
+    _e("chandra4", 8, f"{_DEMO}chandra4: solution list '8 4'; {_PTS} chandra(n): mixed volume 2^(n-1)",
+       4, 16),
+    _e("katsura9", 512, f"{_DEMO}katsura9: solution list '512 10'; 2^N statement in katsura5",
+       10, 512),
+    _e("solotarev", 6, f"{_DEMO}solotarev: solution list '6 4' (mixed volume 6); {_TABLE}: 6", 4, 36,
+       "low", "counted with multiplicity: GB/Q gives 6 with multiplicity but only 4 distinct "
+       "solutions (computed here); the file's list holds two pairs of near-duplicates "
+       "(x=-1,a=5,b=3,y=-1 and x=5/3,a=5,b=-47/27,y=-1, each twice, 1e-7 apart), i.e. 2 double roots"),
+    _e("redcyc5", 14, f"{_DEMO}redcyc5: 7 generating solutions, orbits of 2 -> 14; {_TABLE}: 14 (in C*)",
+       4, 24, "low", "the source counts C* only: GB/Q gives 18 solutions counted with multiplicity, "
+       "14 in the torus and 2 double points with zero coordinates, (0,-1,0,0) and (0,0,-1,0), "
+       "so 16 distinct in C^4 (computed here; no source states 16)"),
+    _e("game4two", 9, f"{_DEMO}game4two: 'has 3 real and 6 conjugated complex solutions'; "
+       "solution list '9 4'", 4, 81),
+    _e("eco5", 8, f"{_DEMO}eco5: solution list '8 5'; {_TABLE}: 8", 5, 54),
+    _e("wright", 32, f"{_DEMO}wright: 6 generating solutions, orbits 1+1+5+5+10+10 = 32; "
+       f"{_TABLE}: 32", 5, 32, note="total degree = number of solutions"),
+    _e("chandra5", 16, f"{_DEMO}chandra5: solution list '16 5'; {_PTS} chandra(n): mixed volume 2^(n-1)",
+       5, 32),
+    _e("conform1", 16, f"{_DEMO}conform1: solution list '16 3' (mixed volume 16); {_TABLE}: 16", 3, 64),
+    _e("utbikker", 36, f"{_DEMO}utbikker: solution list '36 4' ('all solutions have a good "
+       "conditioning'; mixed volume 36)", 4, 36, "medium", "stated only by the solution list"),
+    _e("pb601", 18, f"{_DEMO}pb601: 'The scaled system has 18 finite solutions.'; solution lists "
+       "of pb601es and pb601vs '18 3'", 3, 60,
+       note="badly scaled: coefficient magnitudes 1 .. 1.11e16, span 10^16.05; GB/Q 18 (computed "
+            "here); the file's own list has 15 ('3 solutions fail' after de-scaling, says the file)"),
+    _e("pb601es", 18, f"{_DEMO}pb601es (pb601, each equation divided by its average coefficient): "
+       "solution list '18 3'; pb601: 'The scaled system has 18 finite solutions.'", 3, 60,
+       note="badly scaled: magnitudes 2.4e-16 .. 8, span 10^16.52 (the tiny constants are pb601's "
+            "divided by ~1e16)"),
+    _e("pb601vs", 18, f"{_DEMO}pb601vs (pb601 after variable scaling): solution list '18 3'; "
+       "pb601: 'The scaled system has 18 finite solutions.'", 3, 60,
+       note="badly scaled: magnitudes 8.7e-6 .. 327, span 10^7.57; listed solutions up to 5e5"),
+    _e("tangents2", 24, f"{_DEMO}tangents2: '12 real lines tangent to four given spheres' (title), "
+       "solution list '24 6'", 6, 64, note="24 solutions = 12 lines, each as (t,m) and (-t,-m)"),
+    _e("redeco8", 64, f"{_DEMO}redeco8: solution list '64 8'; {_TABLE}: 64", 8, 64,
+       note="total degree = number of solutions"),
+    _e("comb3000", 16, f"{_DEMO}comb3000: solution list '16 10' (mixed volume 16); {_TABLE}: 16",
+       10, 96, note="badly scaled: magnitudes 7.8e-16 .. 2, span 10^15.41 (Morgan's Model A "
+       "combustion at 3000 K); all 16 listed solutions have rco < 1e-8 in these coordinates; "
+       "comb3000s is the same system scaled"),
+    _e("comb3000s", 16, f"{_DEMO}comb3000s (comb3000 after PHCpack's scaling): solution list "
+       f"'16 10'; {_TABLE} (comb3000): 16", 10, 96, note="span 10^3.90 (0.0025 .. 20)"),
+    _e("chemequ", 16, f"{_DEMO}chemequ: 'there are only 4 real and 12 complex solutions'; "
+       f"{_TABLE}: 16", 5, 108,
+       note="badly scaled: magnitudes 4.5e-7 .. 40, span 10^7.95 (Meintjes-Morgan equilibrium "
+            "constants); chemequs is the same system scaled"),
+    _e("chemequs", 16, f"{_DEMO}chemequs (chemequ after PHCpack's scaling): solution list '16 5'; "
+       "chemequ: '4 real and 12 complex solutions'", 5, 108,
+       note="span 10^5.69 (0.042 .. 2.0e4), below the 6-order mark; listed solutions up to 1.9e4"),
+    _e("quadgrid", 5, f"{_DEMO}quadgrid: 'There are 4 complex and one real solution.'; {_TABLE}: 5",
+       5, 120, note="the file calls the system ill-conditioned; mixed volume 10"),
+    _e("redcyc6", 26, f"{_DEMO}redcyc6: 13 generating solutions, orbits of 2 -> 26; {_TABLE}: 26",
+       5, 120, "medium", "the source counts C* only; outside the torus the solution set is "
+       "positive-dimensional (each slice y_i = 0 is, by GB/Q computed here)"),
+    _e("proddeco", 6, f"{_DEMO}proddeco: solution list '6 4'; {_TABLE}: 6", 4, 256, "medium",
+       "positive-dimensional (its Groebner basis over Q is not zero-dimensional, computed here); "
+       "6 isolated solutions besides, by the table and the list; mixed volume 26"),
+    _e("camera1s", 20, f"{_DEMO}camera1s: solution list '20 6' (2-homogeneous Bezout bound = mixed "
+       f"volume = 20); {_TABLE}: 20", 6, 64,
+       note="2 of the 20 listed solutions have rco < 1e-8; span 10^4.76"),
+    _e("fbrfive4", 36, f"{_DEMO}fbrfive4: solution list '36 4' (mixed volume 36); {_TABLE}: 36", 4, 256,
+       note="span 10^4.26 (1.4e-5 .. 0.25); the file says it 'should be scaled before solving'"),
+    _e("discret3s", 128, f"{_DEMO}discret3s: solution list '128 8' (mixed volume 128); {_TABLE}: 128",
+       8, 256, note="14 of the 128 listed have rco < 1e-8; listed coordinates up to 1.2e5"),
+    _e("ku10", 2, f"{_DEMO}ku10: solution list '2 10'; {_TABLE}: 2", 10, 1024,
+       note="mixed volume 2: 1022 total-degree paths diverge"),
+    _e("des22_24", 42, f"{_DEMO}des22_24: 'There are 10 real and 32 conjugate complex solutions.'; "
+       f"{_TABLE}: 42", 10, 256,
+       note="'four of [the 10 real] are ill-conditioned' (the file); listed coordinates up to 6.7e5"),
+    _e("chemkin", 40, f"{_DEMO}chemkin: solution list '40 10' (total degree = mixed volume = 128)",
+       10, 128, "medium", "stated only by the solution list"),
+    _e("eco8", 64, f"{_DEMO}eco8: solution list '64 8'; {_TABLE}: 64", 8, 1458),
+    _e("extcyc5", 70, f"{_DEMO}extcyc5: 7 generating solutions, orbits of 10 -> 70 (mixed volume "
+       f"'70 = 14*5 = 7*10'); {_TABLE}: 70", 5, 120),
+    _e("rbpl24", 40, f"{_DEMO}rbpl24: solution list '40 9' (mixed volume 80; title 'parallel robot "
+       f"with 24 real solutions'); {_TABLE}: 40", 9, 576,
+       note="badly scaled: magnitudes 625 .. 1.2e15, span 10^12.29; rbpl24es/rbpl24s are scaled copies "
+            "from the same database"),
+    _e("rbpl24es", 40, f"{_DEMO}rbpl24es (rbpl24 after equation scaling): solution list '40 9'; "
+       f"{_TABLE} (rbpl24): 40", 9, 576, note="span 10^3.91"),
+    _e("rbpl24s", 40, f"{_DEMO}rbpl24s (rbpl24 after variable scaling): solution list '40 9'; "
+       f"{_TABLE} (rbpl24): 40", 9, 576, note="span 10^3.93"),
+    _e("cpdm5", 157, f"{_DEMO}cpdm5: '16 generating regular solutions: 1*30 + 2*20 + 6*10 + 5*5 + "
+       f"2*1 = 157'; {_TABLE}: 157", 5, 243, "low",
+       "a count of regular solutions: the file's list of 70 generating solutions holds 54 "
+       "more (53 with m : 1, one with m : 2) that the count leaves out; phc -b 2.4.86 finds "
+       "159 to 164 regular solutions (3 runs), more than 157, so the count is in doubt; "
+       "mixed volume 242"),
+    _e("gaukwa3", 6, f"{_DEMO}gaukwa3: 1 generating solution, orbit of 6; {_TABLE}: 6", 6, 720,
+       note="deficient: mixed volume 49"),
+    _e("speer", 43, f"{_DEMO}speer: 'The system has 43 regular solutions.  Seven paths converged to "
+       f"highly singular solutions with zero components.'; {_TABLE}: 43", 4, 625, "medium",
+       "the list '50 4' holds the 7 singular ones too; whether they are isolated is not stated"),
+    _e("extcyc6", 156, f"{_DEMO}extcyc6: 13 generating solutions, orbits of 12 -> 156 (mixed volume "
+       f"156); {_TABLE}: 156", 6, 720),
+    _e("redcyc7", 132, f"{_DEMO}redcyc7: 66 generating solutions, orbits of 2 -> 132; {_TABLE}: 132",
+       6, 720, note="some solutions are large (coordinates ~70, rco ~1e-7)"),
+    _e("robspat", 40, f"{_DEMO}robspat: solution list '40 9'; 'the polynomial continuation is hard "
+       "because 152 paths diverge' (of mixed volume 192)", 9, 1152),
+    _e("kotsireas", 84, f"{_DEMO}kotsireas: solution list '84 6'", 6, 1000, "medium",
+       "stated only by the solution list; mixed volume 126"),
+    _e("katsura10", 1024, f"{_DEMO}katsura10: solution list '1024 11'; 2^N statement in katsura5",
+       11, 1024),
+    _e("cohn3", 102, f"{_DEMO}cohn3: 'From the 213 solution paths, 110 converged to finite "
+       "solutions. There are eight highly singular solutons with zero components that are "
+       f"probably not isolated.' (110 - 8 = 102); {_TABLE}: 102", 4, 1080, "low",
+       "positive-dimensional (probably, says the file); badly scaled: magnitudes 1 .. 3.0e6, span "
+       "10^6.48; 17 of the 110 listed have rco < 1e-8; phc -b 2.4.86 finds 120-122 regular "
+       "solutions (3 runs), more than 102, so the published count is in doubt"),
+    _e("stewgou40", 40, f"{_DEMO}stewgou40: '1536-40 paths are running off to infinity' "
+       "(Dietmaier 1998: 40 real postures); solution list '40 9'", 9, 4096,
+       note="deficient: mixed volume 1536"),
+    _e("fbrfive12", 36, f"{_DEMO}fbrfive12: solution list '36 12' (mixed volume 36); {_TABLE}: 36",
+       12, 4096),
+    _e("kin1", 48, f"{_DEMO}kin1: solution list '48 12'; {_TABLE}: 48", 12, 4608,
+       note="mixed volume 192"),
+    _e("butcher8b", 16, f"{_DEMO}butcher8b: 'The system has 16 regular solutions.  Four paths "
+       "converged to highly singular solutions' (list '20 8'); the READ_ME table's butcher8 row "
+       "(#sols 16, mv 26) has butcher8b's root counts", 8, 4608,
+       note="probably positive-dimensional ('an infinite component', says the file), like butcher"),
 ]
 
 _BY_NAME = {e.name: e for e in SUITE}
