@@ -74,10 +74,15 @@ def settle(system: PolySystem, acc, paths: list[Path], first: dict, run, start: 
         # found exactly the same solutions (its failed or undecided paths are no evidence
         # against a run that accounted for every one of its own)
         if not new and not missed and (accounted or more_accounted):
-            return found + infinite, runs, {"method": "independent-runs", "verdict": "probability-one", "certified": False,
-                                  "why": (f"every path of run {1 if accounted else k + 1} accounted for, and run "
-                                          f"{k + 1 if accounted else 1}, with a new gamma and chart, found the same "
-                                          f"{len(found)} solutions with the same multiplicities")}
+            if accounted:
+                why = (f"every path of run 1 accounted for, and run {k + 1}, with a new gamma and chart, found the "
+                       f"same {len(found)} solutions with the same multiplicities")
+            else:
+                why = (f"every path of run {k + 1} accounted for, and it found the same {len(found)} solutions with "
+                       f"the same multiplicities as run{'s 1 to' if k > 1 else ''} {k}"
+                       f"{' together' if k > 1 else ''}, with a new gamma and chart")
+            return found + infinite, runs, {"method": "independent-runs", "verdict": "probability-one",
+                                            "certified": False, "why": why}
         accounted = accounted and not new
         why = (f"after {k + 1} runs the solutions still changed from run to run or paths failed or singular points "
                "stayed undecided")

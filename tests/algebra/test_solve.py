@@ -289,6 +289,23 @@ def test_a_huge_but_finite_solution_is_a_solution_not_a_point_at_infinity():
         assert sorted(r.solutions()[:, 0].real.round()) == [1, 1e13]
 
 
+def test_a_run_that_misses_solutions_the_same_way_every_time_is_checked_by_another_geometry():
+    # pb601 (PHCpack's demo; coefficients 1 to 1.1e16), scaled: three regular solutions (cond 26)
+    # at |y| ~ 2e6 whose total-degree paths join those to infinity whatever the gamma, so a
+    # second run of that homotopy agreed on 15 of 18; the polyhedral start finds them
+    from pathlib import Path
+
+    from algebra.phcfile import parse_phc
+
+    text = (Path(__file__).resolve().parents[2] / "benchmarks" / "suite" / "pb601.phc").read_text()
+    r = solve(parse_phc(text), seed=0, start="total-degree")
+    assert r.nsolutions == 18 and r.verdict == "probability-one"
+    assert r.runs[0].get("start") is None and r.runs[1]["start"] == "polyhedral" and r.runs[1]["new"] == 3
+    assert "as runs 1 to 2 together" in r.verification["why"] and "polyhedral start system" in r.verification["why"]
+    one = solve(parse_phc(text), seed=0, start="total-degree", verify=False)
+    assert one.nsolutions == 15 and "no second run" in one.verification["why"]
+
+
 def test_verify_exact_compares_msolve_with_the_count_it_prints():
     from algebra.phcfile import parse_phc
 
