@@ -162,7 +162,6 @@ def _ends(homotopy, z0, options: TrackerOptions, endgame: EndgameOptions, radius
     if len(rest):
         eg = cauchy_endgame(homotopy, be.asarray(zmid[rest]), radius, options, endgame)
         eg = _whole_cycles(homotopy, zmid[rest], eg, radius, options, endgame)
-        eg = _walked_on(homotopy, eg, options)
         valuation[rest] = eg.valuation
         extended[rest] += eg.extended
         used_endgame[rest] = True
@@ -196,30 +195,6 @@ def _whole_cycles(homotopy, z: np.ndarray, eg: EndgameResult, radius: float, opt
     for name in ("limit", "winding", "status", "accuracy", "radius", "last"):
         getattr(eg, name)[rows] = getattr(ce, name)[take]
     eg.extended[subset] += ce.extended
-    return eg
-
-
-def _walked_on(homotopy, eg: EndgameResult, options: TrackerOptions) -> EndgameResult:
-    """Paths the walk sent to infinity on a settled positive valuation, tracked on from where it
-    stopped to s = 1: one that arrives at a regular point is a path to that point, which
-    ``_at_infinity`` then calls finite or not by the chart's geometry, as for any regular end.
-    A path y(tau) ~ a / (tau + e) looks exactly like a pole while tau >> e, and its valuation
-    settles at 1 long before it levels off: PHCpack's pb601, scaled, has three regular
-    solutions at |y| ~ 2e6 (cond 26 unscaled) whose paths the walk called infinite at
-    h0 ~ 2e-3, and the count was 15 of 18, "complete with probability one"."""
-    be = homotopy.be
-    idx = np.flatnonzero((eg.status == AT_INFINITY) & (eg.winding == 0))
-    if not len(idx):
-        return eg
-    res = track(homotopy, be.asarray(eg.limit[idx]), be.asarray(1 - eg.radius[idx] + 0j), 1.0,
-                replace(PHASE_TWO, compiled=options.compiled))
-    ok = np.flatnonzero(res.status == DONE)
-    if not len(ok):
-        return eg
-    z1, corr, c1 = refine(homotopy, be.to_numpy(res.z)[ok])
-    regular = (c1 <= REGULAR_CONDITION) & (corr <= NEWTON_CONVERGED)
-    rows = idx[ok[regular]]
-    eg.status[rows], eg.limit[rows], eg.winding[rows], eg.accuracy[rows] = CONVERGED, z1[regular], 1, corr[regular]
     return eg
 
 
