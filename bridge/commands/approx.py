@@ -55,13 +55,13 @@ def cmd_approx(args) -> None:
             text = _approx_table(result)
     result["warnings"] = sorted({str(w.message) for w in caught})
     result.update(provenance(config, None))
+    drawings = []
     if args.out:
         result["samples"] = _approx_samples(shown, args.target, args.radius, max(a.degree for a in shown.values()))
-        for path in approximant_plots(result, args.out):
-            text += f"\nwrote {path}"
+        drawings.append(lambda: approximant_plots(result, args.out))
     for w in result["warnings"]:
         print(f"landscape: warning: {w}", file=sys.stderr)
-    emit(result, args, text)
+    emit(result, args, text, drawings)
 
 
 def _approx_text(r: dict) -> str:

@@ -263,7 +263,7 @@ def warnings_on_stderr():
 
 def emit(result: dict, args, text: str, drawings=()) -> None:
     """The result: result.json (with --out), then the text or the JSON on stdout, then the
-    ``drawings`` (callables that write a plot and return its path): a picture is never
+    ``drawings`` (callables that write plots and return a path or a list of them): a picture is never
     drawn before the numbers it shows are safe (MPLBACKEND=nonsense once lost the result)."""
     from bridge.provenance import to_json, write_result
 
@@ -276,9 +276,10 @@ def emit(result: dict, args, text: str, drawings=()) -> None:
         if args.out:
             print(f"wrote {args.out}/result.json")
     for draw in drawings:
-        path = draw()
-        if not args.json:
-            print(f"wrote {path}")
+        written = draw()
+        for path in written if isinstance(written, list) else [written]:
+            if not args.json:
+                print(f"wrote {path}")
 
 
 def pick_device(name: str | None, remote: bool = False) -> str:

@@ -26,11 +26,12 @@ def cmd_dimension(args) -> None:
               "witness": args.witness}
     result = {**report, **flat, "consistent": report["consistent"], **provenance(config, args.seed)}
     text = _dimension_text(result)
+    drawings = []
     if args.out and len(counts) > 1:
         from bridge.plots import dimension_plot
 
-        text += f"\nwrote {dimension_plot(result, args.out)}"
-    emit(result, args, text)
+        drawings.append(lambda: dimension_plot(result, args.out))
+    emit(result, args, text, drawings)
 
 
 def _dimension_text(r: dict) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from bridge.commands.common import (MAX_PATH_COUNT, NETWORK_SYSTEM_OPTIONS, WORKERS, SpecError, StatusLine,
                                     add_cluster_options, add_data_options, add_fix_option, add_network_options,
@@ -204,11 +205,13 @@ def cmd_monodromy(args, system, described, net, data) -> None:
     config = {"command": "solve", **described, "method": "monodromy", "stall": args.stall, "target": args.target,
               "completeness": args.completeness, "device": args.device}
     out.update(provenance(config, args.seed))
+    drawings = []
     if args.out:
         from bridge.plots import growth_plot
 
-        out["plot"] = str(growth_plot(result.growth, args.out))
-    emit(out, args, _monodromy_text(out, f"{system.kind} system, {system.n_equations} equations"))
+        out["plot"] = str(Path(args.out) / "monodromy.png")
+        drawings.append(lambda: growth_plot(result.growth, args.out))
+    emit(out, args, _monodromy_text(out, f"{system.kind} system, {system.n_equations} equations"), drawings)
 
 
 def cmd_solve(args) -> None:

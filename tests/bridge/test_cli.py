@@ -863,3 +863,22 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, encoding="ascii", errors="replace")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr and "\\xe9" in proc.stdout
     assert (tmp_path / "é" / "result.json").exists()
+
+
+@pytest.mark.parametrize("argv, plot", [
+    (["dimension", "--data", "1:2"], "dimension_plot"),
+    (["approx", "--kind", "minimax", "--degree", "4"], "approximant_plots"),
+    (["solve", "--network", "dense", "--widths", "1,2,1", "--activation", "monomial:2", "--no-bias", "--data", "1",
+      "--slice", "--method", "monodromy"], "growth_plot"),
+])
+def test_a_plot_that_cannot_be_written_leaves_the_result_written(argv, plot, capsys, tmp_path, monkeypatch):
+    # result.json first, the pictures after: a full disk while drawing costs the picture only
+    import bridge.plots
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bridge.plots, plot, full)
+    code, out, err = run(capsys, *argv, "--out", str(tmp_path / "run"))
+    assert code != 0 and "No space left" in err and len(err.strip().splitlines()) == 1
+    assert json.loads((tmp_path / "run" / "result.json").read_text())["config"]["command"] == argv[0]
