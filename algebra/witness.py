@@ -422,8 +422,26 @@ def is_member(result: WitnessResult, point, dimension: int | None = None, seed: 
     rng = np.random.default_rng([seed, 19])
     through = _random_slices(rng, comp.dimension, point.shape[0])
     through[:, -1] = -through[:, :-1] @ point
-    moved = _move(result, result.slices, through, np.asarray(comp.points), rng, 1, timeout)
-    if moved is None:
-        raise SpecError("a path failed in the membership homotopy: try another seed")
-    gap = np.max(np.abs(moved - point), axis=1) / (1 + np.max(np.abs(point)))
-    return bool(gap.min() < 1e-6)
+    from algebra.solve import track
+
+    gamma = np.exp(2j * np.pi * rng.uniform())
+    paths = track(append_slices(result.system, result.slices), append_slices(result.system, through),
+                  np.asarray(comp.points), gamma, seed=int(rng.integers(2**31)), timeout=timeout)
+    # any end at the point answers yes, whatever the other paths did and however the end was
+    # classified (a point of norm 1e9 is past PHCpack's "at infinity" norm, yet it is the point)
+    # coordinate by coordinate, each against its own size: relative to the largest one, the
+    # twisted cubic passes within 1e-6 of (1e3, 1e6, 1e9 + 1e4), which is not on it
+    ends = np.array([p.solution for p in paths])
+    size = np.maximum(np.abs(point), max(1e-8 * float(np.max(np.abs(point))), 1e-8))
+    with np.errstate(invalid="ignore"):
+        gap = np.max(np.abs(ends - point) / size, axis=1)
+    if np.any(gap < 1e-6):
+        return True
+    # a path arrived where it reached t = 1 at finite coordinates, however large (PHCpack's
+    # classes call a norm above 1e8 "infinity"; here it is a point of the moved slice)
+    arrived = [p.status != "failed" and abs(p.t - 1) <= 1e-8 and bool(np.all(np.isfinite(p.solution)))
+               for p in paths]
+    if all(arrived):
+        return False
+    raise SpecError(f"membership undecided: no witness path reached the point and {arrived.count(False)} of "
+                    f"{len(paths)} stopped short (one of them may have been the point's): try another seed")

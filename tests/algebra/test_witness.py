@@ -86,3 +86,16 @@ def test_dependent_equations_give_the_dimension_of_their_rank_not_of_their_numbe
     assert witness(_system("3 2\nx;\ny;\nx + y - 1;\n")).dimension == -1
     w = witness(_system("3 2\nx;\ny;\nx + y;\n"))
     assert (w.dimension, w.isolated) == (0, 1)
+
+
+def test_membership_far_from_the_origin_and_coordinate_by_coordinate():
+    # points of norm 1e9 were 'at infinity' by PHCpack's norm and the test raised; a point off
+    # the curve by 1e-5 in one coordinate is within 1e-6 of it relative to the largest one
+    from algebra.examples import twisted_cubic
+
+    w = witness(twisted_cubic())
+    assert is_member(w, [1e3, 1e6, 1e9]) and is_member(w, [1e-6, 1e-12, 1e-18]) and is_member(w, [0.0, 0.0, 0.0])
+    assert not is_member(w, [1e3, 1e6, 1e9 + 1e4]) and not is_member(w, [0.0, 0.0, 1e-9])
+    # where no path reaches the point and some stop short, it says so instead of answering
+    with pytest.raises(SpecError, match="membership undecided"):
+        is_member(w, [1e6, 1e12, 1e18])
