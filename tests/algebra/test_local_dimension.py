@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from algebra.local_dimension import local_dimension, taylor
+from algebra.local_dimension import _on_a_component, local_dimension, taylor
 from algebra.phcfile import parse_phc
 
 
@@ -42,6 +42,25 @@ def test_failed_paths_make_a_point_past_its_paths_undecided_not_a_component():
     s = parse_phc("2\n(x-1)^2;\n(y-1)^2;\n")
     r = local_dimension(s, np.array([1, 1], dtype=complex), 3, lost=1)     # one of its 4 paths failed
     assert r.verdict == "undecided" and "1 paths failed" in r.reason
-    assert local_dimension(s, np.array([1, 1], dtype=complex), 3).verdict == "positive-dimensional"
+    # told 3 paths end at a 4-fold root, h reads it as a component; no solution beside the point
+    # (followed out to where a root of multiplicity 3 would leave a residual) says it is not one
+    wrong = local_dimension(s, np.array([1, 1], dtype=complex), 3)
+    assert wrong.verdict == "undecided" and "no solution was found on a slice" in wrong.reason
     curve = parse_phc("2\nx*y - 1;\nx*y - 1;\n")
     assert local_dimension(curve, np.array([2, 0.5], dtype=complex), 1, lost=1).verdict == "positive-dimensional"
+
+
+def test_an_expanded_high_multiplicity_root_is_never_called_a_component():
+    # (x - 1)^16 expanded: in double precision its 16 paths end in clusters of points good to
+    # 1e-2, whose ranks h read as components ('14 on positive-dimensional components')
+    import math
+
+    from algebra.solve import solve
+
+    text = "1\n" + " ".join(f"{math.comb(16, k) * (-1) ** (16 - k):+d}*x^{k}" for k in range(17)) + ";\n"
+    r = solve(parse_phc(text), verify=False)
+    assert r.accounting["positive_dimensional"] == 0 and r.verdict == "lower-bound"
+    # a slice beside a point of a curve finds the curve, from a crossing of two lines too
+    for text, point in (("2\nx*y - 1;\nx*y - 1;\n", [2, 0.5]), ("2\nx*y;\nx*y;\n", [0, 0])):
+        s = parse_phc(text)
+        assert _on_a_component(s, np.array(point, dtype=complex), 2.0, 3)
