@@ -25,7 +25,7 @@ point: evidence with probability one given an accurate point, not a proof. At hi
 can stop h early, so a stop proves isolation only where it meets the independent path count.
 
 >>> import numpy as np
->>> from algebra.polys import PolySystem
+>>> from algebra.polys import PolySystem, monomial_values
 >>> s = PolySystem(("x", "y"), np.array([[2, 0], [0, 1], [0, 0]]), np.array([[1.0, 0, 0], [0, 1.0, -1.0]]))
 >>> local_dimension(s, np.array([0j, 1 + 0j]), paths=2)        # x^2 = 0, y = 1
 LocalDimension(verdict='isolated', multiplicity=2, hilbert=[1, 2, 2], reason='h(2) = h(1) = 2, the paths that end there')
@@ -41,7 +41,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-from algebra.polys import PolySystem
+from algebra.polys import PolySystem, monomial_values
 
 #: Largest Macaulay matrix (rows x columns) the test builds; beyond it the answer is undecided.
 MAX_ENTRIES = 16_000_000
@@ -235,18 +235,27 @@ def _on_a_component(system: PolySystem, point: np.ndarray, rho: float, top: int)
         rng = np.random.default_rng(7)
         v = (rng.standard_normal(len(null)) + 1j * rng.standard_normal(len(null))) @ null.conj()
         v = v / np.linalg.norm(v)
-        scale = np.abs(system.coefficients).sum(axis=1) * rho ** np.asarray(system.degrees, dtype=float)
+        coef = abs(system.coefficients)
+
+        def scale(x):
+            # each equation's terms at x in absolute value (its backward error, blind to the
+            # point's size: points near 1e7 passed for a component against coefficients times
+            # rho^d), plus its coefficients, which keep a lone term near 0 (x^2 y at the y axis)
+            # measured at the unit scale
+            return coef @ np.abs(monomial_values(system.monomials, x[None])[0]) + coef.sum(axis=1) + 1e-300
+
         last = max(SLICE_OFFSET, ROOT_RESIDUAL ** (1 / max(top, 1))) * rho
         delta, x = SLICE_OFFSET * rho, point.astype(complex)
         while True:
             x = x + (delta - v.conj() @ (x - point)) * v
             for _ in range(50):  # Newton converges only linearly onto a multiple component
-                f = np.append(system.evaluate(x) / scale, (v.conj() @ (x - point) - delta) / rho)
+                size = scale(x)
+                f = np.append(system.evaluate(x) / size, (v.conj() @ (x - point) - delta) / rho)
                 if not np.all(np.isfinite(f)):
                     return False
                 if np.max(np.abs(f)) <= 1e-12:
                     break
-                jac = np.vstack([system.jacobian(x) / scale[:, None], v.conj()[None] / rho])
+                jac = np.vstack([system.jacobian(x) / size[:, None], v.conj()[None] / rho])
                 x = x - np.linalg.lstsq(jac, f, rcond=None)[0]
             else:
                 return False
