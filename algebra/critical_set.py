@@ -257,7 +257,8 @@ def critical_set(net: Network, data: Data, seed: int = 0, method: str = "total-d
         notes.append("the regularized count is a lower bound: " + why)
     if unproven:
         notes.append(f"{unproven} eps-path limit{'s' * (unproven != 1)} of non-zero loss looked regular but Krawczyk's "
-                     "test could not prove an isolated nonsingular critical point there: counted singular")
+                     "test could not prove an isolated nonsingular critical point there: counted singular (points of a "
+                     "critical manifold, whose kind is read across it)")
     if limits["failed"]:
         notes.append(f"{limits['failed']} eps-paths failed: isolated critical points may be missing")
     zero_part = None

@@ -345,7 +345,8 @@ def _tree_proposition_markdown(t: dict) -> list[str]:
             f"{_fmt(z.get('hessian_nullity'))}, degree {_fmt(z.get('degree'))}")
     verdict = {True: "holds", False: "FAILS", None: "undecided"}[prop["holds"]]
     lines += ["", f"Zero-loss set: {zero}.", "",
-              f"Proposition 1: {prop['nonzero_loss_minima']} non-degenerate local minima of non-zero loss, "
+              f"Proposition 1: {prop['nonzero_loss_minima']} local minima of non-zero loss (non-degenerate across "
+              "their critical manifold), "
               f"{prop['degenerate_minimum_candidates']} degenerate points that may be minima: **{verdict}** "
               f"({prop['why']}).", ""]
     lines += [f"- {n}" for n in t.get("notes") or []]

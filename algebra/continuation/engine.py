@@ -236,8 +236,9 @@ def prove_lone(system: PolySystem, paths: list, notes: list) -> int:
             paths[k] = replace(paths[k], status="finite", solution=c.midpoint)
             proved += 1
     if proved:
-        notes.append(f"{proved} endpoints called singular (one path each) were proved regular by Krawczyk's test "
-                     "and are counted as solutions")
+        notes.append(f"{proved} endpoint{'s' * (proved != 1)} called singular (one path each) "
+                     f"{'were' if proved != 1 else 'was'} proved regular by Krawczyk's test and "
+                     f"{'are' if proved != 1 else 'is'} counted as {'solutions' if proved != 1 else 'a solution'}")
     if len(lone) > LONE_PROOFS:
         notes.append(f"{len(lone) - LONE_PROOFS} more singular endpoints reached by one path each were not tried by "
                      f"Krawczyk's test (it tries {LONE_PROOFS} a run): some may be regular solutions left uncounted")

@@ -46,7 +46,8 @@ def _text(out: dict, net, n: int) -> str:
         lines.append(f"    ({no_min} degenerate point{'s' if no_min > 1 else ''} with no negative eigenvalue: a lower "
                      "loss close by, so no minimum)")
     verdict = {True: "holds", False: "FAILS", None: "undecided"}[prop["holds"]]
-    lines.append(f"  Proposition 1: {prop['nonzero_loss_minima']} non-degenerate local minima of non-zero loss, "
+    lines.append(f"  Proposition 1: {prop['nonzero_loss_minima']} local minima of non-zero loss (non-degenerate across "
+                 "their critical manifold), "
                  f"{prop['degenerate_minimum_candidates']} degenerate points that may be minima: {verdict} "
                  f"({prop['why']})")
     lines += [f"  note: {n}" for n in out["notes"]]

@@ -1,6 +1,8 @@
 """`landscape dimension`: dimension of zero-loss sets against W - N."""
 from __future__ import annotations
 
+import sys
+
 from bridge.commands.common import (MAX_DIMENSION_DATA, WORKERS, SpecError, add_data_points, add_network_options,
                                     add_output_options, emit, integer, network_from, parse_counts, progress_bar)
 
@@ -16,15 +18,24 @@ def cmd_dimension(args) -> None:
                         "6 ms per point per start here: a minute at the limit)")
     if args.starts < 1:
         raise SpecError(f"--starts must be >= 1, got {args.starts}")
-    report = dimension_report(net, counts, seed=args.seed, starts=args.starts,
-                              with_witness=args.witness, workers=args.workers,
-                              progress=lambda items: progress_bar(items, "dimension"))
+    import warnings
+
+    # float64 overflows at high degrees (a dense net of monomial:2 layers: degree 2^L); the exact
+    # column stands, and the user gets one line a kind, not numpy's warnings with their sources
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        report = dimension_report(net, counts, seed=args.seed, starts=args.starts,
+                                  with_witness=args.witness, workers=args.workers,
+                                  progress=lambda items: progress_bar(items, "dimension"))
+    kinds = sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)})
+    for kind in kinds:
+        print(f"landscape: warning: float64 arithmetic: {kind} (the exact column is not affected)", file=sys.stderr)
     first = report["table"][0]
     flat = {k: first[k] for k in ("data", "predicted", "expected", "measured", "regime", "smooth",
                                   "singular_value_gap", "consistent")} if len(counts) == 1 else {}
     config = {"command": "dimension", **net.describe(), "data": counts, "starts": args.starts,
               "witness": args.witness}
-    result = {**report, **flat, "consistent": report["consistent"], **provenance(config, args.seed)}
+    result = {**report, **flat, "consistent": report["consistent"], "warnings": kinds, **provenance(config, args.seed)}
     text = _dimension_text(result)
     drawings = []
     if args.out and len(counts) > 1:

@@ -882,3 +882,14 @@ def test_a_plot_that_cannot_be_written_leaves_the_result_written(argv, plot, cap
     code, out, err = run(capsys, *argv, "--out", str(tmp_path / "run"))
     assert code != 0 and "No space left" in err and len(err.strip().splitlines()) == 1
     assert json.loads((tmp_path / "run" / "result.json").read_text())["config"]["command"] == argv[0]
+
+
+def test_float64_overflow_in_dimension_is_one_line_a_kind(capsys):
+    # degree 32 (five monomial:2 layers): numpy's RuntimeWarnings, with their source lines, used
+    # to reach the terminal; the exact ranks do not overflow
+    code, out, err = run(capsys, "dimension", "--network", "dense", "--widths", "2,3,3,4,4,2,1", "--activation",
+                         "monomial:2", "--no-bias", "--data", "33", "--json")
+    r = json.loads(out)
+    assert code == 0 and r["consistent"] and "RuntimeWarning" not in err
+    assert all(line.startswith("landscape: warning: float64 arithmetic:") for line in err.strip().splitlines())
+    assert r["warnings"] and all("overflow" in w for w in r["warnings"])
