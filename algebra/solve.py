@@ -54,7 +54,7 @@ from algebra.continuation.result import (REAL_TOL, RESIDUAL_TOL, SAME_POINT, SIN
                                          distinct, is_real, relative_embedding, relative_residual)
 from algebra.continuation.start import check_mixed_volume, refuse_paths
 from algebra.continuation.verdict import TORUS_ONLY, certify_result, constant_terms, settle
-from algebra.errors import SpecError
+from algebra.errors import SpecError, check_seed
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem, combine
 
@@ -159,6 +159,7 @@ def solve(system: PolySystem, start: str = "auto", precision: str = "d", workers
     (4, 4, 4, 0)
     """
     _check_square(system)
+    check_seed(seed)
     _choice(start, "start", STARTS)
     _choice(precision, "precision", PRECISIONS)
     _choice(engine, "engine", ENGINES)

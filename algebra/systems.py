@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from algebra.errors import SpecError
+from algebra.errors import SpecError, check_seed
 from algebra.networks import Network, SystemTooLarge, capped_product, exact_outputs, symbolic
 from algebra.polys import PolySystem, combine, flint_terms, monomial_values, unique_rows
 
@@ -66,8 +66,11 @@ def make_data(net: Network, n_points: int, seed: int = 0, field: str = "real") -
     >>> d.x.shape, d.y.shape
     ((3, 4), (3, 1))
     """
+    if not isinstance(net, Network):
+        raise TypeError(f"make_data needs a network (algebra.networks), got {type(net).__name__}")
     if not isinstance(n_points, (int, np.integer)) or n_points < 1:
         raise SpecError(f"number of data points must be >= 1, got {n_points!r}")
+    check_seed(seed)
     if field not in ("real", "complex"):
         raise SpecError(f"data field must be 'real' or 'complex', got {field!r}")
     rng = np.random.default_rng(seed)

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from algebra.errors import SpecError
+from algebra.errors import SpecError, check_seed
 from algebra.exports import phc_names, polynomial_strings
 from algebra.polys import PolySystem
 from algebra.solve import MAX_PATHS
@@ -241,6 +241,7 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     w, n = system.n_variables, system.n_equations
     if w == 0 or n == 0:
         raise SpecError("the system needs unknowns and equations")
+    check_seed(seed)
     began = time.perf_counter()
     given = system
     rank = generic_rank(system, np.random.default_rng([seed, 31]))
