@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from algebra.errors import SpecError
+from algebra.errors import SpecError, check_seed
 from algebra.bounds import multihomogeneous_bezout, partition_indices, total_degree
 from algebra.dimension import (Rank, functional_dimension, local_dimension,
                                rank_of_singular_values, zero_loss_points)
@@ -285,6 +285,11 @@ def critical_points(net: Network, data: Data, l2=None, seed: int = 0, max_paths:
 
     if method not in ("homotopy", "monodromy"):
         raise SpecError(f"method must be 'homotopy' or 'monodromy', got {method!r}")
+    if not isinstance(net, Network):
+        raise TypeError(f"critical_points needs a network (algebra.networks), got {type(net).__name__}")
+    if not isinstance(data, Data):
+        raise TypeError(f"critical_points needs data (algebra.systems.make_data), got {type(data).__name__}")
+    check_seed(seed)
     if net.n_weights < 1:
         raise SpecError("the network has no weights")
     if data.n_points < 1:

@@ -119,6 +119,20 @@ def _exponents(monomials) -> np.ndarray:
     return np.array(flat, dtype=np.int64).reshape(raw.shape) if raw.ndim else np.array(flat, dtype=np.int64)
 
 
+def _array(value, what: str, objects: bool = False) -> np.ndarray:
+    """``value`` as a numpy array of numbers (``objects``: or of Python objects, which the caller
+    checks one by one: exponents past int64), or one line saying why not (ragged rows, None, text)."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise SpecError(f"{what} must be an array of numbers, got {type(value).__name__}")
+    try:
+        out = np.asarray(value)
+    except ValueError:
+        raise SpecError(f"{what} must be a rectangular array (its rows differ in length)") from None
+    if out.dtype == object and not objects:
+        raise SpecError(f"{what} must be an array of numbers")
+    return out
+
+
 @dataclass(frozen=True)
 class PolySystem:
     """E polynomial equations in named variables over a shared monomial basis.
@@ -141,17 +155,23 @@ class PolySystem:
     info: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
-        mon = _exponents(self.monomials).reshape(-1, len(self.variables))
+        if isinstance(self.variables, str) or not all(isinstance(v, str) and v for v in self.variables):
+            raise SpecError(f"variables must be a sequence of names, got {self.variables!r}")
+        if len(set(self.variables)) != len(self.variables):
+            raise SpecError("variable names repeat")
+        raw = _array(self.monomials, "monomials", objects=True)
+        mon = _exponents(raw)
+        if mon.ndim != 2 or mon.shape[1] != len(self.variables):
+            raise SpecError(f"monomials must be a (terms, {len(self.variables)}) array of exponents, "
+                            f"got shape {mon.shape}")
         coef = self.coefficients
-        coef = sparse.csr_array(coef if sparse.issparse(coef) else np.atleast_2d(np.asarray(coef)))
+        coef = sparse.csr_array(coef if sparse.issparse(coef) else np.atleast_2d(_array(coef, "coefficients")))
         if coef.dtype.kind not in "biufc":
             raise SpecError(f"coefficients must be numbers, got dtype {coef.dtype}")
         if not np.all(np.isfinite(coef.data)):
             raise SpecError("the system has non-finite coefficients (nan or inf)")
-        if coef.shape[1] != mon.shape[0]:
-            raise ValueError(f"{coef.shape[1]} coefficient columns for {mon.shape[0]} monomials")
-        if len(set(self.variables)) != len(self.variables):
-            raise ValueError("variable names repeat")
+        if coef.ndim != 2 or coef.shape[1] != mon.shape[0]:
+            raise SpecError(f"{coef.shape[1]} coefficient columns for {mon.shape[0]} monomials")
         coef.eliminate_zeros()
         coef.sort_indices()
         object.__setattr__(self, "variables", tuple(self.variables))

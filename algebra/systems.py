@@ -149,7 +149,12 @@ def l2_weights(net: Network, l2, seed: int = 0) -> np.ndarray | None:
             l2 = [float(t) for t in l2.split(",")]
         except ValueError:
             raise SpecError(f"--l2 must be 'random' or comma-separated numbers, got {l2!r}") from None
-    values = np.atleast_1d(np.asarray(l2, dtype=float))
+    try:
+        values = np.atleast_1d(np.asarray(l2, dtype=float))
+    except (TypeError, ValueError):
+        raise SpecError(f"l2 must be 'random', a number or one number a weight, got {l2!r}") from None
+    if values.ndim != 1:
+        raise SpecError(f"l2 must be 'random', a number or one number a weight, got {l2!r}")
     if not np.all(np.isfinite(values)):
         raise SpecError(f"l2 values must be finite numbers, got {l2!r}")
     if values.size == 1:

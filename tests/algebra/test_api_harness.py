@@ -70,6 +70,22 @@ def _witness(**kw):
     return witness(curve, **kw)
 
 
+def _polysystem(**kw):
+    from algebra.polys import PolySystem
+
+    return PolySystem(**{"variables": ("x",), "monomials": np.array([[1], [0]]),
+                         "coefficients": np.array([[1.0, -1.0]]), **kw})
+
+
+def _critical_points(**kw):
+    from algebra.critical import critical_points
+    from algebra.networks import DenseNetwork
+    from algebra.systems import make_data
+
+    net = DenseNetwork((1, 1, 1), "linear", bias=False)
+    return critical_points(**{"net": net, "data": make_data(net, 1, 0), "l2": "random", **kw})
+
+
 CALLS = {
     "solve": (_solve, ["start", "seed", "verify", "max_runs", "timeout", "max_paths", "precise_steps", "scale",
                        "engine", "precision", "workers"]),
@@ -78,6 +94,9 @@ CALLS = {
     "make_data": (_data, ["n_points", "seed", "field", "net"]),
     "functional_dimension": (_functional_dimension, ["seed", "points", "trials", "net"]),
     "witness": (_witness, ["seed", "loops", "timeout", "max_paths", "system"]),
+    "PolySystem": (_polysystem, ["variables", "monomials", "coefficients"]),
+    "critical_points": (_critical_points, ["l2", "seed", "max_paths", "method", "stall", "verify", "gauge",
+                                           "budget", "net", "data"]),
 }
 CASES = [(name, arg) for name, (_, args) in CALLS.items() for arg in args]
 
