@@ -305,7 +305,8 @@ def _demote_unproven(gradient, equations, x: np.ndarray, classes: np.ndarray) ->
     iso = np.flatnonzero(classes == "isolated, non-zero loss")
     if not len(iso):
         return 0
-    balls = None if equations is None else equations.balls(gradient)  # None: the monomials
+    balls = getattr(equations, "balls", None)
+    balls = None if balls is None else balls(gradient)  # None: the monomials
     certs = Prover(gradient, max_precision=PROOF_PRECISION, evaluator=balls).certificates(x[iso])
     proved = np.array([c.certified for c in certs], dtype=bool)
     classes[iso[~proved]] = "singular, non-zero loss"

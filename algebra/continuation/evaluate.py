@@ -212,3 +212,31 @@ def homogenize(system: PolySystem, degrees: list[int] | None = None) -> tuple[np
                             shape=(system.n_equations, basis.shape[0]))
     coef.sum_duplicates()
     return basis, coef
+
+
+class Homogenized:
+    """An affine evaluator (values and Jacobian of F at affine points) as the projective
+    evaluator of h0^d F(w / h0) - h0^d F(0) at chart points (h0, w): the constant part is
+    left out, as in the constant-term family's base system."""
+
+    def __init__(self, affine, degrees, be: Backend):
+        self.affine, self.be = affine, be
+        self.n_rows, self.n_unknowns = affine.n_rows, affine.n_unknowns + 1
+        self._deg = be.asarray(np.asarray(degrees), be.real_dtype())
+        zero = be.asarray(np.zeros((1, affine.n_unknowns)))
+        self._offset = affine.evaluate(zero)[0]
+
+    def evaluate(self, z):
+        h0 = z[:, :1]
+        x = z[:, 1:] / h0
+        vals, jac = self.affine.evaluate(x)
+        return homogenized(self.be.xp, h0, x, vals - self._offset, jac, self._deg)
+
+
+def homogenized(xp, h0, x, vals, jac, degrees):
+    """Values (P, R) and Jacobian (P, R, n + 1) of h0^d F(w / h0) from F's values and
+    Jacobian at the affine points x = w / h0 (the formulas above)."""
+    d = degrees[None, :]
+    up = h0 ** (d - 1)                                               # (P, R)
+    dh0 = up * (d * vals - xp.sum(jac * x[:, None, :], axis=2))
+    return up * h0 * vals, xp.concat([dh0[..., None], up[..., None] * jac], axis=2)

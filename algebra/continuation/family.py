@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from algebra.continuation.backend import Backend
-from algebra.continuation.evaluate import MonomialEvaluator, homogenize
+from algebra.continuation.evaluate import Homogenized, MonomialEvaluator, homogenize
 from algebra.continuation.homotopy import lift_to_chart, with_chart_row
 from algebra.errors import SpecError
 from algebra.polys import PolySystem
@@ -93,7 +93,7 @@ class SegmentsHomotopy:
         at affine points, e.g. a network's forward pass) to use instead of its monomials."""
         degrees = np.asarray(family.base.degrees)
         if equations is not None:
-            return cls(equations.homogenized(degrees, be), degrees, chart, be)
+            return cls(Homogenized(equations, degrees, be), degrees, chart, be)
         mons, coef = homogenize(family.base, list(degrees))
         return cls(MonomialEvaluator(mons, coef, be), degrees, chart, be)
 

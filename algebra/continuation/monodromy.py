@@ -351,7 +351,8 @@ def _balls(equations, system: PolySystem):
     """Krawczyk's evaluator through the affine evaluator the loops use, where it has one (a
     network's critical system: ``network_homotopy.balls``; 4 ms a proof on the canonical
     tree, where its 31,341 monomials take 0.8 s), else None (the system's monomials)."""
-    return None if equations is None else equations.balls(system)
+    balls = getattr(equations, "balls", None)  # a network's forward pass has them; T's augmented one not
+    return None if balls is None else balls(system)
 
 
 def _condition(system: PolySystem, x: np.ndarray) -> float:

@@ -24,7 +24,8 @@ import numpy as np
 from algebra.continuation.family import ConstantFamily
 from algebra.continuation.homotopy import chart_for, lift_to_chart, with_chart_row
 from algebra.continuation.monodromy import MonodromyResult, refine_at_end
-from algebra.network_homotopy.equations import DataPath, homogenized
+from algebra.continuation.evaluate import homogenized
+from algebra.network_homotopy.equations import DataPath
 from algebra.continuation.tracker import DONE, TrackerOptions, track
 from algebra.errors import SpecError
 from algebra.polys import PolySystem

@@ -5,7 +5,7 @@ The expanded polynomials of f(x_i; w) have many more terms than the network has 
 weights); its forward pass, with every intermediate carrying its gradient (forward mode,
 ``networks._Jet``), costs a few operations per weight and data point. ``NetworkEquations``
 gives the values and Jacobian of a zero-loss system's equations at affine points, and
-``Homogenized`` makes any such evaluator projective, for the homotopies' charts:
+``continuation.evaluate.Homogenized`` makes any such evaluator projective, for the homotopies' charts:
 
     F^h(h0, w) = h0^d F(w / h0),
     dF^h/dw_k = h0^(d-1) dF/dx_k,   dF^h/dh0 = h0^(d-1) (d F - sum_k x_k dF/dx_k)   at x = w / h0,
@@ -26,13 +26,9 @@ from algebra.polys import PolySystem
 
 
 class ForwardPass:
-    """What the engine asks of an affine evaluator it is handed instead of a system's
-    monomials (``family.SegmentsHomotopy.of``, ``monodromy``): its projective form, and a
-    ball evaluator for Krawczyk's test where one exists. The engine never imports this
-    package; it calls these two methods."""
-
-    def homogenized(self, degrees, be: Backend) -> "Homogenized":
-        return Homogenized(self, degrees, be)
+    """What the engine may ask of an affine evaluator it is handed instead of a system's
+    monomials (``monodromy``): a ball evaluator for Krawczyk's test, where one exists. The
+    engine never imports this package; it calls this method where an evaluator has it."""
 
     def balls(self, member: PolySystem):
         """``certify.BallEvaluator`` of ``member`` (a member of this system's constant-term
@@ -223,31 +219,3 @@ def network_evaluator(net: Network, data, system: PolySystem, be: Backend):
     if be.name == "numpy" and monomial_products(system) <= COMPILED_PRODUCTS:
         return None
     return forward_pass(net, data, system, be)
-
-
-class Homogenized:
-    """An affine evaluator (values and Jacobian of F at affine points) as the projective
-    evaluator of h0^d F(w / h0) - h0^d F(0) at chart points (h0, w): the constant part is
-    left out, as in the constant-term family's base system."""
-
-    def __init__(self, affine, degrees, be: Backend):
-        self.affine, self.be = affine, be
-        self.n_rows, self.n_unknowns = affine.n_rows, affine.n_unknowns + 1
-        self._deg = be.asarray(np.asarray(degrees), be.real_dtype())
-        zero = be.asarray(np.zeros((1, affine.n_unknowns)))
-        self._offset = affine.evaluate(zero)[0]
-
-    def evaluate(self, z):
-        h0 = z[:, :1]
-        x = z[:, 1:] / h0
-        vals, jac = self.affine.evaluate(x)
-        return homogenized(self.be.xp, h0, x, vals - self._offset, jac, self._deg)
-
-
-def homogenized(xp, h0, x, vals, jac, degrees):
-    """Values (P, R) and Jacobian (P, R, n + 1) of h0^d F(w / h0) from F's values and
-    Jacobian at the affine points x = w / h0 (the formulas above)."""
-    d = degrees[None, :]
-    up = h0 ** (d - 1)                                               # (P, R)
-    dh0 = up * (d * vals - xp.sum(jac * x[:, None, :], axis=2))
-    return up * h0 * vals, xp.concat([dh0[..., None], up[..., None] * jac], axis=2)

@@ -11,7 +11,7 @@ wherever the tracker and the endgame go (every step), and keeps the monomial for
 is asked once a path: the row scales of a condition number, and the homogenized monomials
 the higher-precision retry and the chart's Krawczyk test need.
 
-Homogenizing through the forward pass divides by h0 (``equations.homogenized``);
+Homogenizing through the forward pass divides by h0 (``continuation.evaluate.homogenized``);
 near infinity h0 is small but not zero until the endgame has called the path infinite.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from algebra.continuation.homotopy import StraightLineHomotopy, with_chart_row
-from algebra.network_homotopy.equations import CriticalEquations, homogenized
+from algebra.continuation.evaluate import homogenized
+from algebra.network_homotopy.equations import CriticalEquations
 
 
 class RegularizationHomotopy:
