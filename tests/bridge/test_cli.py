@@ -643,7 +643,7 @@ def test_critical_set_command_splits_the_critical_set(capsys, tmp_path):
                          "--no-bias", "--out", str(tmp_path / "cs"))
     assert code == 0, err
     assert "eps -> 0: zero loss 4, isolated, non-zero loss 1" in out and "saddle-1" in out
-    assert "degree 2 (complete by the trace test)" in out and "Proposition 1: 0 non-degenerate" in out
+    assert "degree 2 (complete by the trace test)" in out and "Proposition 1: 0 local minima of non-zero loss" in out
     r = json.loads((tmp_path / "cs" / "result.json").read_text())
     assert r["proposition_1"]["holds"] is True and r["config"]["method"] == "total-degree"
 
