@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import sys
 from typing import Sequence
 
@@ -126,11 +127,16 @@ def parse_counts(text: str) -> list[int]:
     >>> parse_counts("2:4"), parse_counts("1,50000")
     ([2, 3, 4], [1, 50000])
     """
+    def whole(t: str) -> int:  # plain ASCII digits, as the typed options take (int() takes '1_0' and '３')
+        if not re.fullmatch(r"[0-9]+", t):
+            raise ValueError(t)
+        return int(t)
+
     try:
         if ":" in text:
-            lo, hi = (int(t) for t in text.split(":"))
+            lo, hi = (whole(t) for t in text.split(":"))
         else:
-            values = [int(t) for t in text.split(",")]
+            values = [whole(t) for t in text.split(",")]
     except ValueError:
         raise SpecError(f"--data {text!r} does not parse: give N, A:B or N1,N2,...") from None
     if ":" in text:

@@ -728,6 +728,9 @@ def test_critical_by_monodromy_and_its_refusals(capsys):
 def test_integer_options_take_plain_ascii_digits_only(capsys, text):
     code, out, err = run(capsys, "dimension", "--data", "1", "--starts", text)
     assert code == 2 and out == "" and "must be an integer" in err and len(err.strip().splitlines()) == 1
+    # --data's counts too (they went through int(): '1_0' was 10)
+    code, out, err = run(capsys, "bounds", "--data", text)
+    assert code == 2 and out == "" and "does not parse" in err and len(err.strip().splitlines()) == 1
 
 
 MONODROMY_CRITICAL = ("solve", "--system", "critical", "--network", "dense", "--widths", "1,2,1", "--activation",
