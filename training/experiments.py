@@ -45,7 +45,8 @@ from training.models import AllConvNet
 from training.mds import classical_mds
 from training.optim import (MultiSGD, NonFiniteLoss, TrainConfig, evaluate, gd_step, make_optimizer,
                             recompute_bn_stats)
-from training.trajectories import NO_PROGRESS_MARGIN, atomic_write_bytes, chance, interpolate, metrics, perturb
+from training.trajectories import (NO_PROGRESS_MARGIN, atomic_write_bytes, chance, interpolate, metrics, perturb,
+                                   save_tensors)
 
 
 
@@ -237,7 +238,7 @@ def _units_dir(out) -> Path:
 def _save_checkpoint(path: Path, epoch: int, nets: list, opts: list, record) -> None:
     state = {"epoch": epoch, "nets": [n.state_dict() for n in nets], "opts": [o.state_dict() for o in opts],
              "record": record}
-    atomic_write_bytes(path, lambda tmp: torch.save(state, tmp))
+    atomic_write_bytes(path, lambda tmp: save_tensors(state, tmp))
 
 
 def _load_checkpoint(path: Path, nets: list, opts: list, device):
@@ -469,7 +470,7 @@ def _sgd_points(cfg: PerturbRetrain, out, device, _=None) -> None:
             recompute_bn_stats(model, data.x_train)
             points[e] = copy.deepcopy(model.state_dict())
         _save_checkpoint(units / "sgd.pt", e, [model], [opt], {"points": points, "generator": g.get_state()})
-    atomic_write_bytes(units / "sgd_points.pt", lambda tmp: torch.save(points, tmp))
+    atomic_write_bytes(units / "sgd_points.pt", lambda tmp: save_tensors(points, tmp))
     (units / "sgd.pt").unlink(missing_ok=True)
 
 

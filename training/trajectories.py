@@ -27,6 +27,7 @@ passes RANGE_WARN.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import time
@@ -163,6 +164,18 @@ class RunResult:
     seconds: float
 
 
+def save_tensors(obj, path) -> None:
+    """``torch.save`` as a write that can fail like any other: torch's zip writer reports a
+    full disk or a file-size limit (ulimit -f) as a RuntimeError from C++ ("enforce fail at
+    inline_container.cc ... unexpected pos"), which reached the terminal as a traceback; here it
+    is the OSError that every other write gives (one line from the command line)."""
+    try:
+        torch.save(obj, path)
+    except RuntimeError as e:
+        raise OSError(errno.EIO, f"could not write the tensors (disk full or a file size limit?): "
+                                 f"{str(e).splitlines()[0]}", str(path)) from None
+
+
 def _checkpoint_name(epoch: int) -> str:
     return f"epoch_{epoch:04d}.pt"
 
@@ -170,7 +183,7 @@ def _checkpoint_name(epoch: int) -> str:
 def _save(run_dir: Path, index: dict, model, opt, generator, epoch: int, record: dict) -> None:
     state = {"epoch": epoch, "model": model.state_dict(), "optimizer": opt.state_dict(),
              "generator": generator.get_state(), "config": index["config"]}
-    atomic_write_bytes(run_dir / _checkpoint_name(epoch), lambda tmp: torch.save(state, tmp))
+    atomic_write_bytes(run_dir / _checkpoint_name(epoch), lambda tmp: save_tensors(state, tmp))
     index["checkpoints"].append({"epoch": epoch, "file": _checkpoint_name(epoch), **record})
     _write_json(run_dir / INDEX, index)
 

@@ -213,3 +213,23 @@ def test_a_damaged_last_checkpoint_falls_back_to_the_one_before(small, tmp_path)
         r = train(resumed, small, cfg, tmp_path / "part", progress=False)
     assert r.status == "done" and [c["epoch"] for c in read_index(tmp_path / "part")["checkpoints"]] == [0, 1, 2, 3]
     assert torch.equal(_params(resumed), _params(whole))  # bit-identical to the uninterrupted run
+
+
+def test_a_checkpoint_that_cannot_be_written_is_one_os_error(tmp_path, monkeypatch, capsys):
+    # torch's zip writer reports a file-size limit (ulimit -f) or a full disk as a RuntimeError
+    # from C++; the command line printed its 30-line traceback
+    import torch
+
+    from bridge.cli import main
+    from training.trajectories import save_tensors
+
+    def full(obj, path):
+        raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 3392 vs 3286")
+
+    monkeypatch.setattr(torch, "save", full)
+    with pytest.raises(OSError, match="could not write the tensors"):
+        save_tensors({"w": torch.zeros(2)}, tmp_path / "a.pt")
+    code = main(["train", "--n-train", "100", "--epochs", "1", "--width-mult", "0.25", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code != 0 and "could not write the tensors" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
