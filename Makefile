@@ -26,8 +26,12 @@ phcpy: $(STAMP)
 	@sh scripts/ensure_phcpy.sh $(VENV)
 
 # the path tracker compiled ahead of time (seconds, once per kernel source): a new process's
-# first solve then skips numba's start-up; without it the JIT serves, slower to start
+# first solve then skips numba's start-up; without it the JIT serves, slower to start. numba's
+# pycc needs a C compiler and Python's headers (Debian: gcc, python3-dev), installed when missing
 kernel: $(STAMP)
+	@command -v cc >/dev/null || sh scripts/apt_install.sh gcc
+	@$(BIN)/python -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+		|| sh scripts/apt_install.sh python3-dev
 	@$(BIN)/python -m algebra.continuation.aot >/dev/null
 
 setup: $(STAMP) phcpy kernel
