@@ -1,6 +1,9 @@
 """The bad-input harness: every typed numeric option of every command, fed values outside
 its range (drawn by hypothesis), must give exit status 2 and one line on stderr, fast,
-with nothing on stdout and nothing written. `make fuzz` runs it with 200 values per option."""
+with nothing on stdout and nothing written. `make fuzz` runs it with 200 values per option.
+Then the environment: variables (numba's, matplotlib's, the locale's), a closed or early-closed
+stdout and a file-size limit give the result or one line, never a traceback. The Python API's
+harness is tests/algebra/test_api_harness.py."""
 import math
 import os
 import time
@@ -63,3 +66,41 @@ def test_out_of_range_values_are_refused(capsys, tmp_path, command, option, boun
     assert out == "" and err.count("\n") == 1 and option in err and "Traceback" not in err
     assert time.perf_counter() - began < 5
     assert not (tmp_path / "o").exists()
+
+
+# --- the environment: variables, limits and streams a command may meet -------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+FOUR = "2\nx^2 - 1;\ny^2 - 4;\n"
+ENVIRONMENTS = [
+    # (environment variables, shell prefix, shell suffix, --out or not, whether the command must succeed)
+    ({"NUMBA_NUM_THREADS": "0"}, "", "", True, True),
+    ({"NUMBA_NUM_THREADS": "abc"}, "", "", True, True),
+    ({"MPLBACKEND": "nonsense"}, "", "", True, True),
+    ({"LANG": "C", "PYTHONIOENCODING": "ascii"}, "", "", True, True),
+    ({"LANDSCAPE_NO_AOT": "1"}, "", "", True, True),
+    ({}, "", " | head -c 10 >/dev/null", False, True),     # a reader that stops early: a quiet exit
+    ({}, "", " >&-", True, True),                           # stdout closed, the result in --out
+    ({}, "", " >&-", False, False),                         # stdout closed, nowhere to put it: one line
+    ({}, "ulimit -f 1; ", "", True, False),                 # a file-size limit: one line, never a traceback
+]
+
+
+@pytest.mark.parametrize("env, prefix, suffix, with_out, ok", ENVIRONMENTS,
+                         ids=[f"{i}" for i in range(len(ENVIRONMENTS))])
+def test_an_unusual_environment_gives_a_result_or_one_line(tmp_path, env, prefix, suffix, with_out, ok):
+    system = tmp_path / "four.phc"
+    system.write_text(FOUR)
+    out = tmp_path / "o"
+    cmd = f"{prefix}{sys.executable} -m bridge.cli solve {system}{f' --out {out}' if with_out else ''}{suffix}"
+    proc = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    if ok:
+        assert proc.returncode == 0 and (not with_out or (out / "result.json").exists()), proc.stderr[-2000:]
+    else:
+        assert proc.returncode != 0 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr[-2000:]
