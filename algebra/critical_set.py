@@ -301,12 +301,12 @@ def _demote_unproven(gradient, equations, x: np.ndarray, classes: np.ndarray) ->
     through ``equations`` (grad L's forward pass) where there is one. Returns how many were
     demoted."""
     from algebra.certify import Prover
+    from algebra.continuation.monodromy import ball_evaluator
 
     iso = np.flatnonzero(classes == "isolated, non-zero loss")
     if not len(iso):
         return 0
-    balls = getattr(equations, "balls", None)
-    balls = None if balls is None else balls(gradient)  # None: the monomials
+    balls = ball_evaluator(equations, gradient)  # None: the monomials
     certs = Prover(gradient, max_precision=PROOF_PRECISION, evaluator=balls).certificates(x[iso])
     proved = np.array([c.certified for c in certs], dtype=bool)
     classes[iso[~proved]] = "singular, non-zero loss"

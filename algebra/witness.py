@@ -289,14 +289,20 @@ def witness(system: PolySystem, seed: int = 0, loops: int = 10, workers: int | N
     return result
 
 
-def _move(result: WitnessResult, frm: np.ndarray, to: np.ndarray, points: np.ndarray, rng,
-          workers, timeout) -> np.ndarray | None:
-    """Witness points carried from slices ``frm`` to ``to``; None if any path failed."""
+def _moved_paths(result: WitnessResult, frm: np.ndarray, to: np.ndarray, points: np.ndarray, rng,
+                 workers, timeout) -> list:
+    """The paths of witness points carried from slices ``frm`` to ``to`` (``solve.Path``s)."""
     from algebra.solve import track
 
     gamma = np.exp(2j * np.pi * rng.uniform())
-    paths = track(append_slices(result.system, frm), append_slices(result.system, to), points, gamma,
-                  seed=int(rng.integers(2**31)), workers=workers or 1, timeout=timeout)
+    return track(append_slices(result.system, frm), append_slices(result.system, to), points, gamma,
+                 seed=int(rng.integers(2**31)), workers=workers or 1, timeout=timeout)
+
+
+def _move(result: WitnessResult, frm: np.ndarray, to: np.ndarray, points: np.ndarray, rng,
+          workers, timeout) -> np.ndarray | None:
+    """Witness points carried from slices ``frm`` to ``to``; None if any path failed."""
+    paths = _moved_paths(result, frm, to, points, rng, workers, timeout)
     if any(p.status != "finite" for p in paths):
         return None
     return np.array([p.solution for p in paths])
@@ -423,15 +429,11 @@ def is_member(result: WitnessResult, point, dimension: int | None = None, seed: 
     rng = np.random.default_rng([seed, 19])
     through = _random_slices(rng, comp.dimension, point.shape[0])
     through[:, -1] = -through[:, :-1] @ point
-    from algebra.solve import track
-
-    gamma = np.exp(2j * np.pi * rng.uniform())
-    paths = track(append_slices(result.system, result.slices), append_slices(result.system, through),
-                  np.asarray(comp.points), gamma, seed=int(rng.integers(2**31)), timeout=timeout)
+    paths = _moved_paths(result, result.slices, through, np.asarray(comp.points), rng, 1, timeout)
     # any end at the point answers yes, whatever the other paths did and however the end was
-    # classified (a point of norm 1e9 is past PHCpack's "at infinity" norm, yet it is the point)
-    # coordinate by coordinate, each against its own size: relative to the largest one, the
-    # twisted cubic passes within 1e-6 of (1e3, 1e6, 1e9 + 1e4), which is not on it
+    # classified (a point of norm 1e9 is past PHCpack's "at infinity" norm, yet it is the point);
+    # the gap is taken coordinate by coordinate, each against its own size: relative to the
+    # largest one, the twisted cubic passes within 1e-6 of (1e3, 1e6, 1e9 + 1e4), not on it
     ends = np.array([p.solution for p in paths])
     size = np.maximum(np.abs(point), max(1e-8 * float(np.max(np.abs(point))), 1e-8))
     with np.errstate(invalid="ignore"):

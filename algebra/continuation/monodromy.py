@@ -307,7 +307,7 @@ class _Gate:
         from algebra.certify import Prover
 
         self.member, self.result = member, result
-        self.prover = Prover(member, max_precision=PROOF_PRECISION, evaluator=_balls(equations, member))
+        self.prover = Prover(member, max_precision=PROOF_PRECISION, evaluator=ball_evaluator(equations, member))
         self.proofs: list = []
         self.rejected = np.zeros((0, member.n_variables), complex)
 
@@ -347,7 +347,7 @@ class _Gate:
         return self._prove(new) if len(new) else new
 
 
-def _balls(equations, system: PolySystem):
+def ball_evaluator(equations, system: PolySystem):
     """Krawczyk's evaluator through the affine evaluator the loops use, where it has one (a
     network's critical system: ``network_homotopy.balls``; 4 ms a proof on the canonical
     tree, where its 31,341 monomials take 0.8 s), else None (the system's monomials)."""
@@ -796,7 +796,7 @@ def _finish(system: PolySystem, family: ConstantFamily, hom: SegmentsHomotopy, r
 
         began = time.perf_counter()
         certs = Prover(system, max_precision=PROOF_PRECISION,
-                       evaluator=_balls(equations, system)).certificates(result.solutions)
+                       evaluator=ball_evaluator(equations, system)).certificates(result.solutions)
         result.final_proofs = {"certified": sum(c.certified for c in certs), "distinct": Prover.distinct(certs),
                                "real": sum(bool(c.real) for c in certs if c.certified),
                                "seconds": round(time.perf_counter() - began, 3)}
